@@ -1,0 +1,22 @@
+"""Suite-wide settings: Qt runs offscreen, long campaigns only on request."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true", help="run long soaks and fault campaigns")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow") or os.environ.get("KIOSK_LONG_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="long campaign: pass --runslow or set KIOSK_LONG_TESTS=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
