@@ -1,0 +1,451 @@
+"""The durable, encrypted outbox: where a finalized application lives until the platform has it.
+
+What it does: seals each submission for the platform (`envelope.seal`) and commits the
+ciphertext to SQLite before `enqueue` returns; keeps explicit states and a history of attempts;
+hands the sync worker what to send and records what happened; keeps the platform's verdict for
+the receipt and the status query; purges bodies after the retention time; refuses new
+applications when the disk is nearly full. What it does not do: HTTP (see `sync.py`), or ever
+decrypt a queued submission (it holds only the platform's public key).
+
+The platform's answer (reasons, licence data) names the legal person, so it is sealed under a
+kiosk-local key kept in a file beside the database (``<db>.key``, mode 0600). That protects the
+database file and its copies, not a stolen disk with the key file; it is purged with the body.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from offline_queue import envelope
+from offline_queue.model import (
+    ATTACHMENT_NAME_RE, SUBJECT_TYPE_RE, UNSENT_STATES, Admission, AdmissionReason,
+    AttemptOutcome, DuplicateSubmission, InvalidSubmission, OutboxFull, QueueState,
+    QueueSummary, RemoteStatus, SchemaError, SubmissionStatus, UnknownSubmission,
+    check_submission_id,
+)
+from offline_queue.port import AttachmentMeta, OutgoingSubmission, StatusReport
+from offline_queue.schema import open_database
+
+log = logging.getLogger(__name__)
+
+MiB = 1024 * 1024
+LOW_DISK_MESSAGE_ZH = ("本机存储空间不足，暂时不能受理新的申请。已经提交的申请不受影响，会在联网后继续上传。"
+                       "请联系大厅工作人员处理，或到其他自助机、人工窗口办理。")
+
+
+class Outbox:
+    """The kiosk's outbox of sealed submissions in one SQLite file.
+
+    Args:
+        path: the database file (created on first use).
+        platform_key: the platform's X25519 public key; submissions are sealed for it.
+        retention_s: how long an encrypted body is kept after the platform confirmed receipt.
+        application_bytes: the disk space one more application is assumed to need.
+        reserve_applications: new applications stop when fewer than this many would fit.
+        headroom_bytes: space kept free for the system on top of that reserve.
+        disk_free: returns free bytes on the database's file system (injectable for tests).
+        clock: seconds since the epoch.
+    Raises:
+        SchemaError: the file is not a usable outbox.
+    """
+
+    def __init__(self, path: Path | str, platform_key: X25519PublicKey, *,
+                 retention_s: float = 7 * 86400, application_bytes: int = 4 * MiB,
+                 reserve_applications: int = 5, headroom_bytes: int = 32 * MiB,
+                 disk_free: Callable[[], int] | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self._platform_key = platform_key
+        self.retention_s = retention_s
+        self.application_bytes = application_bytes
+        self.reserve_applications = reserve_applications
+        self.headroom_bytes = headroom_bytes
+        self._disk_free = disk_free or (lambda: shutil.disk_usage(self.path.parent).free)
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._db = open_database(self.path)
+        self._local = AESGCM(_local_key(self.path.with_name(self.path.name + ".key")))
+        self._low_disk_reported = False
+
+    # ------------------------------------------------------------------ citizen-facing API
+
+    def can_accept(self) -> Admission:
+        """Whether a new application may start: enough disk for a few more of them.
+
+        A refusal is logged for technicians (once per episode) and shows in `summary()` and so
+        in the heartbeat.
+        """
+        free = self._free_bytes()
+        needed = self.application_bytes * self.reserve_applications + self.headroom_bytes
+        if free >= needed:
+            if self._low_disk_reported:
+                log.info("queue-low-disk-cleared free_bytes=%d", free)
+                self._low_disk_reported = False
+            return Admission(True, "", AdmissionReason.OK, free, needed)
+        if not self._low_disk_reported:
+            log.warning("queue-low-disk free_bytes=%d needed_bytes=%d: new applications stopped",
+                        free, needed)
+            self._low_disk_reported = True
+        return Admission(False, LOW_DISK_MESSAGE_ZH, AdmissionReason.LOW_DISK, free, needed)
+
+    def enqueue(self, submission_id: str, record: dict, attachments: dict[str, bytes],
+                subject_type: str) -> None:
+        """Seal a finalized application and commit it durably; returns once it is on disk.
+
+        Args:
+            submission_id: the application number (URL-safe, 1-64 characters).
+            record: the application record, JSON-serialisable.
+            attachments: name (``face``, ``signature``, ...) to raw bytes.
+            subject_type: the subject type code (non-personal, stored in clear).
+        Raises:
+            InvalidSubmission: a malformed id, name, type or record; nothing stored.
+            DuplicateSubmission: the id is already queued; nothing changed.
+            OutboxFull: not enough disk to store it durably; nothing stored.
+        """
+        check_submission_id(submission_id)
+        if not isinstance(subject_type, str) or not SUBJECT_TYPE_RE.match(subject_type):
+            raise InvalidSubmission("subject type must be a lower-case code such as 'individual'")
+        if not isinstance(record, dict):
+            raise InvalidSubmission("record must be a dict")
+        if not isinstance(attachments, dict):
+            raise InvalidSubmission("attachments must be a dict of name to bytes")
+        for name, data in attachments.items():
+            if not isinstance(name, str) or not ATTACHMENT_NAME_RE.match(name):
+                raise InvalidSubmission(f"attachment name {name!r} must be a lower-case code")
+            if not isinstance(data, (bytes, bytearray)):
+                raise InvalidSubmission(f"attachment {name} must be bytes")
+        try:
+            plain = json.dumps(record, ensure_ascii=False, sort_keys=True,
+                               separators=(",", ":"), allow_nan=False).encode()
+        except (TypeError, ValueError) as exc:
+            raise InvalidSubmission(f"record is not JSON-serialisable: {exc}") from None
+        sealed = envelope.seal(self._platform_key, submission_id, plain,
+                               {k: bytes(v) for k, v in attachments.items()})
+        size = len(sealed.record) + sum(len(b) for b in sealed.attachments.values())
+        # The WAL holds a second copy until a checkpoint; keep the system headroom untouched.
+        if self._free_bytes() < 2 * size + self.headroom_bytes // 4:
+            raise OutboxFull("not enough disk space to store this submission")
+        now = self._clock()
+        created_iso = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="milliseconds")
+        row = {
+            "submission_id": submission_id, "subject_type": subject_type, "created_at": now,
+            "created_iso": created_iso, "state": QueueState.QUEUED.value,
+            "envelope": json.dumps(sealed.header, sort_keys=True), "record": sealed.record,
+            "record_size": len(sealed.record),
+            "attachments_size": sum(len(b) for b in sealed.attachments.values()),
+            "attempts": 0, "next_attempt_at": now,
+        }
+        parts = [{"submission_id": submission_id, "name": name, "size": len(blob),
+                  "sha256": _sha256(blob), "data": blob, "uploaded": 0, "complete": 0}
+                 for name, blob in sorted(sealed.attachments.items())]
+        with self._lock:
+            try:
+                with self._db.atomic():
+                    if self._db["submissions"].count_where("submission_id = ?", [submission_id]):
+                        raise DuplicateSubmission(f"submission {submission_id} is already queued")
+                    self._db["submissions"].insert(row)
+                    if parts:
+                        self._db["attachments"].insert_all(parts)
+            except sqlite3.OperationalError as exc:
+                if "full" in str(exc).lower():
+                    raise OutboxFull("the disk filled up while storing this submission") from None
+                raise
+        log.info("queue-enqueued submission=%s size=%d", submission_id, size)
+
+    def status(self, submission_id: str) -> SubmissionStatus:
+        """The stored state and the platform's last known verdict for one submission.
+
+        Raises:
+            UnknownSubmission: no such id in the outbox.
+        """
+        with self._lock:
+            rows = list(self._db["submissions"].rows_where("submission_id = ?", [submission_id]))
+        if not rows:
+            raise UnknownSubmission(submission_id)
+        row = rows[0]
+        detail = self._open_detail(row)
+        remote = row["remote_status"]
+        return SubmissionStatus(
+            submission_id=row["submission_id"], subject_type=row["subject_type"],
+            state=_state(row["state"]), created_at=row["created_at"], attempts=row["attempts"],
+            next_attempt_at=row["next_attempt_at"], last_error=row["last_error"],
+            sent_at=row["sent_at"], purged=row["purged_at"] is not None,
+            remote_status=RemoteStatus(remote) if remote else None,
+            reasons=tuple(detail.get("reasons") or ()), licence=detail.get("licence"),
+            remote_updated_at=row["remote_updated_at"])
+
+    def summary(self) -> QueueSummary:
+        """Counts by state, depth, the oldest unsent item's age, the last error, disk state."""
+        now = self._clock()
+        with self._lock:
+            counts = {s: 0 for s in QueueState}
+            for row in self._db.execute("SELECT state, COUNT(*) FROM submissions GROUP BY state"):
+                counts[_state(row[0])] = row[1]
+            remote = {s: 0 for s in RemoteStatus}
+            for row in self._db.execute("SELECT remote_status, COUNT(*) FROM submissions "
+                                        "WHERE remote_status IS NOT NULL GROUP BY remote_status"):
+                remote[RemoteStatus(row[0])] = row[1]
+            marks = ",".join("?" * len(UNSENT_STATES))
+            oldest = self._db.execute(f"SELECT MIN(created_at) FROM submissions WHERE state IN ({marks})",
+                                      [s.value for s in UNSENT_STATES]).fetchone()[0]
+            last = self._db.execute("SELECT finished_at, error FROM attempts WHERE error IS NOT NULL "
+                                    "ORDER BY finished_at DESC, id DESC LIMIT 1").fetchone()
+        admission = self.can_accept()
+        return QueueSummary(
+            counts=counts, depth=sum(counts[s] for s in UNSENT_STATES),
+            oldest_age_s=None if oldest is None else round(max(0.0, now - oldest), 3),
+            last_error=last[1] if last else None, free_bytes=admission.free_bytes,
+            low_disk=not admission.ok, remote_counts=remote)
+
+    def history(self, submission_id: str) -> list[dict]:
+        """Every delivery attempt of a submission, oldest first."""
+        with self._lock:
+            return list(self._db["attempts"].rows_where("submission_id = ?", [submission_id],
+                                                        order_by="id"))
+
+    def report_rows(self) -> list[dict]:
+        """One redacted row per submission: ids, times, sizes, states and error codes only."""
+        cols = ("submission_id", "subject_type", "created_iso", "state", "record_size",
+                "attachments_size", "attempts", "next_attempt_at", "last_error", "sent_at",
+                "purged_at", "remote_status", "remote_updated_at")
+        with self._lock:
+            return list(self._db["submissions"].rows_where(select=", ".join(cols),
+                                                           order_by="created_at"))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.conn.close()
+
+    # ------------------------------------------------------------------ sync worker API
+
+    def recover_interrupted(self) -> list[str]:
+        """After a restart: every submission left in `sending` becomes due again at once, and
+        its open attempt is closed as interrupted. Returns their ids."""
+        now = self._clock()
+        with self._lock, self._db.atomic():
+            ids = [r[0] for r in self._db.execute(
+                "SELECT submission_id FROM submissions WHERE state = ?", [QueueState.SENDING.value])]
+            for sid in ids:
+                self._db.execute("UPDATE attempts SET finished_at = ?, outcome = ? WHERE "
+                                 "submission_id = ? AND finished_at IS NULL",
+                                 [now, AttemptOutcome.INTERRUPTED.value, sid])
+                self._db.execute("UPDATE submissions SET state = ?, next_attempt_at = ? "
+                                 "WHERE submission_id = ?", [QueueState.FAILED.value, now, sid])
+        return ids
+
+    def due(self, limit: int) -> list[str]:
+        """Ids ready for an attempt now, oldest first."""
+        with self._lock:
+            return [r[0] for r in self._db.execute(
+                "SELECT submission_id FROM submissions WHERE state IN (?, ?, ?) AND "
+                "next_attempt_at <= ? ORDER BY created_at, submission_id LIMIT ?",
+                [QueueState.QUEUED.value, QueueState.FAILED.value, QueueState.SENDING.value,
+                 self._clock(), limit])]
+
+    def begin_attempt(self, submission_id: str) -> tuple[int, int]:
+        """Mark a submission `sending` and open an attempt.
+
+        Returns:
+            ``(attempt_id, attempts)``: the new attempt's id and how many attempts there have
+            been, this one included (the backoff grows with it).
+        """
+        now = self._clock()
+        with self._lock, self._db.atomic():
+            self._db.execute("UPDATE submissions SET state = ?, attempts = attempts + 1 "
+                             "WHERE submission_id = ?", [QueueState.SENDING.value, submission_id])
+            attempts = self._db.execute("SELECT attempts FROM submissions WHERE submission_id = ?",
+                                        [submission_id]).fetchone()[0]
+            attempt_id = self._db["attempts"].insert({"submission_id": submission_id,
+                                                      "started_at": now}).last_pk
+        return attempt_id, attempts
+
+    def outgoing(self, submission_id: str) -> tuple[OutgoingSubmission, list[dict]]:
+        """What to POST, and the attachment rows (name, size, sha256, uploaded, complete).
+
+        Raises:
+            UnknownSubmission: no such id, or its body was already purged.
+        """
+        with self._lock:
+            rows = list(self._db["submissions"].rows_where("submission_id = ?", [submission_id]))
+            parts = list(self._db["attachments"].rows_where(
+                "submission_id = ?", [submission_id], order_by="name",
+                select="name, size, sha256, uploaded, complete"))
+        if not rows or rows[0]["record"] is None:
+            raise UnknownSubmission(submission_id)
+        row = rows[0]
+        out = OutgoingSubmission(
+            submission_id=submission_id, created_at=row["created_iso"],
+            subject_type=row["subject_type"], envelope=json.loads(row["envelope"]),
+            record=row["record"],
+            attachments=tuple(AttachmentMeta(p["name"], p["size"], p["sha256"]) for p in parts))
+        return out, parts
+
+    def attachment_chunk(self, submission_id: str, name: str, offset: int, size: int) -> bytes:
+        """Bytes [offset, offset+size) of an attachment ciphertext, read without loading it all."""
+        with self._lock:
+            row = self._db.execute("SELECT substr(data, ?, ?) FROM attachments WHERE "
+                                   "submission_id = ? AND name = ?",
+                                   [offset + 1, size, submission_id, name]).fetchone()
+        if row is None or row[0] is None:
+            raise UnknownSubmission(f"{submission_id}/{name}")
+        return bytes(row[0])
+
+    def note_uploaded(self, submission_id: str, name: str, received: int, complete: bool) -> None:
+        with self._lock:
+            self._db.execute("UPDATE attachments SET uploaded = ?, complete = ? WHERE "
+                             "submission_id = ? AND name = ?",
+                             [received, int(complete), submission_id, name])
+
+    def finish_delivered(self, submission_id: str, attempt_id: int,
+                         remote_status: RemoteStatus) -> None:
+        """The platform holds the record and every attachment: state `sent`."""
+        now = self._clock()
+        with self._lock, self._db.atomic():
+            self._close_attempt(attempt_id, now, AttemptOutcome.DELIVERED, None)
+            self._db.execute(
+                "UPDATE submissions SET state = ?, sent_at = ?, next_attempt_at = NULL, "
+                "remote_status = COALESCE(remote_status, ?) WHERE submission_id = ?",
+                [QueueState.SENT.value, now, remote_status.value, submission_id])
+
+    def finish_failed(self, submission_id: str, attempt_id: int, error: str,
+                      retry_at: float | None) -> None:
+        """A failed attempt: `failed` until `retry_at`, or `held` when `retry_at` is None."""
+        now = self._clock()
+        held = retry_at is None
+        with self._lock, self._db.atomic():
+            self._close_attempt(attempt_id, now,
+                                AttemptOutcome.REFUSED if held else AttemptOutcome.RETRY, error)
+            self._db.execute(
+                "UPDATE submissions SET state = ?, next_attempt_at = ?, last_error = ? "
+                "WHERE submission_id = ?",
+                [(QueueState.HELD if held else QueueState.FAILED).value, retry_at, error,
+                 submission_id])
+
+    def release_held(self, submission_ids: Iterable[str] | None = None) -> int:
+        """Technician action: make `held` submissions due again. Returns how many."""
+        now = self._clock()
+        with self._lock, self._db.atomic():
+            where, args = "state = ?", [QueueState.HELD.value]
+            if submission_ids is not None:
+                ids = list(submission_ids)
+                where += f" AND submission_id IN ({','.join('?' * len(ids))})"
+                args += ids
+            cur = self._db.execute(f"UPDATE submissions SET state = ?, next_attempt_at = ? "
+                                   f"WHERE {where}", [QueueState.FAILED.value, now, *args])
+            return cur.rowcount
+
+    def needs_status(self, poll_interval_s: float, limit: int) -> list[str]:
+        """Sent submissions whose verdict is not final and was not checked recently."""
+        cutoff = self._clock() - poll_interval_s
+        with self._lock:
+            return [r[0] for r in self._db.execute(
+                "SELECT submission_id FROM submissions WHERE state = ? AND "
+                "(remote_status IS NULL OR remote_status = ?) AND "
+                "(status_checked_at IS NULL OR status_checked_at <= ?) "
+                "ORDER BY status_checked_at IS NOT NULL, status_checked_at, created_at LIMIT ?",
+                [QueueState.SENT.value, RemoteStatus.RECEIVED.value, cutoff, limit])]
+
+    def record_status(self, report: StatusReport) -> None:
+        """Keep the platform's verdict (reasons and licence sealed under the local key)."""
+        detail = json.dumps({"reasons": list(report.reasons), "licence": report.licence},
+                            ensure_ascii=False).encode()
+        nonce = os.urandom(12)
+        sealed = nonce + self._local.encrypt(nonce, detail, report.submission_id.encode())
+        with self._lock:
+            self._db.execute(
+                "UPDATE submissions SET remote_status = ?, remote_detail = ?, "
+                "remote_updated_at = ?, status_checked_at = ? WHERE submission_id = ?",
+                [report.status.value, sealed, report.updated_at, self._clock(),
+                 report.submission_id])
+
+    def note_status_checked(self, submission_id: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE submissions SET status_checked_at = ? WHERE submission_id = ?",
+                             [self._clock(), submission_id])
+
+    def purge_expired(self) -> int:
+        """Drop the encrypted body of submissions confirmed longer than `retention_s` ago.
+
+        Metadata and the verdict stay for status queries. The WAL is checkpointed afterwards so
+        the old pages do not linger in it. Returns how many were purged.
+        """
+        now = self._clock()
+        cutoff = now - self.retention_s
+        with self._lock:
+            with self._db.atomic():
+                ids = [r[0] for r in self._db.execute(
+                    "SELECT submission_id FROM submissions WHERE state = ? AND sent_at <= ? "
+                    "AND purged_at IS NULL", [QueueState.SENT.value, cutoff])]
+                for sid in ids:
+                    self._db.execute("UPDATE submissions SET record = NULL, envelope = NULL, "
+                                     "purged_at = ? WHERE submission_id = ?", [now, sid])
+                    self._db.execute("UPDATE attachments SET data = NULL WHERE submission_id = ?",
+                                     [sid])
+            if ids:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if ids:
+            log.info("queue-purged count=%d", len(ids))
+        return len(ids)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _close_attempt(self, attempt_id: int, now: float, outcome: AttemptOutcome,
+                       error: str | None) -> None:
+        self._db.execute("UPDATE attempts SET finished_at = ?, outcome = ?, error = ? WHERE id = ?",
+                         [now, outcome.value, error, attempt_id])
+
+    def _open_detail(self, row: dict) -> dict:
+        blob = row["remote_detail"]
+        if not blob:
+            return {}
+        try:
+            plain = self._local.decrypt(blob[:12], blob[12:], row["submission_id"].encode())
+            return json.loads(plain)
+        except Exception:  # noqa: BLE001 - a lost key file loses only the cached verdict
+            log.warning("queue-detail-unreadable submission=%s", row["submission_id"])
+            return {}
+
+    def _free_bytes(self) -> int:
+        return int(self._disk_free())
+
+
+def _local_key(path: Path) -> bytes:
+    if not path.exists():
+        key = AESGCM.generate_key(bit_length=256)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first: use theirs
+            pass
+        else:
+            try:
+                os.write(fd, key)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    key = path.read_bytes()
+    if len(key) != 32:
+        raise SchemaError(f"{path.name} is not a 32-byte key")
+    return key
+
+
+def _state(value: str) -> QueueState:
+    try:
+        return QueueState(value)
+    except ValueError:
+        raise SchemaError(f"unknown queue state {value!r} in the database") from None
+
+
+def _sha256(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()

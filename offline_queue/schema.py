@@ -1,0 +1,128 @@
+"""The outbox's SQLite file: how it is opened, what tables it has, and its version.
+
+What it does: opens the file through sqlite-utils with WAL, ``synchronous=FULL`` (a commit is on
+disk when it returns) and ``secure_delete`` (a purged body is overwritten, not left in free
+pages); creates the tables on a fresh file; refuses files that are not an outbox or come from a
+newer version. What it does not do: any query about submissions (see `outbox.py`).
+
+Only non-personal metadata is stored in clear: ids, times, sizes, states, error codes. The
+record and attachments are ciphertext sealed for the platform (`envelope.py`); the platform's
+answer on approval (reasons, licence) is ciphertext under a local key (`outbox.py`).
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from offline_queue.model import SchemaError
+
+SCHEMA_VERSION = 1
+APP_ID = "kiosk-outbox"
+
+TABLES: dict[str, dict] = {
+    "meta": {"columns": {"key": str, "value": str}, "pk": "key"},
+    "submissions": {
+        "columns": {
+            "submission_id": str, "subject_type": str,
+            "created_at": float, "created_iso": str,
+            "state": str,
+            "envelope": str,            # envelope header JSON (no personal data); NULL once purged
+            "record": bytes,            # record ciphertext; NULL once purged
+            "record_size": int, "attachments_size": int,
+            "attempts": int, "next_attempt_at": float, "last_error": str,
+            "sent_at": float, "purged_at": float,
+            "remote_status": str, "remote_detail": bytes,   # detail sealed under the local key
+            "remote_updated_at": str, "status_checked_at": float,
+        },
+        "pk": "submission_id",
+        "not_null": {"subject_type", "created_at", "created_iso", "state", "record_size",
+                     "attachments_size", "attempts"},
+        "defaults": {"attempts": 0, "attachments_size": 0},
+    },
+    "attachments": {
+        "columns": {"submission_id": str, "name": str, "size": int, "sha256": str,
+                    "data": bytes, "uploaded": int, "complete": int},
+        "pk": ("submission_id", "name"),
+        "not_null": {"size", "sha256", "uploaded", "complete"},
+        "defaults": {"uploaded": 0, "complete": 0},
+        "foreign_keys": [("submission_id", "submissions", "submission_id")],
+    },
+    "attempts": {
+        "columns": {"id": int, "submission_id": str, "started_at": float,
+                    "finished_at": float, "outcome": str, "error": str},
+        "pk": "id",
+        "not_null": {"submission_id", "started_at"},
+        "foreign_keys": [("submission_id", "submissions", "submission_id")],
+    },
+}
+
+INDEXES = [
+    ("submissions", ["state", "next_attempt_at", "created_at"]),
+    ("submissions", ["remote_status", "status_checked_at"]),
+    ("attempts", ["submission_id"]),
+]
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    """Open (and on first use create) the outbox database at `path`.
+
+    The connection is in autocommit mode (``isolation_level=None``) so that every transaction is
+    an explicit ``db.atomic()`` block; it may be used from several threads provided the caller
+    serialises access (the outbox holds a lock).
+
+    Raises:
+        SchemaError: the file is not a SQLite database, is another program's database, or was
+            written by a newer schema version.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    try:
+        db = sqlite_utils.Database(conn)
+        db.enable_wal()
+        for pragma in ("synchronous=FULL", "secure_delete=ON", "foreign_keys=ON"):
+            conn.execute(f"PRAGMA {pragma}")
+        _ensure_schema(db)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise SchemaError(f"{path.name} is not a usable outbox database: {exc}") from None
+    except SchemaError:
+        conn.close()
+        raise
+    return db
+
+
+def _ensure_schema(db: sqlite_utils.Database) -> None:
+    names = set(db.table_names())
+    if not names:
+        with db.atomic():
+            if not db.table_names():   # another process may have won the race
+                _create(db)
+        return
+    if "meta" not in names:
+        raise SchemaError("database has tables but no outbox metadata: not an outbox file")
+    meta = {row["key"]: row["value"] for row in db["meta"].rows}
+    if meta.get("app") != APP_ID:
+        raise SchemaError("database belongs to another application")
+    try:
+        version = int(meta.get("schema_version", ""))
+    except ValueError:
+        raise SchemaError("outbox schema version is unreadable") from None
+    if version > SCHEMA_VERSION:
+        raise SchemaError(f"outbox schema version {version} is newer than this software "
+                          f"({SCHEMA_VERSION}); upgrade the kiosk software")
+    missing = set(TABLES) - names
+    if missing:
+        raise SchemaError(f"outbox is missing tables: {', '.join(sorted(missing))}")
+
+
+def _create(db: sqlite_utils.Database) -> None:
+    for name, spec in TABLES.items():
+        db[name].create(spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"),
+                        defaults=spec.get("defaults"), foreign_keys=spec.get("foreign_keys"))
+    for table, cols in INDEXES:
+        db[table].create_index(cols)
+    db["meta"].insert_all([{"key": "app", "value": APP_ID},
+                           {"key": "schema_version", "value": str(SCHEMA_VERSION)}])

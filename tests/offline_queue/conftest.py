@@ -1,0 +1,69 @@
+"""Fixtures for the offline queue: a platform key pair, an outbox, and a personal record."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from offline_queue.outbox import Outbox
+
+# A made-up applicant; the ID number has a valid check digit so it looks like the real thing.
+NAME = "王小明"
+ID_NUMBER = "11010519491231002X"
+PHONE = "13912345678"
+
+
+def personal_record(i: int = 0) -> dict:
+    return {"applicant": {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE},
+            "business": {"name": f"北京市朝阳区小明便利店{i}", "scope": ["日用百货零售"]},
+            "seq": i}
+
+
+class ManualClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: float = 1_760_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def platform_private() -> X25519PrivateKey:
+    return X25519PrivateKey.generate()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def make_outbox(tmp_path: Path, platform_private, clock):
+    made: list[Outbox] = []
+
+    def make(name: str = "outbox.db", **kw) -> Outbox:
+        kw.setdefault("clock", clock)
+        kw.setdefault("disk_free", lambda: 10 * 1024 ** 3)
+        box = Outbox(tmp_path / name, platform_private.public_key(), **kw)
+        made.append(box)
+        return box
+
+    yield make
+    for box in made:
+        try:
+            box.close()
+        except Exception:  # noqa: BLE001 - already closed by the test
+            pass
+
+
+@pytest.fixture
+def ids():
+    counter = itertools.count(1)
+    return lambda: f"SUB-{next(counter):06d}"
