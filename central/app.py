@@ -1,0 +1,146 @@
+"""Assembling the platform: keys, database, FastAPI routes, auth and fault middleware.
+
+``Platform(data_dir, ...)`` loads or creates the keys, opens the database (seeding the
+registered names and a default config bundle on a fresh one) and builds ``platform.asgi``,
+the app to serve: FaultInjector(AuthMiddleware(FastAPI)). It does not start a server; see
+``central.server`` and ``central.testing``.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from central import keys as keys_mod
+from central.auth import AuthMiddleware
+from central.bundles import sign_bundle
+from central.decide import PlatformSettings
+from central.errors import ApiError
+from central.faults import FaultInjector, FaultSettings
+from central.names import SEED_NAMES
+from central.store import Store
+
+API_TITLE = "自助申报一体机 reference central platform"
+API_VERSION = "1.0.0"
+DEFAULT_CHANNEL = "stable"
+DEFAULT_CONFIG: dict[str, Any] = {
+    "idle_timeout_s": 120,
+    "instant_approval": True,
+    "notice": "",
+}
+
+
+def _validation_message(errors: list[dict]) -> tuple[str, str]:
+    """(code, message) for a pydantic/FastAPI validation failure."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return "bad_request", "body is not valid JSON"
+    parts = []
+    for e in errors[:5]:
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+        parts.append(f"{loc or 'body'}: {e.get('msg', 'invalid')}")
+    return "invalid_request", "; ".join(parts)
+
+
+def _build_fastapi(platform: Platform) -> FastAPI:
+    from central.routes import router, unauthenticated
+
+    api = FastAPI(title=API_TITLE, version=API_VERSION,
+                  description="Reference implementation of the kiosk platform contract "
+                              "(docs/platform-contract.md). Every /v1/ request is signed by "
+                              "the kiosk (X-Kiosk-* headers).")
+    api.state.platform = platform
+
+    @api.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @api.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        code, message = _validation_message(errors)
+        status = 400 if code == "bad_request" else 422
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+                  for e in errors[:20]]
+        return JSONResponse({"error": code, "message": message, "detail": detail},
+                            status_code=status)
+
+    @api.exception_handler(Exception)
+    async def crashed(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"error": "internal_error", "message": type(exc).__name__},
+                            status_code=500)
+
+    api.include_router(unauthenticated)
+    api.include_router(router)
+    return api
+
+
+class Platform:
+    """One platform instance over a data directory.
+
+    Args:
+        data_dir: where keys and the database live (created if missing).
+        settings: region and authority name for issued licences.
+        faults: initial fault settings (all off by default).
+        clock: seconds since the epoch, for signature freshness.
+    Raises:
+        KeyFileError: an existing key file is unusable.
+        ValueError: bad fault settings.
+    """
+
+    def __init__(self, data_dir: Path, *, settings: PlatformSettings | None = None,
+                 faults: dict | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.keys = keys_mod.load_or_create(self.data_dir)
+        self.settings = settings or PlatformSettings()
+        self._local = threading.local()
+        self._seed_fresh_database()
+        self.api = _build_fastapi(self)
+        self.faults = FaultInjector(AuthMiddleware(self.api, self.store, clock=clock),
+                                    FaultSettings.from_dict(faults))
+        self.asgi = self.faults
+
+    def store(self) -> Store:
+        """This thread's connection to the database."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store.in_dir(self.data_dir)
+        return store
+
+    def _seed_fresh_database(self) -> None:
+        store = self.store()
+        with store.transaction():
+            if not store.registered_names():
+                for name, subject_type in SEED_NAMES:
+                    store.add_name(name, subject_type, "seed")
+        if store.latest_bundle(DEFAULT_CHANNEL) is None:
+            self.publish_config(DEFAULT_CHANNEL, DEFAULT_CONFIG)
+
+    def register_kiosk(self, kiosk_id: str, public_key: Ed25519PublicKey | str) -> None:
+        """Allow a kiosk to call the API with this Ed25519 key (replaces an earlier key)."""
+        text = public_key if isinstance(public_key, str) else keys_mod.raw_public_b64(public_key)
+        keys_mod.load_ed25519_public(text)  # refuse a bad key now, not at its first request
+        self.store().register_kiosk(kiosk_id, text)
+
+    def publish_config(self, channel: str, payload: dict) -> int:
+        """Sign and publish the next version of a channel's config; returns the version."""
+        store = self.store()
+        with store.transaction():
+            latest = store.latest_bundle(channel)
+            version = 1 if latest is None else int(latest["version"]) + 1
+            signature = sign_bundle(self.keys.config, version, payload)
+            store.insert_bundle(channel, version,
+                                json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                                signature)
+        return version
+
+    def openapi(self) -> dict:
+        return self.api.openapi()

@@ -1,0 +1,146 @@
+"""Deciding a complete submission: decrypt, review with the kiosk's domain rules, approve.
+
+Once the record and every declared attachment are in, ``decide_submission`` opens the
+envelope with the platform key, runs ``kiosk.domain.review.review_record`` and the name
+collision check, and records one of:
+
+- ``needs_correction`` with the problems as reasons (the applicant must fix something);
+- ``approved`` (秒批) with a fresh USCC and licence number, the name then registered;
+- ``received`` with the reasons it needs a clerk (valid, but not eligible for 秒批);
+- ``rejected`` when the sealed parts cannot be opened (tampered, or for another key).
+
+It runs inside the caller's transaction and writes through the Store; no HTTP here. Logs
+carry submission ids and outcomes only, never what the record says.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+
+from central import credit
+from central.keys import PlatformKeys
+from central.models import SubmissionStatus
+from central.names import check_name
+from central.store import Store
+from offline_queue.envelope import EnvelopeError, open_attachment, open_record
+
+log = logging.getLogger(__name__)
+
+MANUAL_REVIEW = "您的申请已提交，需要登记机关工作人员审核，审核结果会通过短信告知您。"
+UNREADABLE = "申报材料无法解密或已被改动，请携带身份证到登记窗口重新办理，给您带来不便请谅解。"
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    """Who this platform is: its registration authority and that authority's region code."""
+
+    region: str = "330106"
+    authority: str = "杭州市西湖区市场监督管理局"
+
+    def __post_init__(self) -> None:
+        if len(self.region) != 6 or not self.region.isdigit():
+            raise ValueError("region must be a six-digit GB/T 2260 code")
+        if not self.authority.strip():
+            raise ValueError("authority must be named")
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: SubmissionStatus
+    reasons: list[str] = field(default_factory=list)
+    licence: dict | None = None
+
+
+def open_submission(keys: PlatformKeys, envelope: dict, record: bytes) -> dict:
+    """Decrypt and parse a record.
+
+    Raises:
+        EnvelopeError: cannot be decrypted, or is not a JSON object.
+    """
+    plain = open_record(keys.platform, envelope, record)
+    try:
+        value = json.loads(plain.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise EnvelopeError("record is not UTF-8 JSON") from None
+    if not isinstance(value, dict):
+        raise EnvelopeError("record is not a JSON object")
+    return value
+
+
+def _review(record: dict, registered: list[str], subject_type: str) -> Decision | dict:
+    """Run the domain review; a Decision when it ends here, else the licence fields."""
+    try:
+        from kiosk.domain.review import review_record
+    except ImportError:
+        return Decision(SubmissionStatus.received, [MANUAL_REVIEW])
+    try:
+        review = review_record(record)
+        if review.problems:
+            return Decision(SubmissionStatus.needs_correction, list(review.problems))
+        fields = dict(review.licence_fields())
+    except Exception as exc:  # a bug in the rules must not lose the submission: hand to a clerk
+        log.error("review failed (%s); left for manual review", type(exc).__name__)
+        return Decision(SubmissionStatus.received, [MANUAL_REVIEW])
+    names = check_name(str(fields.get("name", "")), subject_type, registered)
+    if names.conflicts:
+        return Decision(SubmissionStatus.needs_correction, [names.message])
+    if not review.instant:
+        return Decision(SubmissionStatus.received, list(review.reasons) or [MANUAL_REVIEW])
+    return fields
+
+
+def decide_submission(store: Store, keys: PlatformKeys, settings: PlatformSettings,
+                      submission_id: str, today: dt.date | None = None) -> Decision:
+    """Decide a submission whose parts are all in and record the outcome.
+
+    The caller holds a transaction on ``store``; the submission row exists.
+    """
+    row = store.submission(submission_id)
+    assert row is not None, "decide_submission needs a stored submission"
+    envelope = json.loads(row["envelope"])
+    subject_type = row["subject_type"]
+    try:
+        record = open_submission(keys, envelope, row["record"])
+        for att in store.attachments(submission_id):
+            open_attachment(keys.platform, envelope, att["name"],
+                            store.attachment_bytes(submission_id, att["name"]))
+    except EnvelopeError:
+        decision = Decision(SubmissionStatus.rejected, [UNREADABLE])
+    else:
+        registered = [n["name"] for n in store.registered_names()]
+        outcome = _review(record, registered, subject_type)
+        if isinstance(outcome, Decision):
+            decision = outcome
+        else:
+            decision = _approve(store, settings, subject_type, outcome,
+                                today or dt.date.today())
+    store.set_decision(submission_id, decision.status.value, decision.reasons, decision.licence)
+    log.info("submission %s decided: %s", submission_id, decision.status.value)
+    return decision
+
+
+def _approve(store: Store, settings: PlatformSettings, subject_type: str, fields: dict,
+             today: dt.date) -> Decision:
+    uscc = credit.credit_code(subject_type, settings.region, store.next_value("organisation"))
+    number = credit.licence_number(settings.region, today,
+                                   store.next_value(f"licence-{today.year}"))
+    capital = fields.get("capital")
+    licence = {
+        "uscc": uscc,
+        "licence_number": number,
+        "name": str(fields["name"]),
+        "subject_type_label": str(fields["subject_type_label"]),
+        "legal_person": str(fields["person_name"]),
+        "person_label": str(fields["person_label"]),
+        "premises": str(fields["premises"]),
+        "premises_label": str(fields["premises_label"]),
+        "scope": str(fields["scope"]),
+        "capital": None if capital is None else str(capital),
+        "established": today.isoformat(),
+        "authority": settings.authority,
+        "issued_on": today.isoformat(),
+    }
+    store.add_name(licence["name"], subject_type, "approved")
+    return Decision(SubmissionStatus.approved, [], licence)

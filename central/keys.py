@@ -1,0 +1,112 @@
+"""The platform's own keys: load them from the data directory, or create them on first start.
+
+Two keys live in ``DATA/keys/``:
+
+- ``platform_x25519.key``: the X25519 private key kiosks seal submissions for
+  (``offline_queue.envelope``); its public half is written as base64 to ``platform_x25519.pub``.
+- ``config_ed25519.key``: the Ed25519 key that signs configuration bundles; public half in
+  ``config_ed25519.pub``.
+
+Private keys are raw 32-byte files readable only by the owner. This module does no signing or
+decryption itself and never rotates keys.
+"""
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+PLATFORM_KEY_FILE = "platform_x25519.key"
+PLATFORM_PUB_FILE = "platform_x25519.pub"
+CONFIG_KEY_FILE = "config_ed25519.key"
+CONFIG_PUB_FILE = "config_ed25519.pub"
+
+
+class KeyFileError(Exception):
+    """A key file exists but cannot be used (wrong length or unreadable)."""
+
+
+def _raw_private(key: X25519PrivateKey | Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                             serialization.NoEncryption())
+
+
+def raw_public_b64(key: X25519PublicKey | Ed25519PublicKey) -> str:
+    """Base64 of a raw 32-byte public key, the form kiosks are configured with."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def load_ed25519_public(text: str) -> Ed25519PublicKey:
+    """Parse a base64 raw Ed25519 public key.
+
+    Raises:
+        KeyFileError: not base64 or not 32 bytes.
+    """
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except ValueError:
+        raise KeyFileError("public key is not valid base64") from None
+    if len(raw) != 32:
+        raise KeyFileError("an Ed25519 public key is 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def _write_private(path: Path, raw: bytes) -> None:
+    # Create with 0600 from the start, so the key is never readable by others, even briefly.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(raw)
+
+
+def _read_raw(path: Path) -> bytes:
+    raw = path.read_bytes()
+    if len(raw) != 32:
+        raise KeyFileError(f"{path.name} must hold a raw 32-byte key, found {len(raw)} bytes")
+    return raw
+
+
+@dataclass(frozen=True)
+class PlatformKeys:
+    """The platform's decryption key and its config-signing key."""
+
+    platform: X25519PrivateKey
+    config: Ed25519PrivateKey
+
+    @property
+    def platform_public(self) -> X25519PublicKey:
+        return self.platform.public_key()
+
+    @property
+    def config_public(self) -> Ed25519PublicKey:
+        return self.config.public_key()
+
+
+def load_or_create(data_dir: Path) -> PlatformKeys:
+    """Load the keys under ``data_dir/keys``, creating any that are missing.
+
+    The public halves are (re)written as base64 text files next to the private keys.
+
+    Raises:
+        KeyFileError: a key file exists but is not a raw 32-byte key.
+    """
+    key_dir = Path(data_dir) / "keys"
+    key_dir.mkdir(parents=True, exist_ok=True)
+    platform_path = key_dir / PLATFORM_KEY_FILE
+    config_path = key_dir / CONFIG_KEY_FILE
+    if not platform_path.exists():
+        _write_private(platform_path, _raw_private(X25519PrivateKey.generate()))
+    if not config_path.exists():
+        _write_private(config_path, _raw_private(Ed25519PrivateKey.generate()))
+    keys = PlatformKeys(
+        platform=X25519PrivateKey.from_private_bytes(_read_raw(platform_path)),
+        config=Ed25519PrivateKey.from_private_bytes(_read_raw(config_path)),
+    )
+    (key_dir / PLATFORM_PUB_FILE).write_text(raw_public_b64(keys.platform_public) + "\n")
+    (key_dir / CONFIG_PUB_FILE).write_text(raw_public_b64(keys.config_public) + "\n")
+    return keys

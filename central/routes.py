@@ -1,0 +1,301 @@
+"""The HTTP endpoints of the platform contract (docs/platform-contract.md).
+
+Handlers check what the shapes in ``central.models`` cannot (cross-field rules, ownership,
+idempotency, offsets), write through the Store in one transaction each and answer JSON.
+Authentication already happened in ``central.auth``; the kiosk id is in ``request.state``.
+Handlers are ``async`` so every database write runs on the server's one event-loop thread.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from central.decide import decide_submission, open_submission
+from central.errors import ApiError
+from central.models import (ATTACHMENT_NAME_PATTERN, CHANNEL_PATTERN, ID_PATTERN, AttachmentOut,
+                            ConfigBundleOut, ErrorOut, HeartbeatIn, HeartbeatOut, NameCheckOut,
+                            RatingIn, RatingOut, RatingSummaryOut, SubjectTypeId, SubmissionAck,
+                            SubmissionIn, SubmissionOut, SubmissionStatus)
+from central.names import check_name
+from central.store import Store, utc_now
+from offline_queue.envelope import EnvelopeError
+
+log = logging.getLogger(__name__)
+
+
+def _kiosk(request: Request,
+           x_kiosk_id: Annotated[str, Header(description="the kiosk's registered id")],
+           x_kiosk_timestamp: Annotated[str, Header(description="unix seconds")],
+           x_kiosk_nonce: Annotated[str, Header(description="16-128 ASCII letters/digits")],
+           x_kiosk_signature: Annotated[str, Header(description="base64 Ed25519 signature")],
+           ) -> str:
+    # The middleware has verified these headers; declaring them documents them in OpenAPI.
+    return request.state.kiosk_id
+
+
+Kiosk = Annotated[str, Depends(_kiosk)]
+_ERRORS = {401: {"model": ErrorOut, "description": "not authenticated"},
+           413: {"model": ErrorOut, "description": "body too large"},
+           400: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+router = APIRouter(prefix="/v1", responses=_ERRORS)  # type: ignore[arg-type]
+unauthenticated = APIRouter()
+
+
+def _platform(request: Request):  # -> central.app.Platform (not imported: would be circular)
+    return request.app.state.platform
+
+
+def _store(request: Request) -> Store:
+    return _platform(request).store()
+
+
+@unauthenticated.get("/healthz", summary="Liveness, unauthenticated")
+async def healthz() -> dict:
+    return {"ok": True}
+
+
+# -- submissions -------------------------------------------------------------------------
+
+def _owned(store: Store, submission_id: str, kiosk_id: str) -> dict:
+    row = store.submission(submission_id)
+    if row is None or row["kiosk_id"] != kiosk_id:  # another kiosk's submission does not exist
+        raise ApiError(404, "not_found", "no such submission from this kiosk")
+    return row
+
+
+@router.post("/submissions", status_code=201, response_model=SubmissionAck,
+             responses={409: {"model": ErrorOut}, 403: {"model": ErrorOut}})
+async def post_submission(request: Request, body: SubmissionIn, kiosk: Kiosk,
+                          idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
+                          ) -> JSONResponse:
+    """Accept a sealed submission; the same key and body answers as the first time."""
+    raw = await request.body()
+    digest = hashlib.sha256(raw).hexdigest()
+    if idempotency_key != body.submission_id:
+        raise ApiError(400, "bad_request", "Idempotency-Key must equal the body's submission_id")
+    if body.kiosk_id != kiosk:
+        raise ApiError(403, "kiosk_mismatch", "kiosk_id in the body is not the signing kiosk")
+    store = _store(request)
+    existing = store.submission(body.submission_id)
+    if existing is not None:
+        if existing["body_sha256"] != digest:
+            raise ApiError(409, "idempotency_conflict",
+                           "this submission id was already used with a different body")
+        return JSONResponse(json.loads(existing["response_body"]),
+                            status_code=existing["response_code"])
+    try:
+        dt.datetime.fromisoformat(body.created_at)
+    except ValueError:
+        raise ApiError(422, "invalid_request", "created_at is not an ISO 8601 time") from None
+    if body.envelope.submission_id != body.submission_id:
+        raise ApiError(422, "envelope_invalid", "the envelope belongs to another submission")
+    names = [a.name for a in body.attachments]
+    if len(set(names)) != len(names):
+        raise ApiError(422, "invalid_request", "attachment names must be unique")
+    try:
+        record = base64.b64decode(body.record, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(422, "invalid_request", "record is not valid base64") from None
+    envelope = body.envelope.model_dump()
+    platform = _platform(request)
+    try:
+        plain = open_submission(platform.keys, envelope, record)
+    except EnvelopeError as exc:
+        raise ApiError(422, "envelope_invalid", f"cannot open the record: {exc}") from None
+    if plain.get("subject_type") != body.subject_type.value:
+        raise ApiError(422, "invalid_request", "subject_type differs from the sealed record")
+    now = utc_now()
+    with store.transaction():
+        store.insert_submission({
+            "submission_id": body.submission_id, "kiosk_id": kiosk, "body_sha256": digest,
+            "subject_type": body.subject_type.value, "created_at": body.created_at,
+            "envelope": json.dumps(envelope), "record": record,
+            "status": SubmissionStatus.received.value, "received_at": now, "updated_at": now,
+            "response_code": 0, "response_body": "",
+        }, [a.model_dump() for a in body.attachments])
+        status = SubmissionStatus.received
+        if not body.attachments:
+            status = decide_submission(store, platform.keys, platform.settings,
+                                       body.submission_id).status
+        answer = {"submission_id": body.submission_id, "status": status.value,
+                  "pending_attachments": sorted(names), "received_at": now}
+        store.set_response(body.submission_id, 201, json.dumps(answer, ensure_ascii=False))
+    log.info("submission %s stored from kiosk %s", body.submission_id, kiosk)
+    return JSONResponse(answer, status_code=201)
+
+
+@router.get("/submissions/{submission_id}", response_model=SubmissionOut,
+            responses={404: {"model": ErrorOut}})
+async def get_submission(request: Request, kiosk: Kiosk,
+                         submission_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict:
+    """Status of a submission, with the licence data once approved."""
+    row = _owned(_store(request), submission_id, kiosk)
+    return {"submission_id": submission_id, "status": row["status"],
+            "reasons": json.loads(row["reasons"]),
+            "licence": json.loads(row["licence"]) if row["licence"] else None,
+            "updated_at": row["updated_at"]}
+
+
+def _attachment(store: Store, submission_id: str, name: str, kiosk: str) -> dict:
+    _owned(store, submission_id, kiosk)
+    att = store.attachment(submission_id, name)
+    if att is None:
+        raise ApiError(404, "unknown_attachment", "this attachment was not declared")
+    return att
+
+
+def _attachment_out(att: dict, status: str | None = None) -> dict:
+    return {"name": att["name"], "received": att["received"], "size": att["size"],
+            "complete": bool(att["complete"]), "status": status}
+
+
+@router.get("/submissions/{submission_id}/attachments/{name}", response_model=AttachmentOut,
+            responses={404: {"model": ErrorOut}})
+async def get_attachment(request: Request, kiosk: Kiosk,
+                         submission_id: Annotated[str, Path(pattern=ID_PATTERN)],
+                         name: Annotated[str, Path(pattern=ATTACHMENT_NAME_PATTERN)]) -> dict:
+    """How many bytes of an attachment arrived: where a resumed upload continues."""
+    return _attachment_out(_attachment(_store(request), submission_id, name, kiosk))
+
+
+@router.put("/submissions/{submission_id}/attachments/{name}", response_model=AttachmentOut,
+            responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+            openapi_extra={"requestBody": {"required": True, "content": {
+                "application/octet-stream": {"schema": {"type": "string",
+                                                        "format": "binary"}}}}})
+async def put_attachment(request: Request, kiosk: Kiosk,
+                         submission_id: Annotated[str, Path(pattern=ID_PATTERN)],
+                         name: Annotated[str, Path(pattern=ATTACHMENT_NAME_PATTERN)],
+                         upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0)],
+                         ) -> dict:
+    """Append one chunk at ``Upload-Offset``; the SHA-256 is checked when the last byte lands."""
+    chunk = await request.body()
+    store = _store(request)
+    att = _attachment(store, submission_id, name, kiosk)
+    if att["complete"] or upload_offset != att["received"]:
+        raise ApiError(409, "offset_mismatch", "upload from the offset the platform has",
+                       offset=att["received"], complete=bool(att["complete"]))
+    if not chunk:
+        raise ApiError(400, "bad_request", "an attachment chunk must not be empty")
+    if upload_offset + len(chunk) > att["size"]:
+        raise ApiError(422, "size_exceeded", "the chunk goes past the declared size",
+                       size=att["size"])
+    platform = _platform(request)
+    status = None
+    with store.transaction():
+        store.append_chunk(submission_id, name, upload_offset, chunk)
+        if upload_offset + len(chunk) == att["size"]:
+            digest = hashlib.sha256(store.attachment_bytes(submission_id, name)).hexdigest()
+            if digest != att["sha256"]:
+                store.restart_attachment(submission_id, name)
+                failed = True
+            else:
+                failed = False
+                store.mark_attachment_complete(submission_id, name)
+                if all(a["complete"] for a in store.attachments(submission_id)):
+                    status = decide_submission(store, platform.keys, platform.settings,
+                                               submission_id).status.value
+    if upload_offset + len(chunk) == att["size"] and failed:
+        raise ApiError(422, "checksum_mismatch",
+                       "the attachment's SHA-256 does not match; upload it again from 0",
+                       offset=0)
+    return _attachment_out(store.attachment(submission_id, name) or att, status)
+
+
+# -- names, ratings, config, heartbeats --------------------------------------------------
+
+@router.get("/names/check", response_model=NameCheckOut)
+async def names_check(request: Request, kiosk: Kiosk,
+                      name: Annotated[str, Query(min_length=1, max_length=60)],
+                      subject_type: SubjectTypeId = SubjectTypeId.individual_business) -> dict:
+    """名称自主申报查重: the kiosk's naming rules plus registered names with the same 字号+行业."""
+    registered = [n["name"] for n in _store(request).registered_names()]
+    result = check_name(name.strip(), subject_type.value, registered)
+    return {"available": result.available, "conflicts": result.conflicts,
+            "problems": result.problems, "message": result.message}
+
+
+@router.post("/ratings", status_code=201, response_model=RatingOut,
+             responses={409: {"model": ErrorOut}})
+async def post_rating(request: Request, body: RatingIn, kiosk: Kiosk) -> JSONResponse:
+    """好差评: five levels, 1-2 counted as 差评; idempotent on rating_id."""
+    raw = await request.body()
+    digest = hashlib.sha256(raw).hexdigest()
+    store = _store(request)
+    existing = store.rating(body.rating_id)
+    if existing is not None:
+        if existing["body_sha256"] != digest or existing["kiosk_id"] != kiosk:
+            raise ApiError(409, "idempotency_conflict",
+                           "this rating id was already used with a different body")
+        return JSONResponse(json.loads(existing["response_body"]),
+                            status_code=existing["response_code"])
+    if any(not 1 <= v <= 5 for v in body.indicators.values()):
+        raise ApiError(422, "invalid_request", "each indicator is a level from 1 to 5")
+    if any(not t or len(t) > 32 for t in body.tags):
+        raise ApiError(422, "invalid_request", "tags are 1 to 32 characters")
+    now = utc_now()
+    negative = body.level <= 2
+    answer = {"rating_id": body.rating_id, "level": body.level, "negative": negative,
+              "received_at": now}
+    with store.transaction():
+        store.insert_rating({
+            "rating_id": body.rating_id, "kiosk_id": kiosk, "submission_id": body.submission_id,
+            "level": body.level, "negative": int(negative),
+            "body": json.dumps(body.model_dump(), ensure_ascii=False), "body_sha256": digest,
+            "received_at": now, "response_code": 201,
+            "response_body": json.dumps(answer, ensure_ascii=False)})
+    return JSONResponse(answer, status_code=201)
+
+
+@router.get("/ratings/summary", response_model=RatingSummaryOut)
+async def ratings_summary(request: Request, kiosk: Kiosk) -> dict:
+    counts = _store(request).rating_counts()
+    return {"counts": {str(level): counts.get(level, 0) for level in range(1, 6)},
+            "total": sum(counts.values()),
+            "negative": counts.get(1, 0) + counts.get(2, 0)}
+
+
+@router.get("/config/{channel}", response_model=ConfigBundleOut,
+            responses={404: {"model": ErrorOut}})
+async def get_config(request: Request, kiosk: Kiosk,
+                     channel: Annotated[str, Path(pattern=CHANNEL_PATTERN)]) -> dict:
+    """The latest signed config bundle of a channel."""
+    bundle = _store(request).latest_bundle(channel)
+    if bundle is None:
+        raise ApiError(404, "not_found", "no config published on this channel")
+    return {"version": bundle["version"], "payload": json.loads(bundle["payload"]),
+            "signature": bundle["signature"]}
+
+
+def _own_kiosk(kiosk_id: str, kiosk: str) -> None:
+    if kiosk_id != kiosk:
+        raise ApiError(403, "kiosk_mismatch", "a kiosk may only report and read for itself")
+
+
+@router.post("/kiosks/{kiosk_id}/heartbeat", status_code=201, response_model=HeartbeatOut,
+             responses={403: {"model": ErrorOut}})
+async def post_heartbeat(request: Request, body: HeartbeatIn, kiosk: Kiosk,
+                         kiosk_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict:
+    """Device health, queue depth and config version; the latest is kept per kiosk."""
+    _own_kiosk(kiosk_id, kiosk)
+    received_at = _store(request).insert_heartbeat(kiosk_id, body.model_dump())
+    return {"kiosk_id": kiosk_id, "received_at": received_at, **body.model_dump()}
+
+
+@router.get("/kiosks/{kiosk_id}/heartbeat", response_model=HeartbeatOut,
+            responses={403: {"model": ErrorOut}, 404: {"model": ErrorOut}})
+async def get_heartbeat(request: Request, kiosk: Kiosk,
+                        kiosk_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict:
+    _own_kiosk(kiosk_id, kiosk)
+    latest = _store(request).latest_heartbeat(kiosk_id)
+    if latest is None:
+        raise ApiError(404, "not_found", "no heartbeat from this kiosk yet")
+    return latest

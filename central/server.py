@@ -1,0 +1,75 @@
+"""Serving a Platform with uvicorn on loopback, in the foreground or in a background thread.
+
+``ServerThread`` binds 127.0.0.1 itself (port 0 picks a free port, read back after binding),
+runs uvicorn's h11 server on its own event loop in a daemon thread and stops it cleanly.
+No other address is ever bound by the test helpers.
+"""
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+LOOPBACK = "127.0.0.1"
+
+
+def uvicorn_config(app: Any, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+    # h11 (not httptools) and no proxy-header wrapper: the fault injector relies on reaching
+    # uvicorn's own send() to drop a connection without any answer.
+    return uvicorn.Config(app, host=host, port=port, http="h11", ws="none", lifespan="off",
+                          proxy_headers=False, server_header=False, date_header=False,
+                          log_level=log_level, access_log=False, timeout_keep_alive=5)
+
+
+class ServerThread:
+    """A uvicorn server in a background thread.
+
+    Args:
+        app: the ASGI app to serve.
+        port: 0 for any free port.
+    """
+
+    def __init__(self, app: Any, host: str = LOOPBACK, port: int = 0) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((host, port))
+        self.host, self.port = self._sock.getsockname()[:2]
+        self.server = uvicorn.Server(uvicorn_config(app, self.host, self.port))
+        self._thread = threading.Thread(target=self._run, name="central-uvicorn", daemon=True)
+        self._error: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self.server.serve(sockets=[self._sock]))
+        except BaseException as exc:  # reported by start()
+            self._error = exc
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start serving; returns once the server accepts connections.
+
+        Raises:
+            RuntimeError: the server did not start within ``timeout``.
+        """
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if self._error is not None or not self._thread.is_alive():
+                raise RuntimeError(f"platform server failed to start: {self._error!r}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("platform server did not start in time")
+            time.sleep(0.01)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask uvicorn to exit and wait for the thread."""
+        self.server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        self._sock.close()

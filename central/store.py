@@ -1,0 +1,259 @@
+"""SQLite storage for the reference platform (one file, WAL journal).
+
+Holds registered kiosks, remembered nonces, submissions with their stored first answer
+(idempotency), resumable attachment chunks, registered enterprise names, ratings, signed config
+bundles and heartbeats. Every write that belongs together runs in one ``transaction()``.
+
+This module knows tables and rows only: no HTTP, no crypto, no domain rules. One ``Store``
+object belongs to one thread (sqlite3's rule); other threads open their own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+DB_FILE = "central.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS kiosks (
+    kiosk_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, registered_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nonces (
+    kiosk_id TEXT NOT NULL, nonce TEXT NOT NULL, ts INTEGER NOT NULL,
+    PRIMARY KEY (kiosk_id, nonce));
+CREATE INDEX IF NOT EXISTS nonces_ts ON nonces (ts);
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, body_sha256 TEXT NOT NULL,
+    subject_type TEXT NOT NULL, created_at TEXT NOT NULL, envelope TEXT NOT NULL,
+    record BLOB NOT NULL, status TEXT NOT NULL, reasons TEXT NOT NULL DEFAULT '[]',
+    licence TEXT, received_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    response_code INTEGER NOT NULL, response_body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS attachments (
+    submission_id TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0, complete INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (submission_id, name));
+CREATE TABLE IF NOT EXISTS attachment_chunks (
+    submission_id TEXT NOT NULL, name TEXT NOT NULL, offset INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (submission_id, name, offset));
+CREATE TABLE IF NOT EXISTS names (
+    name TEXT PRIMARY KEY, subject_type TEXT NOT NULL, source TEXT NOT NULL,
+    registered_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ratings (
+    rating_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, submission_id TEXT NOT NULL,
+    level INTEGER NOT NULL, negative INTEGER NOT NULL, body TEXT NOT NULL,
+    body_sha256 TEXT NOT NULL, received_at TEXT NOT NULL,
+    response_code INTEGER NOT NULL, response_body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS config_bundles (
+    channel TEXT NOT NULL, version INTEGER NOT NULL, payload TEXT NOT NULL,
+    signature TEXT NOT NULL, published_at TEXT NOT NULL, PRIMARY KEY (channel, version));
+CREATE TABLE IF NOT EXISTS heartbeats (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL,
+    body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS heartbeats_kiosk ON heartbeats (kiosk_id, id);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 text with seconds."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """One connection to the platform database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode; transaction() opens explicit BEGIN IMMEDIATE blocks.
+        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.executescript(_SCHEMA)
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> Store:
+        return cls(Path(data_dir) / DB_FILE)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _one(self, sql: str, *args: Any) -> dict | None:
+        row = self.conn.execute(sql, args).fetchone()
+        return dict(row) if row is not None else None
+
+    # -- kiosks and nonces ---------------------------------------------------------------
+
+    def register_kiosk(self, kiosk_id: str, public_key_b64: str) -> None:
+        self.conn.execute(
+            "INSERT INTO kiosks (kiosk_id, public_key, registered_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (kiosk_id) DO UPDATE SET public_key = excluded.public_key",
+            (kiosk_id, public_key_b64, utc_now()))
+
+    def kiosk_key(self, kiosk_id: str) -> str | None:
+        row = self._one("SELECT public_key FROM kiosks WHERE kiosk_id = ?", kiosk_id)
+        return row["public_key"] if row else None
+
+    def remember_nonce(self, kiosk_id: str, nonce: str, ts: int, forget_before: int) -> bool:
+        """Record a nonce; False if this kiosk used it before (a replay).
+
+        Nonces whose timestamp is older than ``forget_before`` are pruned: a request that old is
+        refused as stale anyway, so remembering it longer buys nothing.
+        """
+        with self.transaction() as c:
+            c.execute("DELETE FROM nonces WHERE ts < ?", (forget_before,))
+            cur = c.execute("INSERT OR IGNORE INTO nonces (kiosk_id, nonce, ts) VALUES (?, ?, ?)",
+                            (kiosk_id, nonce, ts))
+            return cur.rowcount == 1
+
+    # -- submissions ---------------------------------------------------------------------
+
+    def submission(self, submission_id: str) -> dict | None:
+        return self._one("SELECT * FROM submissions WHERE submission_id = ?", submission_id)
+
+    def insert_submission(self, row: dict, attachments: list[dict]) -> None:
+        """Insert a submission and its declared attachments (caller holds a transaction)."""
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO submissions ({cols}) VALUES ({marks})", tuple(row.values()))
+        self.conn.executemany(
+            "INSERT INTO attachments (submission_id, name, size, sha256) VALUES (?, ?, ?, ?)",
+            [(row["submission_id"], a["name"], a["size"], a["sha256"]) for a in attachments])
+
+    def set_decision(self, submission_id: str, status: str, reasons: list[str],
+                     licence: dict | None) -> None:
+        self.conn.execute(
+            "UPDATE submissions SET status = ?, reasons = ?, licence = ?, updated_at = ? "
+            "WHERE submission_id = ?",
+            (status, json.dumps(reasons, ensure_ascii=False),
+             json.dumps(licence, ensure_ascii=False) if licence is not None else None,
+             utc_now(), submission_id))
+
+    def set_response(self, submission_id: str, code: int, body: str) -> None:
+        self.conn.execute(
+            "UPDATE submissions SET response_code = ?, response_body = ? WHERE submission_id = ?",
+            (code, body, submission_id))
+
+    def stored_submission_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT submission_id FROM submissions ORDER BY received_at, rowid")]
+
+    # -- attachments ---------------------------------------------------------------------
+
+    def attachments(self, submission_id: str) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(
+            "SELECT * FROM attachments WHERE submission_id = ? ORDER BY name", (submission_id,))]
+
+    def attachment(self, submission_id: str, name: str) -> dict | None:
+        return self._one("SELECT * FROM attachments WHERE submission_id = ? AND name = ?",
+                         submission_id, name)
+
+    def append_chunk(self, submission_id: str, name: str, offset: int, data: bytes) -> None:
+        """Store one chunk at ``offset`` and advance ``received`` (caller holds a transaction)."""
+        self.conn.execute(
+            "INSERT INTO attachment_chunks (submission_id, name, offset, data) VALUES (?, ?, ?, ?)",
+            (submission_id, name, offset, data))
+        self.conn.execute(
+            "UPDATE attachments SET received = ? WHERE submission_id = ? AND name = ?",
+            (offset + len(data), submission_id, name))
+
+    def attachment_bytes(self, submission_id: str, name: str) -> bytes:
+        rows = self.conn.execute(
+            "SELECT data FROM attachment_chunks WHERE submission_id = ? AND name = ? "
+            "ORDER BY offset", (submission_id, name))
+        return b"".join(r[0] for r in rows)
+
+    def restart_attachment(self, submission_id: str, name: str) -> None:
+        self.conn.execute("DELETE FROM attachment_chunks WHERE submission_id = ? AND name = ?",
+                          (submission_id, name))
+        self.conn.execute(
+            "UPDATE attachments SET received = 0, complete = 0 WHERE submission_id = ? AND name = ?",
+            (submission_id, name))
+
+    def mark_attachment_complete(self, submission_id: str, name: str) -> None:
+        self.conn.execute(
+            "UPDATE attachments SET complete = 1 WHERE submission_id = ? AND name = ?",
+            (submission_id, name))
+
+    # -- names ---------------------------------------------------------------------------
+
+    def registered_names(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM names ORDER BY name")]
+
+    def add_name(self, name: str, subject_type: str, source: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO names (name, subject_type, source, registered_at) "
+            "VALUES (?, ?, ?, ?)", (name, subject_type, source, utc_now()))
+
+    # -- ratings -------------------------------------------------------------------------
+
+    def rating(self, rating_id: str) -> dict | None:
+        return self._one("SELECT * FROM ratings WHERE rating_id = ?", rating_id)
+
+    def insert_rating(self, row: dict) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO ratings ({cols}) VALUES ({marks})", tuple(row.values()))
+
+    def rating_counts(self) -> dict[int, int]:
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT level, COUNT(*) FROM ratings GROUP BY level")}
+
+    # -- config bundles ------------------------------------------------------------------
+
+    def latest_bundle(self, channel: str) -> dict | None:
+        return self._one("SELECT * FROM config_bundles WHERE channel = ? "
+                         "ORDER BY version DESC LIMIT 1", channel)
+
+    def insert_bundle(self, channel: str, version: int, payload: str, signature: str) -> None:
+        self.conn.execute(
+            "INSERT INTO config_bundles (channel, version, payload, signature, published_at) "
+            "VALUES (?, ?, ?, ?, ?)", (channel, version, payload, signature, utc_now()))
+
+    # -- heartbeats ----------------------------------------------------------------------
+
+    def insert_heartbeat(self, kiosk_id: str, body: dict) -> str:
+        now = utc_now()
+        self.conn.execute("INSERT INTO heartbeats (kiosk_id, received_at, body) VALUES (?, ?, ?)",
+                          (kiosk_id, now, json.dumps(body, ensure_ascii=False)))
+        return now
+
+    def latest_heartbeat(self, kiosk_id: str) -> dict | None:
+        row = self._one("SELECT * FROM heartbeats WHERE kiosk_id = ? ORDER BY id DESC LIMIT 1",
+                        kiosk_id)
+        if row is None:
+            return None
+        return {"kiosk_id": kiosk_id, "received_at": row["received_at"], **json.loads(row["body"])}
+
+    # -- counters ------------------------------------------------------------------------
+
+    def next_value(self, name: str) -> int:
+        """Next value of a named sequence, starting at 1 (caller holds a transaction)."""
+        self.conn.execute("INSERT INTO counters (name, value) VALUES (?, 1) "
+                          "ON CONFLICT (name) DO UPDATE SET value = value + 1", (name,))
+        return int(self.conn.execute("SELECT value FROM counters WHERE name = ?",
+                                     (name,)).fetchone()[0])
+
+    def table_counts(self) -> dict[str, int]:
+        """Row count of every business table, for tests that check nothing was stored."""
+        tables = ["kiosks", "submissions", "attachments", "attachment_chunks", "names",
+                  "ratings", "config_bundles", "heartbeats"]
+        return {t: int(self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
+                for t in tables}
