@@ -1,0 +1,276 @@
+"""The sync worker's decisions, driven through its port with failures placed exactly.
+
+The end-to-end tests (test_e2e_platform.py) run the worker against the real central server with
+random faults; here a small in-memory port, which keeps the contract's rules (idempotency by
+body bytes, offsets, SHA-256 on completion), lets each test put a failure exactly where it wants.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import defaultdict
+
+import pytest
+
+from offline_queue.backoff import Backoff
+from offline_queue.model import QueueState, RemoteStatus
+from offline_queue.port import (
+    AttachmentProgress, ErrorKind, OutgoingSubmission, PlatformError, PlatformPort,
+    StatusReport, SubmissionAck,
+)
+from offline_queue.sync import SyncWorker
+from tests.offline_queue.conftest import personal_record
+
+FACE = bytes(random.Random(7).randbytes(70_000))
+
+
+class ContractPort:
+    """Keeps the contract's rules in memory; `fail` queues errors per (call, submission)."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, OutgoingSubmission] = {}
+        self.posts: list[str] = []
+        self.data: dict[tuple[str, str], bytearray] = defaultdict(bytearray)
+        self.complete: set[tuple[str, str]] = set()
+        self.fail: dict[tuple[str, str], list[PlatformError]] = defaultdict(list)
+        self.lose_answer: set[tuple[str, str]] = set()
+        self.verdicts: dict[str, StatusReport] = {}
+        self.heartbeats: list[dict] = []
+
+    def _maybe_fail(self, call: str, sid: str) -> None:
+        queue = self.fail[(call, sid)]
+        if queue:
+            raise queue.pop(0)
+
+    def _meta(self, sid: str, name: str):
+        return next(a for a in self.bodies[sid].attachments if a.name == name)
+
+    def post_submission(self, submission: OutgoingSubmission) -> SubmissionAck:
+        sid = submission.submission_id
+        self._maybe_fail("post", sid)
+        self.posts.append(sid)
+        if sid in self.bodies and self.bodies[sid] != submission:
+            raise PlatformError(ErrorKind.CONFLICT, "idempotency_conflict", http_status=409)
+        replay = sid in self.bodies
+        self.bodies[sid] = submission
+        return SubmissionAck(sid, RemoteStatus.RECEIVED, replayed=replay)
+
+    def attachment_offset(self, sid: str, name: str) -> AttachmentProgress:
+        self._maybe_fail("offset", sid)
+        meta = self._meta(sid, name)
+        return AttachmentProgress(len(self.data[(sid, name)]), meta.size,
+                                  (sid, name) in self.complete)
+
+    def upload_chunk(self, sid: str, name: str, offset: int, chunk: bytes) -> AttachmentProgress:
+        self._maybe_fail("put", sid)
+        buf, meta = self.data[(sid, name)], self._meta(sid, name)
+        if offset != len(buf):
+            raise PlatformError(ErrorKind.OFFSET, "offset_mismatch", http_status=409,
+                                offset=len(buf))
+        buf += chunk
+        if len(buf) == meta.size:
+            if hashlib.sha256(buf).hexdigest() != meta.sha256:
+                buf.clear()
+                raise PlatformError(ErrorKind.CHECKSUM, "checksum_mismatch", http_status=422)
+            self.complete.add((sid, name))
+        if (("put", sid)) in self.lose_answer:
+            self.lose_answer.discard(("put", sid))
+            raise PlatformError(ErrorKind.NETWORK, "connection")
+        return AttachmentProgress(len(buf), meta.size, (sid, name) in self.complete)
+
+    def get_status(self, sid: str) -> StatusReport:
+        self._maybe_fail("status", sid)
+        return self.verdicts.get(sid, StatusReport(sid, RemoteStatus.RECEIVED))
+
+    def heartbeat(self, payload: dict) -> None:
+        self.heartbeats.append(payload)
+
+
+def server_error() -> PlatformError:
+    return PlatformError(ErrorKind.SERVER, "http_503", http_status=503)
+
+
+def network_error() -> PlatformError:
+    return PlatformError(ErrorKind.NETWORK, "connection")
+
+
+@pytest.fixture
+def port() -> ContractPort:
+    return ContractPort()
+
+
+@pytest.fixture
+def worker(make_outbox, port, clock):
+    box = make_outbox()
+    return SyncWorker(box, port, clock, chunk_size=16_384, backoff=Backoff(5, 300, 0.5),
+                      rng=random.Random(3), heartbeat_s=0)
+
+
+def fill(box, ids, clock, n, attachments=None):
+    out = []
+    for i in range(n):
+        sid = ids()
+        box.enqueue(sid, personal_record(i), attachments if attachments is not None
+                    else {"face": FACE}, "individual")
+        clock.advance(1)
+        out.append(sid)
+    return out
+
+
+def test_port_double_satisfies_the_protocol(port):
+    assert isinstance(port, PlatformPort)
+
+
+def test_delivers_oldest_first_with_attachments_in_chunks(worker, port, ids, clock):
+    sids = fill(worker.outbox, ids, clock, 3)
+    report = worker.run_once()
+    assert report.delivered == 3 and port.posts == sids
+    for sid in sids:
+        assert bytes(port.data[(sid, "face")]) == worker.outbox.attachment_chunk(sid, "face", 0, 10**6)
+        assert worker.outbox.status(sid).state is QueueState.SENT
+
+
+def test_batch_size_limits_a_round(make_outbox, port, ids, clock):
+    worker = SyncWorker(make_outbox(), port, clock, batch_size=2, heartbeat_s=0)
+    fill(worker.outbox, ids, clock, 5, {})
+    assert worker.run_once().delivered == 2
+    assert worker.run_once().delivered == 2
+    assert worker.run_once().delivered == 1
+
+
+def test_one_failing_submission_does_not_block_the_others(worker, port, ids, clock):
+    bad, good1, good2 = fill(worker.outbox, ids, clock, 3)
+    port.fail[("post", bad)] = [server_error()] * 3
+    report = worker.run_once()
+    assert report.delivered == 2 and report.failed == 1
+    status = worker.outbox.status(bad)
+    assert status.state is QueueState.FAILED and status.last_error == "server: http_503 (HTTP 503)"
+    assert 2.5 <= status.next_attempt_at - clock() <= 5
+
+
+def test_backoff_grows_with_attempts_and_same_body_is_resent(worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1)
+    port.fail[("put", sid)] = [server_error()] * 4
+    delays = []
+    for _ in range(4):
+        worker.run_once()
+        status = worker.outbox.status(sid)
+        delays.append(status.next_attempt_at - clock())
+        clock.advance(delays[-1])
+    assert [round(d) >= c / 2 for d, c in zip(delays, (5, 10, 20, 40))] == [True] * 4
+    assert all(d <= c for d, c in zip(delays, (5, 10, 20, 40)))
+    worker.run_once()
+    assert worker.outbox.status(sid).state is QueueState.SENT
+    assert port.posts == [sid] * 5          # one POST per attempt, byte-equal each time
+    assert [h["outcome"] for h in worker.outbox.history(sid)] == ["retry"] * 4 + ["delivered"]
+
+
+def test_network_outage_ends_the_round_without_charging_the_rest(worker, port, ids, clock):
+    first, second = fill(worker.outbox, ids, clock, 2)
+    port.fail[("post", first)] = [network_error()]
+    report = worker.run_once()
+    assert report.network_down and report.failed == 1 and report.delivered == 0
+    assert worker.outbox.status(second).attempts == 0
+    assert worker.outbox.status(second).state is QueueState.QUEUED
+
+
+def test_conflict_is_held_for_a_technician_and_others_go_on(worker, port, ids, clock):
+    sid, other = fill(worker.outbox, ids, clock, 2)
+    port.fail[("post", sid)] = [PlatformError(ErrorKind.CONFLICT, "idempotency_conflict",
+                                              http_status=409)]
+    report = worker.run_once()
+    assert report.held == 1 and report.delivered == 1
+    assert worker.outbox.status(sid).state is QueueState.HELD
+    clock.advance(10_000)
+    assert worker.run_once().delivered == 0      # held stays held
+    worker.outbox.release_held()
+    assert worker.run_once().delivered == 1
+
+
+def test_lost_chunk_answer_resumes_from_platform_offset(worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1)
+    port.lose_answer.add(("put", sid))
+    worker.run_once()
+    assert worker.outbox.status(sid).state is QueueState.FAILED
+    clock.advance(10)
+    worker.run_once()
+    assert worker.outbox.status(sid).state is QueueState.SENT
+    assert bytes(port.data[(sid, "face")]) == worker.outbox.attachment_chunk(sid, "face", 0, 10**6)
+
+
+def test_checksum_mismatch_restarts_the_upload(worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1)
+    original = port.upload_chunk
+    corrupted = {"done": False}
+
+    def flip_last_byte(s, name, offset, chunk):
+        if not corrupted["done"] and offset + len(chunk) == len(FACE) + 28:
+            corrupted["done"] = True
+            chunk = chunk[:-1] + bytes([chunk[-1] ^ 1])
+        return original(s, name, offset, chunk)
+
+    port.upload_chunk = flip_last_byte  # type: ignore[method-assign]
+    worker.run_once()
+    assert "checksum_mismatch" in worker.outbox.status(sid).last_error
+    clock.advance(10)
+    worker.run_once()
+    assert worker.outbox.status(sid).state is QueueState.SENT
+    assert (sid, "face") in port.complete
+
+
+def test_restart_mid_send_resumes_and_finishes(make_outbox, port, ids, clock):
+    box = make_outbox()
+    (sid,) = fill(box, ids, clock, 1)
+    box.begin_attempt(sid)              # a send was under way when the process died
+    port.post_submission(box.outgoing(sid)[0])
+    port.upload_chunk(sid, "face", 0, box.attachment_chunk(sid, "face", 0, 16_384))
+    box.close()
+    worker = SyncWorker(make_outbox(), port, clock, chunk_size=16_384, heartbeat_s=0)
+    report = worker.run_once()
+    assert report.resumed == 1 and report.delivered == 1
+    assert bytes(port.data[(sid, "face")]) == worker.outbox.attachment_chunk(sid, "face", 0, 10**6)
+    assert [h["outcome"] for h in worker.outbox.history(sid)] == ["interrupted", "delivered"]
+
+
+def test_verdicts_are_polled_and_kept(worker, port, ids, clock):
+    approved, pending = fill(worker.outbox, ids, clock, 2, {})
+    worker.run_once()
+    port.verdicts[approved] = StatusReport(approved, RemoteStatus.APPROVED, (),
+                                           {"uscc": "91110105MA01ABCD1X"}, "2026-11-21")
+    clock.advance(61)
+    assert worker.run_once().statuses == 2
+    assert worker.outbox.status(approved).licence == {"uscc": "91110105MA01ABCD1X"}
+    assert worker.outbox.status(pending).remote_status is RemoteStatus.RECEIVED
+    clock.advance(61)
+    assert worker.run_once().statuses == 1      # the final verdict is not asked for again
+
+
+def test_heartbeat_carries_queue_and_disk(make_outbox, port, ids, clock):
+    worker = SyncWorker(make_outbox(), port, clock, heartbeat_s=300,
+                        heartbeat_extra=lambda: {"devices": [{"id": "printer"}],
+                                                 "config_version": "7"})
+    port.fail[("post", "SUB-000001")] = [server_error()]
+    fill(worker.outbox, ids, clock, 1, {})
+    worker.run_once()
+    beat = port.heartbeats[-1]
+    assert beat["queue"]["depth"] == 1 and beat["config_version"] == "7"
+    assert beat["queue"]["last_error"].startswith("server")
+    assert beat["low_disk"] is False and beat["disk_free_bytes"] > 0
+    worker.run_once()
+    assert len(port.heartbeats) == 1            # not again before heartbeat_s
+
+
+def test_background_thread_delivers_after_kick(worker, port, ids, clock):
+    worker.idle_s = 30
+    worker.start()
+    try:
+        (sid,) = fill(worker.outbox, ids, clock, 1, {})
+        worker.kick()
+        for _ in range(200):
+            if worker.outbox.status(sid).state is QueueState.SENT:
+                break
+            import time
+            time.sleep(0.02)
+        assert worker.outbox.status(sid).state is QueueState.SENT
+    finally:
+        worker.stop()
