@@ -1,0 +1,222 @@
+"""A simulated person in front of the camera, made from a real photograph.
+
+The face of ``skimage.data.astronaut()`` (a public-domain NASA portrait) is placed on a 640x480
+frame and moved over time to answer a liveness challenge: a "turn" slides the face sideways and
+narrows it a little (a 2-D stand-in for a head turn), "come closer" grows it, a blink paints skin
+over the eyes for 0.2 s. Modes:
+
+- ``live``: follows whatever challenge :meth:`SimulatedPerson.respond` was told.
+- ``still``: the same photo held up: only sensor noise and a little hand jitter.
+- ``moved_photo``: a photo slid sideways when asked to turn, but never closer and never blinking.
+- ``absent``: an empty scene (no face).
+
+Frames are a pure function of time (``frame_at(t)``), so tests run challenges in virtual time
+without sleeping. ``SimulatorSource`` plays it in wall-clock time for the grabber. This module is
+for development and tests only (``open_camera`` refuses it in production) and needs
+scikit-image for the photograph. Run ``python -m devices.camera.simulator --out DIR`` to write
+frames as PNG.
+"""
+from __future__ import annotations
+
+import argparse
+import enum
+import math
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .liveness import Challenge
+
+# Face box of the astronaut photo as found by the frontal Haar cascade, and her eyes inside it
+# (measured once with the cascades; the simulator only needs them roughly right).
+_FACE = (177, 67, 93, 93)
+_EYES = ((11, 19, 29, 29), (56, 22, 28, 28))
+
+FRAME_W, FRAME_H = 640, 480
+NEUTRAL_FACE_W = 160.0  # 25% of the frame width
+
+
+class SimMode(enum.Enum):
+    LIVE = "live"
+    STILL = "still"
+    MOVED_PHOTO = "moved_photo"
+    ABSENT = "absent"
+
+
+@lru_cache(maxsize=2)
+def _photo(blink: bool) -> np.ndarray:
+    try:
+        from skimage import data
+    except ImportError as exc:  # pragma: no cover - test dependency
+        raise RuntimeError("the camera simulator needs scikit-image (pip install scikit-image)") from exc
+    img = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    if blink:
+        img = img.copy()
+        fx, fy, _, fh = _FACE
+        for ex, ey, ew, eh in _EYES:
+            # Closed lids look like the skin just below the eye: copy the cheek up over the eye.
+            x0, y0 = fx + ex, fy + ey + 4
+            cheek = img[y0 + eh - 2: y0 + 2 * eh - 6, x0: x0 + ew]
+            img[y0: y0 + cheek.shape[0], x0: x0 + ew] = cheek
+            img[y0: y0 + eh - 8, x0: x0 + ew] = cv2.GaussianBlur(img[y0: y0 + eh - 8, x0: x0 + ew], (5, 5), 0)
+            # the line of the lashes of a closed lid
+            cv2.ellipse(img, (x0 + ew // 2, y0 + eh // 2 - 4), (ew // 2 - 3, 3), 0, 0, 180, (60, 60, 80), 1,
+                        cv2.LINE_AA)
+    return img
+
+
+@lru_cache(maxsize=1)
+def _empty_scene() -> np.ndarray:
+    from skimage import data
+    img = cv2.cvtColor(data.coffee(), cv2.COLOR_RGB2BGR)
+    return cv2.resize(img, (FRAME_W, FRAME_H))
+
+
+def render(dx: float = 0.0, scale: float = 1.0, squeeze: float = 1.0, angle: float = 0.0,
+           blink: bool = False, noise: float = 2.0, seed: int = 0,
+           face_width: float = NEUTRAL_FACE_W) -> np.ndarray:
+    """One 640x480 BGR frame with the face centred, then moved.
+
+    Args:
+        dx: horizontal shift of the face centre, in neutral face widths (+ = image right).
+        scale: face size relative to ``face_width``.
+        squeeze: horizontal compression of the face (a turned head looks narrower).
+        angle: in-plane rotation in degrees (hand jitter).
+        blink: eyes closed.
+        noise: sensor noise standard deviation (grey levels).
+        seed: noise seed, so frames are reproducible.
+    """
+    fx, fy, fw, fh = _FACE
+    s = face_width / fw * scale
+    cx, cy = fx + fw / 2, fy + fh / 2
+    tx = FRAME_W / 2 + dx * face_width
+    ty = FRAME_H / 2
+    a = math.radians(angle)
+    # source -> frame: translate face centre to origin, squeeze x, rotate+scale, move to (tx, ty).
+    c, sn = math.cos(a) * s, math.sin(a) * s
+    m = np.array([[c * squeeze, -sn, 0.0], [sn * squeeze, c, 0.0]])
+    m[:, 2] = [tx, ty] - m[:, :2] @ [cx, cy]
+    out = cv2.warpAffine(_photo(blink), m, (FRAME_W, FRAME_H), flags=cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=(90, 100, 110))
+    if noise > 0:
+        rng = np.random.default_rng(seed)
+        out = np.clip(out + rng.normal(0, noise, out.shape), 0, 255).astype(np.uint8)
+    return out
+
+
+class SimulatedPerson:
+    """A person (or a photo) in front of the camera, as a function of time.
+
+    Args:
+        mode: see the module docstring.
+        reaction: seconds between being asked and starting to move.
+        seed: makes noise and jitter reproducible.
+    """
+
+    MOVE_TIME = 0.6   # seconds to complete a movement
+    BLINK_TIME = 0.2
+
+    def __init__(self, mode: SimMode | str = SimMode.LIVE, reaction: float = 0.4, seed: int = 0) -> None:
+        self.mode = SimMode(mode)
+        self.reaction = reaction
+        self.seed = seed
+        self._lock = threading.Lock()
+        self._action: Challenge | None = None
+        self._since = 0.0
+
+    def respond(self, challenge: Challenge | None, t: float) -> None:
+        """Hear the prompt ``challenge`` at time ``t`` (None: back to looking straight)."""
+        with self._lock:
+            if challenge != self._action:
+                self._action, self._since = challenge, t
+
+    def pose(self, t: float) -> dict[str, float | bool]:
+        """Render arguments for time ``t`` (exposed for tests and the dev dock)."""
+        with self._lock:
+            action, since = self._action, self._since
+        rng = np.random.default_rng((self.seed, int(t * 1000)))
+        jitter = dict(dx=float(rng.normal(0, 0.01)), angle=float(rng.normal(0, 0.5)))
+        if self.mode in (SimMode.STILL, SimMode.ABSENT) or action is None:
+            return jitter
+        k = min(1.0, max(0.0, (t - since - self.reaction) / self.MOVE_TIME))
+        if action in (Challenge.TURN_LEFT, Challenge.TURN_RIGHT):
+            # The person's left is the camera image's right (the raw frame is not mirrored).
+            sign = 1.0 if action is Challenge.TURN_LEFT else -1.0
+            pose = dict(jitter, dx=jitter["dx"] + sign * 0.45 * k)
+            if self.mode is SimMode.LIVE:
+                pose["squeeze"] = 1.0 - 0.15 * k
+            return pose
+        if self.mode is SimMode.LIVE and action is Challenge.COME_CLOSER:
+            return dict(jitter, scale=1.0 + 0.5 * k)
+        if self.mode is SimMode.LIVE and action is Challenge.BLINK:
+            start = since + self.reaction
+            return dict(jitter, blink=start <= t < start + self.BLINK_TIME)
+        return jitter
+
+    def frame_at(self, t: float) -> np.ndarray:
+        """The camera frame at time ``t`` seconds."""
+        seed = (self.seed * 1_000_003 + int(t * 1000)) & 0x7FFFFFFF
+        if self.mode is SimMode.ABSENT:
+            rng = np.random.default_rng(seed)
+            img = _empty_scene().astype(np.float32) + rng.normal(0, 2.0, (FRAME_H, FRAME_W, 3))
+            return np.clip(img, 0, 255).astype(np.uint8)
+        return render(**self.pose(t), seed=seed)  # type: ignore[arg-type]
+
+
+class SimulatorSource:
+    """A frame source that plays a :class:`SimulatedPerson` in wall-clock time.
+
+    Args:
+        person: who is in front of the camera.
+        fps: frames per second delivered by :meth:`read` (it sleeps to keep the pace).
+    """
+
+    def __init__(self, person: SimulatedPerson, fps: float = 15.0) -> None:
+        self.person = person
+        self.fps = fps
+        self._t0 = time.monotonic()
+        self._next = self._t0
+        self.is_open = True
+
+    def now(self) -> float:
+        return time.monotonic() - self._t0
+
+    def read(self) -> np.ndarray | None:
+        if not self.is_open:
+            return None
+        delay = self._next - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self._next = max(self._next + 1.0 / self.fps, time.monotonic())
+        return self.person.frame_at(self.now())
+
+    def close(self) -> None:
+        self.is_open = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write a few simulator frames as PNG: ``python -m devices.camera.simulator --out DIR``."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", required=True, type=Path, help="folder to write PNG frames into")
+    ap.add_argument("--mode", default="live", choices=[m.value for m in SimMode])
+    ap.add_argument("--challenge", default="turn_left",
+                    choices=[c.value for c in Challenge], help="what the person is asked to do")
+    ap.add_argument("--frames", type=int, default=8)
+    ap.add_argument("--fps", type=float, default=8.0)
+    args = ap.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    person = SimulatedPerson(args.mode)
+    person.respond(Challenge(args.challenge), 0.0)
+    for i in range(args.frames):
+        path = args.out / f"frame_{i:03d}.png"
+        cv2.imwrite(str(path), person.frame_at(i / args.fps))
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
