@@ -1,0 +1,77 @@
+"""The application record: the applicant read from the card, and the answers, as one JSON dict.
+
+Shape (schema 1)::
+
+    {"schema": 1, "application_id": str, "subject_type": str, "created_at": ISO datetime,
+     "identity_verified": bool,           # the live face matched the card (人证比对)
+     "applicant": {name, id_number, sex, ethnic, birth_date, address, authority,
+                   card_type, valid_until},  # valid_until null = 长期
+     "answers": {field: cleaned value}}   # fields from ``requirements.FIELDS``
+
+This dict is what the offline queue seals and the platform reviews. ``Applicant`` never prints
+personal data in its repr. No I/O.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str
+    sex: str
+    birth_date: dt.date
+    address: str = ""
+    ethnic: str | None = None
+    authority: str = ""
+    card_type: str = "resident"
+    valid_until: dt.date | None = None   # None: 长期
+
+    def __repr__(self) -> str:
+        return f"Applicant(card_type={self.card_type!r}, <personal data withheld>)"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["birth_date"] = self.birth_date.isoformat()
+        d["valid_until"] = self.valid_until.isoformat() if self.valid_until else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Applicant:
+        """Raises ValueError/KeyError/TypeError on a malformed dict."""
+        return cls(
+            name=str(d["name"]), id_number=str(d["id_number"]), sex=str(d.get("sex", "")),
+            birth_date=dt.date.fromisoformat(d["birth_date"]),
+            address=str(d.get("address", "")), ethnic=d.get("ethnic"),
+            authority=str(d.get("authority", "")), card_type=str(d.get("card_type", "resident")),
+            valid_until=dt.date.fromisoformat(d["valid_until"]) if d.get("valid_until") else None)
+
+    @classmethod
+    def from_identity(cls, identity: Any) -> Applicant:
+        """From a ``devices.idcard`` identity (duck-typed so the domain does not import devices)."""
+        card_type = getattr(identity.card_type, "value", identity.card_type)
+        return cls(name=identity.name, id_number=identity.id_number, sex=identity.sex,
+                   birth_date=identity.birth_date, address=identity.address or "",
+                   ethnic=getattr(identity, "ethnic", None), authority=identity.authority or "",
+                   card_type=str(card_type), valid_until=identity.valid_until)
+
+
+def new_record(application_id: str, subject_type: str, applicant: Applicant,
+               answers: dict[str, Any], *, identity_verified: bool,
+               created_at: dt.datetime | None = None) -> dict[str, Any]:
+    """Assemble the record the kiosk submits."""
+    created = created_at or dt.datetime.now(dt.timezone.utc)
+    return {
+        "schema": SCHEMA,
+        "application_id": application_id,
+        "subject_type": subject_type,
+        "created_at": created.isoformat(timespec="seconds"),
+        "identity_verified": bool(identity_verified),
+        "applicant": applicant.to_dict(),
+        "answers": dict(answers),
+    }

@@ -1,0 +1,78 @@
+"""Fictitious, valid applications for demos and tests: one per subject type.
+
+The people are invented; their ID numbers carry correct check digits so every rule passes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from kiosk.domain.application import Applicant, new_record
+from kiosk.domain.identifiers import complete_credit_code, id_check_char
+
+
+def make_id_number(region: str, birth: dt.date, sequence: int) -> str:
+    """A syntactically valid ID number (odd sequence: male, even: female)."""
+    first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + id_check_char(first17)
+
+
+def sample_applicant(name: str = "林晓梅", birth: dt.date = dt.date(1985, 3, 12),
+                     sequence: int = 124) -> Applicant:
+    return Applicant(name=name, id_number=make_id_number("330106", birth, sequence),
+                     sex="男" if sequence % 2 else "女", birth_date=birth,
+                     address="浙江省杭州市西湖区文三路100号", ethnic="汉族",
+                     authority="杭州市公安局西湖分局", valid_until=dt.date(2035, 3, 12))
+
+
+PARENT_CREDIT_CODE = complete_credit_code("91330100MA2B3C4D5")
+
+_ANSWERS: dict[str, dict[str, Any]] = {
+    "individual_business": {
+        "operation_form": "personal", "has_name": True,
+        "name": {"region": "杭州市西湖区", "trade_name": "青禾", "industry": "百货", "form": "店"},
+        "scope": ["F001"], "premises": {"region_code": "330106", "detail": "文三路200号1幢101室"},
+        "capital": "5", "staff_count": 2,
+    },
+    "sole_proprietorship": {
+        "name": {"region": "杭州市西湖区", "trade_name": "青禾", "industry": "百货", "form": "商行"},
+        "scope": ["F001"], "premises": {"region_code": "330106", "detail": "文三路200号1幢102室"},
+        "capital": "10", "contribution_mode": "personal_property",
+    },
+    "natural_person_llc": {
+        "name": {"region": "杭州", "trade_name": "青禾", "industry": "百货", "form": "有限公司"},
+        "scope": ["F001"], "premises": {"region_code": "330106", "detail": "文三路200号1幢103室"},
+        "capital": "50",
+    },
+    "branch": {
+        "parent": {"name": "杭州青禾百货有限公司", "credit_code": PARENT_CREDIT_CODE},
+        "branch_name": {"place": "西湖", "form": "分公司"},
+        "scope": ["F001"], "premises": {"region_code": "330106", "detail": "文三路200号1幢104室"},
+    },
+}
+_SERVICES: dict[str, Any] = {
+    "phone": "13800138000", "seals": ["official", "finance", "invoice", "legal_person"],
+    "invoice": {"need": True, "taxpayer": "small"},
+    "social_insurance": {"enrol": True, "employees": 2}, "housing_fund": False,
+    "bank": {"appointment": False}, "delivery": "pickup", "commitment": True, "signature": True,
+}
+
+
+def sample_answers(subject_type: str, applicant: Applicant) -> dict[str, Any]:
+    answers = dict(_ANSWERS[subject_type], **_SERVICES)
+    if subject_type == "individual_business":
+        answers.pop("housing_fund")
+    if subject_type == "natural_person_llc":
+        answers["shareholders"] = [{"name": applicant.name, "id_number": applicant.id_number,
+                                    "amount": "50"}]
+    return answers
+
+
+def sample_record(subject_type: str = "individual_business", *,
+                  created_at: dt.datetime | None = None) -> dict[str, Any]:
+    """A complete, valid record (JSON dict) of the given subject type."""
+    applicant = sample_applicant()
+    return new_record(uuid.uuid4().hex, subject_type, applicant,
+                      sample_answers(subject_type, applicant), identity_verified=True,
+                      created_at=created_at)
