@@ -105,8 +105,8 @@ class Outbox:
         """Seal a finalized application and commit it durably; returns once it is on disk.
 
         Args:
-            submission_id: the application number (URL-safe, 1-64 characters).
-            record: the application record, JSON-serialisable.
+            submission_id: the application number (URL-safe, 3-64 characters).
+            record: the application record, JSON-serialisable, with its ``subject_type``.
             attachments: name (``face``, ``signature``, ...) to raw bytes.
             subject_type: the subject type code (non-personal, stored in clear).
         Raises:
@@ -119,6 +119,10 @@ class Outbox:
             raise InvalidSubmission("subject type must be a lower-case code such as 'individual'")
         if not isinstance(record, dict):
             raise InvalidSubmission("record must be a dict")
+        if record.get("subject_type") != subject_type:
+            # The platform checks the sealed record against the clear type; a mismatch would
+            # be refused there and sit held forever, so refuse it here, while someone can act.
+            raise InvalidSubmission("record['subject_type'] must equal subject_type")
         if not isinstance(attachments, dict):
             raise InvalidSubmission("attachments must be a dict of name to bytes")
         for name, data in attachments.items():

@@ -184,9 +184,10 @@ class SyncWorker:
             try:
                 progress = self.port.upload_chunk(sid, name, offset, chunk)
             except PlatformError as exc:
-                if exc.kind is ErrorKind.OFFSET and exc.offset is not None and resyncs < 3:
+                if exc.kind is ErrorKind.OFFSET and resyncs < 3:
                     resyncs += 1   # e.g. an earlier chunk landed but its answer was lost
-                    offset = exc.offset
+                    progress = self.port.attachment_offset(sid, name)
+                    offset = progress.received
                     continue
                 raise
             offset = progress.received

@@ -15,8 +15,11 @@ ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
 
 
+SUBJECT = "individual_business"
+
+
 def personal_record(i: int = 0) -> dict:
-    return {"applicant": {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE},
+    return {"subject_type": SUBJECT, "applicant": {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE},
             "business": {"name": f"北京市朝阳区小明便利店{i}", "scope": ["日用百货零售"]},
             "seq": i}
 

@@ -31,7 +31,7 @@ def _files(box) -> bytes:
 def test_enqueue_is_on_disk_when_it_returns_and_survives_reopen(make_outbox, ids):
     box = make_outbox()
     sid = ids()
-    box.enqueue(sid, personal_record(), {"face": FACE}, "individual")
+    box.enqueue(sid, personal_record(), {"face": FACE}, "individual_business")
     # A second, independent connection sees it at once: the commit happened before return.
     other = sqlite3.connect(box.path)
     assert other.execute("SELECT state FROM submissions WHERE submission_id = ?",
@@ -40,7 +40,7 @@ def test_enqueue_is_on_disk_when_it_returns_and_survives_reopen(make_outbox, ids
     box.close()
     again = make_outbox()
     status = again.status(sid)
-    assert status.state is QueueState.QUEUED and status.subject_type == "individual"
+    assert status.state is QueueState.QUEUED and status.subject_type == "individual_business"
     assert status.attempts == 0 and status.remote_status is None
 
 
@@ -54,7 +54,7 @@ def test_durability_pragmas(make_outbox):
 def test_database_and_wal_hold_no_personal_data(make_outbox, ids, platform_private):
     box = make_outbox()
     sid = ids()
-    box.enqueue(sid, personal_record(), {"face": FACE, "signature": SIGNATURE}, "individual")
+    box.enqueue(sid, personal_record(), {"face": FACE, "signature": SIGNATURE}, "individual_business")
     raw = _files(box)
     for secret in (NAME, ID_NUMBER, PHONE, "小明便利店"):
         for encoding in ("utf-8", "utf-16-le", "gb18030"):
@@ -75,7 +75,7 @@ def test_database_and_wal_hold_no_personal_data(make_outbox, ids, platform_priva
 def test_verdict_with_licence_is_not_in_clear(make_outbox, ids):
     box = make_outbox()
     sid = ids()
-    box.enqueue(sid, personal_record(), {}, "individual")
+    box.enqueue(sid, personal_record(), {}, "individual_business")
     licence = {"uscc": "91110105MA01ABCD1X", "legal_person": NAME, "name": "小明便利店"}
     box.record_status(StatusReport(sid, RemoteStatus.APPROVED, ("ok",), licence, "2026-01-01"))
     assert box.status(sid).licence == licence
@@ -87,28 +87,30 @@ def test_verdict_with_licence_is_not_in_clear(make_outbox, ids):
 def test_duplicate_id_changes_nothing(make_outbox, ids):
     box = make_outbox()
     sid = ids()
-    box.enqueue(sid, personal_record(1), {}, "individual")
+    box.enqueue(sid, personal_record(1), {}, "individual_business")
     before = box.outgoing(sid)[0]
     with pytest.raises(DuplicateSubmission):
-        box.enqueue(sid, personal_record(2), {"face": FACE}, "individual")
+        box.enqueue(sid, personal_record(2), {"face": FACE}, "individual_business")
     assert box.outgoing(sid)[0] == before
     assert box.summary().counts[QueueState.QUEUED] == 1
 
 
 @pytest.mark.parametrize("args", [
-    ("", {}, {}, "individual"),
-    ("../etc", {}, {}, "individual"),
-    ("a" * 65, {}, {}, "individual"),
-    (42, {}, {}, "individual"),
-    ("S1", "not a dict", {}, "individual"),
-    ("S1", {"x": {1, 2}}, {}, "individual"),
-    ("S1", {"x": float("nan")}, {}, "individual"),
-    ("S1", {}, {"Face Photo": b"x"}, "individual"),
-    ("S1", {}, {"face": "text"}, "individual"),
-    ("S1", {}, [b"x"], "individual"),
-    ("S1", {}, {}, ""),
-    ("S1", {}, {}, "Individual Business"),
-    ("S1", {}, {}, None),
+    ("", {}, {}, "individual_business"),
+    ("ab", {"subject_type": "individual_business"}, {}, "individual_business"),
+    ("S-1", {"subject_type": "branch"}, {}, "individual_business"),
+    ("../etc", {}, {}, "individual_business"),
+    ("a" * 65, {}, {}, "individual_business"),
+    (42, {}, {}, "individual_business"),
+    ("S-1", "not a dict", {}, "individual_business"),
+    ("S-1", {"x": {1, 2}}, {}, "individual_business"),
+    ("S-1", {"x": float("nan")}, {}, "individual_business"),
+    ("S-1", {}, {"Face Photo": b"x"}, "individual_business"),
+    ("S-1", {}, {"face": "text"}, "individual_business"),
+    ("S-1", {}, [b"x"], "individual_business"),
+    ("S-1", {}, {}, ""),
+    ("S-1", {}, {}, "Individual Business"),
+    ("S-1", {}, {}, None),
 ])
 def test_bad_input_is_refused_and_nothing_is_stored(make_outbox, args):
     box = make_outbox()
@@ -123,7 +125,7 @@ def test_bad_input_is_refused_and_nothing_is_stored(make_outbox, args):
 def test_any_id_is_stored_or_refused_with_the_documented_error(make_outbox, sid, subject):
     box = make_outbox("fuzz.db")
     try:
-        box.enqueue(sid, {"k": sid}, {}, subject)
+        box.enqueue(sid, {"k": sid, "subject_type": subject}, {}, subject)
     except (InvalidSubmission, DuplicateSubmission):
         return
     assert box.status(sid).subject_type == subject
@@ -138,7 +140,7 @@ def test_states_attempt_history_and_summary(make_outbox, ids, clock):
     box = make_outbox()
     a, b, c = ids(), ids(), ids()
     for sid in (a, b, c):
-        box.enqueue(sid, personal_record(), {}, "individual")
+        box.enqueue(sid, personal_record(), {}, "individual_business")
         clock.advance(10)
     attempt, n = box.begin_attempt(a)
     assert n == 1 and box.status(a).state is QueueState.SENDING
@@ -164,7 +166,7 @@ def test_states_attempt_history_and_summary(make_outbox, ids, clock):
 def test_interrupted_send_is_resumed(make_outbox, ids):
     box = make_outbox()
     sid = ids()
-    box.enqueue(sid, personal_record(), {}, "individual")
+    box.enqueue(sid, personal_record(), {}, "individual_business")
     box.begin_attempt(sid)
     box.close()                        # the process died mid-send
     again = make_outbox()
@@ -178,7 +180,7 @@ def test_retention_purges_body_keeps_metadata_and_verdict(make_outbox, ids, cloc
     box = make_outbox(retention_s=3600)
     sent, waiting = ids(), ids()
     for sid in (sent, waiting):
-        box.enqueue(sid, personal_record(), {"face": FACE}, "individual")
+        box.enqueue(sid, personal_record(), {"face": FACE}, "individual_business")
     attempt, _ = box.begin_attempt(sent)
     box.finish_delivered(sent, attempt, RemoteStatus.RECEIVED)
     box.record_status(StatusReport(sent, RemoteStatus.APPROVED, (), {"uscc": "X"}, None))
@@ -210,12 +212,12 @@ def test_low_disk_stops_new_applications_but_not_enqueue(make_outbox, ids, caplo
     assert box.summary().low_disk
     assert any("queue-low-disk" in r.message for r in caplog.records)
     # An application already under way can still be stored...
-    box.enqueue(ids(), personal_record(), {"face": FACE}, "individual")
+    box.enqueue(ids(), personal_record(), {"face": FACE}, "individual_business")
     # ...until the disk really cannot hold it.
     free["bytes"] = 10_000
     sid = ids()
     with pytest.raises(OutboxFull):
-        box.enqueue(sid, personal_record(), {"face": FACE}, "individual")
+        box.enqueue(sid, personal_record(), {"face": FACE}, "individual_business")
     with pytest.raises(UnknownSubmission):
         box.status(sid)
     free["bytes"] = 10 * 1024 ** 3
@@ -225,7 +227,7 @@ def test_low_disk_stops_new_applications_but_not_enqueue(make_outbox, ids, caplo
 def test_report_rows_are_redacted(make_outbox, ids):
     box = make_outbox()
     sid = ids()
-    box.enqueue(sid, personal_record(), {"face": FACE}, "individual")
+    box.enqueue(sid, personal_record(), {"face": FACE}, "individual_business")
     box.record_status(StatusReport(sid, RemoteStatus.APPROVED, (), {"legal_person": NAME}, None))
     text = json.dumps(box.report_rows(), ensure_ascii=False)
     assert sid in text and NAME not in text and ID_NUMBER not in text

@@ -74,7 +74,7 @@ def test_foreign_app_id_and_unreadable_version_are_refused(make_outbox, platform
 def test_unknown_state_in_file_is_a_schema_error(make_outbox, ids):
     box = make_outbox()
     sid = ids()
-    box.enqueue(sid, {"a": 1}, {}, "individual")
+    box.enqueue(sid, {"subject_type": "branch"}, {}, "branch")
     box._db.execute("UPDATE submissions SET state = 'teleported'")
     with pytest.raises(SchemaError, match="teleported"):
         box.status(sid)

@@ -111,7 +111,7 @@ def fill(box, ids, clock, n, attachments=None):
     for i in range(n):
         sid = ids()
         box.enqueue(sid, personal_record(i), attachments if attachments is not None
-                    else {"face": FACE}, "individual")
+                    else {"face": FACE}, "individual_business")
         clock.advance(1)
         out.append(sid)
     return out

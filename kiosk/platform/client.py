@@ -1,0 +1,262 @@
+"""The kiosk's HTTP client for the platform (docs/platform-contract.md), built on requests.
+
+What it does: signs every request with `signing.sign_headers` over the exact bytes and path that
+go on the wire, puts a timeout on every call, and turns every failure (refused connection,
+timeout, dropped answer, error status, a body that is not what the contract promises) into one
+exception type, `PlatformError`, that says whether a retry may help. It implements the offline
+queue's `PlatformPort` (post_submission, attachment_offset, upload_chunk, get_status, heartbeat)
+and offers the rest of the kiosk `check_name`, `post_rating` and `get_config`.
+
+What it does not do: retry (the sync worker decides when), queue anything, or verify a config
+bundle's signature (that is `kiosk/config`'s job; `get_config` returns the bundle as received).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kiosk.platform.signing import sign_headers
+from offline_queue.model import RemoteStatus
+from offline_queue.port import (
+    AttachmentProgress, ErrorKind, OutgoingSubmission, PlatformError, StatusReport,
+    SubmissionAck,
+)
+
+__all__ = ["PlatformClient", "PlatformError", "ErrorKind", "NameCheck"]
+
+log = logging.getLogger(__name__)
+
+#: (connect, read) seconds. Short connect: a dead township link should fail fast.
+DEFAULT_TIMEOUT = (3.05, 15.0)
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    """The platform's answer to a business-name self-check (企业名称自主申报查重)."""
+
+    available: bool
+    conflicts: tuple[str, ...]
+    message: str
+
+
+def _canonical_json(obj: object) -> bytes:
+    # Deterministic bytes: a retried POST must hash to the same body as the first one.
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+class PlatformClient:
+    """Signed, time-limited calls to the platform.
+
+    Args:
+        base_url: e.g. ``http://127.0.0.1:8700`` (no trailing path needed).
+        kiosk_id: this kiosk's registered id.
+        private_key: this kiosk's Ed25519 signing key.
+        timeout: (connect, read) seconds for every call.
+        session: a requests session to reuse (keep-alive across a sync round).
+    """
+
+    def __init__(self, base_url: str, kiosk_id: str, private_key: Ed25519PrivateKey, *,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+                 session: requests.Session | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = kiosk_id
+        self._key = private_key
+        self.timeout = timeout
+        self._session = session or requests.Session()
+
+    def close(self) -> None:
+        self._session.close()
+
+    # ------------------------------------------------------------------ PlatformPort
+
+    def post_submission(self, submission: OutgoingSubmission) -> SubmissionAck:
+        """POST /v1/submissions with ``Idempotency-Key`` = the submission id.
+
+        Raises:
+            PlatformError: ``CONFLICT`` on 409 (same id, different body), ``REFUSED`` on other
+                4xx, ``SERVER``/``NETWORK``/``AUTH``/``BAD_RESPONSE`` as described in the class.
+        """
+        body = {
+            "submission_id": submission.submission_id, "kiosk_id": self.kiosk_id,
+            "created_at": submission.created_at, "subject_type": submission.subject_type,
+            "envelope": submission.envelope,
+            "record": base64.b64encode(submission.record).decode(),
+            "attachments": [{"name": a.name, "size": a.size, "sha256": a.sha256}
+                            for a in submission.attachments],
+        }
+        resp = self._call("POST", "/v1/submissions", _canonical_json(body),
+                          {"Idempotency-Key": submission.submission_id,
+                           "Content-Type": "application/json"})
+        data = self._json(resp, dict)
+        status = self._status(data.get("status"))
+        if data.get("submission_id") not in (None, submission.submission_id):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "wrong_submission",
+                                "platform acknowledged another submission id")
+        return SubmissionAck(submission.submission_id, status, replayed=resp.status_code == 200)
+
+    def attachment_offset(self, submission_id: str, name: str) -> AttachmentProgress:
+        """GET how many bytes of an attachment the platform holds."""
+        resp = self._call("GET", self._attachment_path(submission_id, name))
+        return self._progress(self._json(resp, dict))
+
+    def upload_chunk(self, submission_id: str, name: str, offset: int,
+                     chunk: bytes) -> AttachmentProgress:
+        """PUT one chunk at ``offset``.
+
+        Raises:
+            PlatformError: ``OFFSET`` with ``.offset`` set when the platform expects another
+                offset; ``CHECKSUM`` when the completed upload's SHA-256 did not match.
+        """
+        resp = self._call("PUT", self._attachment_path(submission_id, name), chunk,
+                          {"Upload-Offset": str(offset),
+                           "Content-Type": "application/octet-stream"})
+        return self._progress(self._json(resp, dict))
+
+    def get_status(self, submission_id: str) -> StatusReport:
+        """GET /v1/submissions/{id}: the verdict, reasons and licence data."""
+        resp = self._call("GET", f"/v1/submissions/{quote(submission_id, safe='')}")
+        data = self._json(resp, dict)
+        reasons = data.get("reasons") or []
+        licence = data.get("licence")
+        if not isinstance(reasons, list) or not (licence is None or isinstance(licence, dict)):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_status_shape",
+                                "reasons must be a list and licence an object or null")
+        return StatusReport(
+            submission_id=str(data.get("submission_id", submission_id)),
+            status=self._status(data.get("status")),
+            reasons=tuple(str(r) if not isinstance(r, str) else r for r in reasons),
+            licence=licence, updated_at=data.get("updated_at"))
+
+    def heartbeat(self, payload: dict) -> None:
+        """POST /v1/kiosks/{id}/heartbeat."""
+        self._call("POST", f"/v1/kiosks/{quote(self.kiosk_id, safe='')}/heartbeat",
+                   _canonical_json(payload), {"Content-Type": "application/json"})
+
+    # ------------------------------------------------------------------ the rest of the kiosk
+
+    def check_name(self, name: str) -> NameCheck:
+        """GET /v1/names/check?name=...: is this business name free to use?"""
+        resp = self._call("GET", "/v1/names/check?" + urlencode({"name": name}))
+        data = self._json(resp, dict)
+        conflicts = data.get("conflicts", [])
+        if not isinstance(data.get("available"), bool) or not isinstance(conflicts, list):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_name_check_shape",
+                                "available must be a boolean and conflicts a list")
+        return NameCheck(data["available"], tuple(str(c) for c in conflicts),
+                         str(data.get("message", "")))
+
+    def post_rating(self, rating: dict) -> dict:
+        """POST /v1/ratings (好差评); idempotent on ``rating_id``. Returns the platform's answer."""
+        resp = self._call("POST", "/v1/ratings", _canonical_json(rating),
+                          {"Content-Type": "application/json"})
+        return self._json(resp, dict)
+
+    def get_config(self, channel: str) -> dict:
+        """GET /v1/config/{channel}: ``{"version", "payload", "signature"}``, not yet verified."""
+        resp = self._call("GET", f"/v1/config/{quote(channel, safe='')}")
+        data = self._json(resp, dict)
+        if not {"version", "payload", "signature"} <= data.keys():
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_config_shape",
+                                "config bundle needs version, payload and signature")
+        return data
+
+    # ------------------------------------------------------------------ plumbing
+
+    @staticmethod
+    def _attachment_path(submission_id: str, name: str) -> str:
+        return (f"/v1/submissions/{quote(submission_id, safe='')}"
+                f"/attachments/{quote(name, safe='')}")
+
+    def _call(self, method: str, path: str, body: bytes = b"",
+              headers: dict[str, str] | None = None) -> requests.Response:
+        request = requests.Request(method, self.base_url + path, data=body or None,
+                                   headers=dict(headers or {}))
+        prepared = self._session.prepare_request(request)
+        # Sign what requests will actually send: its path (after any re-quoting) and body.
+        sent_body = prepared.body or b""
+        if isinstance(sent_body, str):
+            sent_body = sent_body.encode()
+        prepared.headers.update(sign_headers(self._key, self.kiosk_id, method,
+                                             prepared.path_url, sent_body))
+        try:
+            resp = self._session.send(prepared, timeout=self.timeout, allow_redirects=False)
+        except requests.Timeout:
+            raise PlatformError(ErrorKind.NETWORK, "timeout", f"{method} timed out") from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            raise PlatformError(ErrorKind.NETWORK, "connection",
+                                f"{method} could not reach the platform") from None
+        except requests.RequestException as exc:
+            raise PlatformError(ErrorKind.NETWORK, "request_failed", type(exc).__name__) from None
+        if resp.status_code >= 300:
+            raise self._error(resp)
+        return resp
+
+    @staticmethod
+    def _error(resp: requests.Response) -> PlatformError:
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
+        code = ""
+        if isinstance(data, dict):
+            code = str(data.get("error") or data.get("code") or "")
+            detail = data.get("detail")   # FastAPI wraps HTTPException bodies in "detail"
+            if not code and isinstance(detail, dict):
+                data, code = detail, str(detail.get("error") or "")
+        status = resp.status_code
+        code = code or f"http_{status}"
+        if status == 401:
+            return PlatformError(ErrorKind.AUTH, code, http_status=status)
+        if status == 409 and code == "offset_mismatch":
+            offset = data.get("received", data.get("offset")) if isinstance(data, dict) else None
+            if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+                return PlatformError(ErrorKind.BAD_RESPONSE, code, "offset missing",
+                                     http_status=status)
+            return PlatformError(ErrorKind.OFFSET, code, http_status=status, offset=offset)
+        if status == 409:
+            return PlatformError(ErrorKind.CONFLICT, code, http_status=status)
+        if status == 422 and code == "checksum_mismatch":
+            return PlatformError(ErrorKind.CHECKSUM, code, http_status=status)
+        if status in (408, 425, 429) or status >= 500:
+            return PlatformError(ErrorKind.SERVER, code, http_status=status)
+        if status < 400:   # a redirect: the contract has none, so the base URL is wrong
+            return PlatformError(ErrorKind.BAD_RESPONSE, code, "unexpected redirect",
+                                 http_status=status)
+        return PlatformError(ErrorKind.REFUSED, code, http_status=status)
+
+    @staticmethod
+    def _json(resp: requests.Response, kind: type) -> dict:
+        try:
+            data = resp.json()
+        except ValueError:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "not_json", "answer is not JSON",
+                                http_status=resp.status_code) from None
+        if not isinstance(data, kind):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_shape",
+                                f"answer is not a JSON {kind.__name__}",
+                                http_status=resp.status_code)
+        return data
+
+    @staticmethod
+    def _status(value: object) -> RemoteStatus:
+        try:
+            return RemoteStatus(value)
+        except ValueError:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "unknown_status",
+                                f"unknown submission status {value!r}") from None
+
+    @staticmethod
+    def _progress(data: dict) -> AttachmentProgress:
+        received, size, complete = data.get("received"), data.get("size"), data.get("complete")
+        if (not isinstance(received, int) or isinstance(received, bool) or received < 0
+                or not isinstance(size, int) or isinstance(size, bool) or received > size
+                or not isinstance(complete, bool)):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_progress_shape",
+                                "attachment progress needs received <= size and complete")
+        return AttachmentProgress(received, size, complete)
