@@ -211,6 +211,9 @@ class _Indexed:
     entry: ScopeEntry
     name: str  # normalized
     note: str  # normalized
+    initials: str
+    hay: str  # name, note and initials in one string: one `in` rejects most entries
+    letters: frozenset[str]  # letters of the initials, to reject subsequences quickly
 
 
 @lru_cache(maxsize=1)
@@ -224,8 +227,13 @@ def _scope() -> tuple[dict[str, ScopeEntry], tuple[_Indexed, ...], tuple[tuple[s
     by_code = {e.code: e for e in entries}
     if len(by_code) != len(entries):
         raise CatalogueError("business_scope.json has duplicate codes")
-    index = tuple(_Indexed(e, normalize_query(e.name), normalize_query(e.note)) for e in entries)
-    return by_code, index, cats
+    index = []
+    for e in entries:
+        name, note = normalize_query(e.name), normalize_query(e.note)
+        index.append(_Indexed(e, name, note, e.pinyin_initials,
+                              "\n".join((name, note, e.pinyin_initials)),
+                              frozenset(e.pinyin_initials)))
+    return by_code, tuple(index), cats
 
 
 def scope_entry(code: str) -> ScopeEntry | None:
@@ -259,16 +267,21 @@ def _is_subsequence(needle: str, hay: str) -> bool:
     return all(ch in it for ch in needle)
 
 
-def _term_score(term: str, item: _Indexed) -> int:
-    """Score one query term against one entry; 0 means no match."""
+def _term_score(term: str, alpha: bool, item: _Indexed) -> int:
+    """Score one query term against one entry; 0 means no match.
+
+    ``alpha`` says the term is all Latin letters, so it may match the pinyin initials.
+    """
+    if term not in item.hay and not (alpha and len(term) >= 2 and item.letters.issuperset(term)):
+        return 0
     if term == item.name:
         return 100
     if item.name.startswith(term):
         return 80
     if term in item.name:
         return 60
-    if term.isascii() and term.isalpha():
-        ini = item.entry.pinyin_initials
+    if alpha:
+        ini = item.initials
         if ini == term:
             return 90
         if ini.startswith(term):
@@ -302,12 +315,12 @@ def search_scope(query: str, limit: int = 30) -> list[ScopeEntry]:
     q = normalize_query(query)
     if not q or len(q) > _MAX_QUERY:
         return []
-    terms = q.split(" ")
+    terms = [(t, t.isascii() and t.isalpha()) for t in q.split(" ")]
     scored: list[tuple[int, int, str, ScopeEntry]] = []
     for item in _scope()[1]:
         total = 0
-        for term in terms:
-            s = _term_score(term, item)
+        for term, alpha in terms:
+            s = _term_score(term, alpha, item)
             if not s:
                 break
             total += s
