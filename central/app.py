@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import keys as keys_mod
 from central.auth import AuthMiddleware
@@ -36,6 +37,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "instant_approval": True,
     "notice": "",
 }
+
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
 
 def _validation_message(errors: list[dict]) -> tuple[str, str]:
@@ -71,6 +74,12 @@ def _build_fastapi(platform: Platform) -> FastAPI:
                   for e in errors[:20]]
         return JSONResponse({"error": code, "message": message, "detail": detail},
                             status_code=status)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return JSONResponse({"error": code, "message": str(exc.detail)},
+                            status_code=exc.status_code, headers=exc.headers)
 
     @api.exception_handler(Exception)
     async def crashed(_: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,84 @@
+"""``kiosk-central``: run the reference platform, or administer its data directory.
+
+    kiosk-central --data DIR [--host 127.0.0.1] [--port 8765] [--faults JSON]
+    kiosk-central --data DIR --register-kiosk ID PUBKEY_B64
+    kiosk-central --data DIR --publish-config CHANNEL FILE.json
+
+The first start creates DIR, the platform X25519 key and the config Ed25519 key, and writes
+their public halves as base64 to DIR/keys/*.pub for kiosk configuration. Registering and
+publishing change the database and exit without serving.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from central.app import Platform
+from central.decide import PlatformSettings
+from central.keys import KeyFileError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk-central", description=__doc__.splitlines()[0])
+    p.add_argument("--data", type=Path, required=True, help="directory for keys and database")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    p.add_argument("--faults", default=None, help='fault injection JSON, e.g. {"error_rate":0.1}')
+    p.add_argument("--region", default=PlatformSettings.region, help="authority region code")
+    p.add_argument("--authority", default=PlatformSettings.authority, help="authority name")
+    p.add_argument("--register-kiosk", nargs=2, metavar=("ID", "PUBKEY_B64"))
+    p.add_argument("--publish-config", nargs=2, metavar=("CHANNEL", "FILE"))
+    p.add_argument("--log-level", default="info")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code (2 for bad arguments or input)."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    try:
+        faults = json.loads(args.faults) if args.faults else None
+        if faults is not None and not isinstance(faults, dict):
+            raise ValueError("--faults must be a JSON object")
+        settings = PlatformSettings(region=args.region, authority=args.authority)
+        platform = Platform(args.data, settings=settings, faults=faults)
+        if args.register_kiosk:
+            kiosk_id, key_text = args.register_kiosk
+            platform.register_kiosk(kiosk_id, key_text)
+            print(f"registered kiosk {kiosk_id}")
+            return 0
+        if args.publish_config:
+            channel, file = args.publish_config
+            payload = json.loads(Path(file).read_text(encoding="utf-8"))
+            if not isinstance(payload, dict):
+                raise ValueError("a config payload is a JSON object")
+            print(f"published {channel} version {platform.publish_config(channel, payload)}")
+            return 0
+    except (ValueError, KeyFileError, OSError) as exc:
+        print(f"kiosk-central: {exc}", file=sys.stderr)
+        return 2
+    import socket
+
+    import uvicorn
+
+    from central.server import uvicorn_config
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        print(f"kiosk-central: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    host, port = sock.getsockname()[:2]
+    print(f"kiosk-central listening on http://{host}:{port} (data {args.data})", flush=True)
+    server = uvicorn.Server(uvicorn_config(platform.asgi, host, port, args.log_level))
+    server.run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
