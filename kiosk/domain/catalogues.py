@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import assets
 
@@ -34,6 +34,7 @@ _DIR = "catalogues"
 _PLACEHOLDERS = frozenset({"市辖区", "县", "市", "省直辖县级行政区划", "自治区直辖县级行政区划",
                            "省直辖县级行政单位", "省直辖行政单位", "自治区直辖县级行政单位"})
 _SIX_DIGITS = re.compile(r"^\d{6}$")
+T = TypeVar("T")
 _MAX_QUERY = 64  # longer queries cannot match any entry name; refuse them cheaply
 
 
@@ -41,11 +42,16 @@ class CatalogueError(Exception):
     """A shipped catalogue file is missing or malformed (an installation fault)."""
 
 
-def _load(name: str) -> Any:
+def _parse(name: str, build: Callable[[Any], T]) -> T:
+    """Load a catalogue file and build its objects; any fault becomes CatalogueError."""
     try:
-        return assets.load_json(_DIR, name)
+        data = assets.load_json(_DIR, name)
     except (OSError, ValueError) as exc:  # FileNotFoundError, JSONDecodeError
         raise CatalogueError(f"catalogue {name} cannot be read: {exc}") from exc
+    try:
+        return build(data)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise CatalogueError(f"catalogue {name} is malformed: {exc!r}") from exc
 
 
 # ---------------------------------------------------------------- regions
@@ -75,16 +81,11 @@ class Region:
 
 @lru_cache(maxsize=1)
 def _regions() -> dict[str, Region]:
-    data = _load("regions.json")
-    try:
-        return {
-            code: Region(code=code, name=r["name"], city=r["city"], province=r["province"],
-                         current=bool(r["current"]), level=r["level"],
-                         former_names=tuple(r.get("former_names", ())), note=r.get("note", ""))
-            for code, r in data["regions"].items()
-        }
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise CatalogueError(f"regions.json is malformed: {exc!r}") from exc
+    return _parse("regions.json", lambda data: {
+        code: Region(code=code, name=r["name"], city=r["city"], province=r["province"],
+                     current=bool(r["current"]), level=r["level"],
+                     former_names=tuple(r.get("former_names", ())), note=r.get("note", ""))
+        for code, r in data["regions"].items()})
 
 
 def region(code: str) -> Region | None:
@@ -161,11 +162,8 @@ class EthnicGroup:
 
 @lru_cache(maxsize=1)
 def _ethnic() -> dict[str, EthnicGroup]:
-    data = _load("ethnic_groups.json")
-    try:
-        return {g["code"]: EthnicGroup(g["code"], g["name"], g["display"]) for g in data["groups"]}
-    except (KeyError, TypeError) as exc:
-        raise CatalogueError(f"ethnic_groups.json is malformed: {exc!r}") from exc
+    return _parse("ethnic_groups.json", lambda data: {
+        g["code"]: EthnicGroup(g["code"], g["name"], g["display"]) for g in data["groups"]})
 
 
 def ethnic_group(code: str) -> EthnicGroup | None:
@@ -218,12 +216,8 @@ class _Indexed:
 
 @lru_cache(maxsize=1)
 def _scope() -> tuple[dict[str, ScopeEntry], tuple[_Indexed, ...], tuple[tuple[str, str], ...]]:
-    data = _load("business_scope.json")
-    try:
-        entries = [ScopeEntry(**e) for e in data["entries"]]
-        cats = tuple(sorted(data["categories"].items()))
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise CatalogueError(f"business_scope.json is malformed: {exc!r}") from exc
+    entries, cats = _parse("business_scope.json", lambda data: (
+        [ScopeEntry(**e) for e in data["entries"]], tuple(sorted(data["categories"].items()))))
     by_code = {e.code: e for e in entries}
     if len(by_code) != len(entries):
         raise CatalogueError("business_scope.json has duplicate codes")
@@ -359,20 +353,10 @@ class OrgForms:
 
 @lru_cache(maxsize=1)
 def _org_forms() -> dict[str, OrgForms]:
-    data = _load("org_forms.json")
-    try:
-        return {
-            key: OrgForms(subject_type=key, label=v["label"], name_optional=v["name_optional"],
-                          suffix_required=v["suffix_required"],
-                          suffixes_exhaustive=v["suffixes_exhaustive"],
-                          suffixes=tuple(v["suffixes"]),
-                          unconfirmed_suffixes=tuple(v["unconfirmed_suffixes"]),
-                          banned_words=tuple(v["banned_words"]),
-                          requires_parent_name=v["requires_parent_name"], note_zh=v["note_zh"])
-            for key, v in data["subject_types"].items()
-        }
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise CatalogueError(f"org_forms.json is malformed: {exc!r}") from exc
+    return _parse("org_forms.json", lambda data: {
+        key: OrgForms(subject_type=key, **{k: tuple(x) if isinstance(x, list) else x
+                                           for k, x in v.items()})
+        for key, v in data["subject_types"].items()})
 
 
 def org_forms(subject_type: Any) -> OrgForms:
@@ -407,12 +391,9 @@ class IndustryTerm:
 
 @lru_cache(maxsize=1)
 def _industry() -> dict[str, IndustryTerm]:
-    data = _load("industry_terms.json")
-    try:
-        return {t: IndustryTerm(t, v["canonical"], tuple(v["categories"]), tuple(v["scope_codes"]))
-                for t, v in data["terms"].items()}
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise CatalogueError(f"industry_terms.json is malformed: {exc!r}") from exc
+    return _parse("industry_terms.json", lambda data: {
+        t: IndustryTerm(t, v["canonical"], tuple(v["categories"]), tuple(v["scope_codes"]))
+        for t, v in data["terms"].items()})
 
 
 def industry_terms() -> dict[str, IndustryTerm]:
@@ -444,12 +425,9 @@ class ForbiddenWord:
 
 @lru_cache(maxsize=1)
 def _forbidden() -> tuple[ForbiddenWord, ...]:
-    data = _load("forbidden_name_words.json")
-    try:
-        return tuple(ForbiddenWord(w["word"], w["reason_zh"], w["article"], w["severity"])
-                     for w in data["words"])
-    except (KeyError, TypeError) as exc:
-        raise CatalogueError(f"forbidden_name_words.json is malformed: {exc!r}") from exc
+    return _parse("forbidden_name_words.json", lambda data: tuple(
+        ForbiddenWord(w["word"], w["reason_zh"], w["article"], w["severity"])
+        for w in data["words"]))
 
 
 def forbidden_words() -> list[ForbiddenWord]:

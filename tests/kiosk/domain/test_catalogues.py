@@ -382,23 +382,32 @@ def test_forbidden_words_in_name():
 
 # ---------------------------------------------------------------- errors
 
-def test_malformed_catalogue_raises_catalogue_error(monkeypatch):
-    def broken(*parts):
-        raise json.JSONDecodeError("bad", "", 0)
-    cat._forbidden.cache_clear()
-    monkeypatch.setattr(cat.assets, "load_json", broken)
-    try:
-        with pytest.raises(cat.CatalogueError):
-            cat.forbidden_words()
-    finally:
-        cat._forbidden.cache_clear()
+_LOADERS = [
+    (cat._regions, lambda: cat.region("370323")),
+    (cat._ethnic, lambda: cat.ethnic_group("01")),
+    (cat._scope, lambda: cat.search_scope("百货")),
+    (cat._org_forms, lambda: cat.org_forms("branch")),
+    (cat._industry, lambda: cat.industry_terms()),
+    (cat._forbidden, lambda: cat.forbidden_words()),
+]
 
 
-def test_wrong_shape_raises_catalogue_error(monkeypatch):
-    cat._org_forms.cache_clear()
-    monkeypatch.setattr(cat.assets, "load_json", lambda *p: {"_source": "x", "subject_types": [1]})
+@pytest.mark.parametrize("payload", [
+    json.JSONDecodeError("bad", "", 0), FileNotFoundError("gone"), [1, 2], {"_source": "x"},
+    {"regions": {"1": 2}, "groups": [{}], "entries": [{"code": "F001", "bogus": 1}],
+     "categories": {}, "subject_types": {"branch": {"bogus": 1}}, "terms": {"x": 1},
+     "words": ["x"]},
+])
+@pytest.mark.parametrize("cache,call", _LOADERS)
+def test_malformed_catalogue_raises_catalogue_error(monkeypatch, payload, cache, call):
+    def load(*parts):
+        if isinstance(payload, Exception):
+            raise payload
+        return payload
+    cache.cache_clear()
+    monkeypatch.setattr(cat.assets, "load_json", load)
     try:
         with pytest.raises(cat.CatalogueError):
-            cat.org_forms("branch")
+            call()
     finally:
-        cat._org_forms.cache_clear()
+        cache.cache_clear()
