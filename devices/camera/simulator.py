@@ -103,9 +103,20 @@ def render(dx: float = 0.0, scale: float = 1.0, squeeze: float = 1.0, angle: flo
     out = cv2.warpAffine(_photo(blink), m, (FRAME_W, FRAME_H), flags=cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_CONSTANT, borderValue=(90, 100, 110))
     if noise > 0:
-        rng = np.random.default_rng(seed)
-        out = np.clip(out + rng.normal(0, noise, out.shape), 0, 255).astype(np.uint8)
+        bank = _noise_bank()
+        n = bank[seed % len(bank)]
+        # shift the noise by the seed too, so frames never repeat exactly (a frozen driver would)
+        n = np.roll(n, (seed // len(bank)) % FRAME_W, axis=1)
+        out = cv2.add(out.astype(np.int16), (n * (noise / 2.0)).astype(np.int16), dtype=cv2.CV_16S)
+        out = np.clip(out, 0, 255).astype(np.uint8)
     return out
+
+
+@lru_cache(maxsize=1)
+def _noise_bank() -> tuple[np.ndarray, ...]:
+    """A few frames of unit-2 Gaussian sensor noise, drawn once (drawing per frame is slow)."""
+    rng = np.random.default_rng(2024)
+    return tuple(rng.normal(0, 2.0, (FRAME_H, FRAME_W, 3)).astype(np.float32) for _ in range(8))
 
 
 class SimulatedPerson:
@@ -161,8 +172,8 @@ class SimulatedPerson:
         """The camera frame at time ``t`` seconds."""
         seed = (self.seed * 1_000_003 + int(t * 1000)) & 0x7FFFFFFF
         if self.mode is SimMode.ABSENT:
-            rng = np.random.default_rng(seed)
-            img = _empty_scene().astype(np.float32) + rng.normal(0, 2.0, (FRAME_H, FRAME_W, 3))
+            bank = _noise_bank()
+            img = _empty_scene().astype(np.float32) + bank[seed % len(bank)]
             return np.clip(img, 0, 255).astype(np.uint8)
         return render(**self.pose(t), seed=seed)  # type: ignore[arg-type]
 
