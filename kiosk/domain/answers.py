@@ -78,6 +78,11 @@ def _people(raw: object, ctx: Context, *, role: str, adult: bool, limit: int,
             if not amount.ok:
                 return amount
             item["amount"] = str(amount.value)
+            if p.get("due_date"):
+                due = validation.contribution_date(p["due_date"], ctx.day)
+                if not due.ok:
+                    return fail(f"{who}：{due.message}")
+                item["due_date"] = due.value.isoformat()
         cleaned.append(item)
     return Checked(cleaned)
 

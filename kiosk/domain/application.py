@@ -14,10 +14,22 @@ personal data in its repr. No I/O.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
 
 SCHEMA = 1
+_READABLE = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread
+
+
+def new_application_id(today: dt.date | None = None) -> str:
+    """An application number a person can read out on the phone: ``20261121-7KQ4M2XP``.
+
+    40 random bits per day make a clash between kiosks negligible; the platform's idempotency
+    key is this number, so a clash would be refused (409), never merged.
+    """
+    day = today or dt.date.today()
+    return f"{day:%Y%m%d}-" + "".join(secrets.choice(_READABLE) for _ in range(8))
 
 
 @dataclass(frozen=True)

@@ -85,11 +85,14 @@ def mobile_phone(raw: object, label: str = "手机号码") -> Checked:
 
 def amount_wan(raw: object, label: str, *, required: bool = True) -> Checked:
     """An amount in 万元, e.g. "10" or "10.5". Returns a Decimal."""
-    text = normalise(raw).replace(",", "").replace("，", "")
+    # Not ``normalise``: a hyphen here is a minus sign, not a separator.
+    text = "".join(_text(raw).split()).replace(",", "").replace("，", "")
     for unit in ("万元", "万"):
         text = text.removesuffix(unit)
     if not text:
         return fail(f"请输入{label}（单位：万元）") if required else Checked(None)
+    if text.startswith("-"):
+        return fail(f"{label}应大于0")
     if not re.fullmatch(r"\d+(\.\d+)?", text) or not text.isascii():
         return fail(f"{label}只能填写数字，例如 10 或 10.5（单位：万元）")
     try:
@@ -161,10 +164,10 @@ def card_not_expired(valid_until: dt.date | None, today: dt.date | None = None) 
 
 def contribution_date(raw: object, established: dt.date) -> Checked:
     """认缴出资日期: on or after today, within 5 years of establishment (公司法 Art. 47)."""
-    text = normalise(raw).replace("/", "-").replace(".", "-")
-    text = text.replace("年", "-").replace("月", "-").replace("日", "")
+    text = "".join(_text(raw).split())
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
     try:
-        when = dt.date.fromisoformat(text) if text else None
+        when = dt.date(*map(int, match.groups())) if match else None
     except ValueError:
         when = None
     if when is None:

@@ -1,0 +1,51 @@
+"""What a session tells its listeners, as past-tense frozen dataclasses.
+
+Events carry no personal data: a listener that logs them logs nothing about the person.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    session_id: str
+
+
+@dataclass(frozen=True)
+class StepChanged:
+    step: str
+    position: int     # 1-based, in the current path
+    total: int
+
+
+@dataclass(frozen=True)
+class AnswerRefused:
+    step: str
+    message: str      # Chinese; built from the rule, never from the person's text
+
+
+@dataclass(frozen=True)
+class IdleWarned:
+    seconds_left: float
+    extensions_left: int
+
+
+@dataclass(frozen=True)
+class SessionExtended:
+    extensions_left: int
+
+
+@dataclass(frozen=True)
+class SubmissionQueued:
+    application_id: str
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    reason: str       # "finished", "timeout", "cancelled", "refused"
+    message: str      # what the attract screen says next, e.g. that the data was deleted
+
+
+Event = (SessionStarted | StepChanged | AnswerRefused | IdleWarned | SessionExtended
+         | SubmissionQueued | SessionEnded)

@@ -1,0 +1,418 @@
+"""One person's visit, from 开始办理 to the wipe.
+
+States (``Phase``)::
+
+    IDLE ──begin──▶ ACTIVE ◀──extend/touch── WARNING
+                      │  idle ≥ limit ──────────▶ │ no answer in time ─▶ wipe ─▶ IDLE
+                      │ cancel ─────────────────────────────────────────▶ wipe ─▶ IDLE
+                      └─ signature ─▶ FINISHED ── 完成 / page timeout ──▶ wipe ─▶ IDLE
+
+The session owns the person's data for as long as the visit lasts: the card identity, the
+answers (and the raw text last typed, so an error never clears it), the face photo, the
+signature and a per-session directory (the on-screen keyboard's user dictionary lives there).
+``wipe`` drops all of it. At submit the record goes to the ``SubmitPort`` (the offline queue),
+which owns it from then on. The clock is injected; nothing here sleeps, draws or imports Qt.
+"""
+from __future__ import annotations
+
+import enum
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from kiosk.domain import answers as rules
+from kiosk.domain import requirements, subject_types, validation
+from kiosk.domain.application import Applicant, new_application_id, new_record
+from kiosk.domain.review import full_name
+from kiosk.flow import events as ev
+from kiosk.flow.steps import AFTER_REVIEW, PAGES, Page, path
+from kiosk.flow.timeouts import Timeouts
+
+MAX_FACE_ATTEMPTS = 3
+MESSAGES = {
+    "timeout": "由于长时间没有操作，本次办理已结束。您填写的信息和照片已从本机全部删除。",
+    "cancelled": "本次办理已取消。您填写的信息和照片已从本机全部删除。",
+    "finished": "感谢您的使用。您的个人信息已从本机清除，请带好身份证和回执。",
+}
+
+
+class Phase(enum.Enum):
+    IDLE = "idle"
+    ACTIVE = "active"
+    WARNING = "warning"
+    FINISHED = "finished"
+
+
+class SubmitPort(Protocol):
+    """Where a finished application goes: the offline queue."""
+
+    def enqueue(self, submission_id: str, record: dict[str, Any],
+                attachments: dict[str, bytes], subject_type: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Admission:
+    ok: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptFacts:
+    """What the receipt and the confirmation page show; no ID number, the name masked."""
+
+    application_id: str
+    business_name: str
+    subject_type_label: str
+    applicant_masked: str
+    delivery: str
+    submitted_at: float
+
+
+def mask_name(name: str) -> str:
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+class Session:
+    def __init__(self, submit: SubmitPort, workdir_root: Path, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 timeouts: Timeouts = Timeouts(),
+                 admission: Callable[[], Admission] | None = None,
+                 listener: Callable[[ev.Event], None] | None = None) -> None:
+        self._submit = submit
+        self._root = Path(workdir_root)
+        self._clock = clock
+        self.base_timeouts = timeouts
+        self._admission = admission or (lambda: Admission(True))
+        self._listener = listener or (lambda e: None)
+        self.elderly = False
+        self._reset()
+
+    # ----- state ------------------------------------------------------------------------------
+    def _reset(self) -> None:
+        self.phase = Phase.IDLE
+        self.session_id: str | None = None
+        self.application_id: str | None = None
+        self.step: str | None = None
+        self.applicant: Applicant | None = None
+        self.subject_type: subject_types.SubjectType | None = None
+        self.answers: dict[str, Any] = {}
+        self.raw: dict[str, Any] = {}
+        self.errors: list[str] = []
+        self.skipped: set[str] = set()
+        self.face_jpeg = bytearray()
+        self.signature_png = bytearray()
+        self.identity_verified = False
+        self.face_attempts = 0
+        self.editing = False
+        self.extensions_used = 0
+        self._last_activity = self._clock()
+        self._warning_since = 0.0
+        self._finished_at = 0.0
+        self._paused = 0
+        self.workdir: Path | None = None
+        self.receipt: ReceiptFacts | None = None
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return self.base_timeouts.elderly() if self.elderly else self.base_timeouts
+
+    @property
+    def page(self) -> Page | None:
+        return PAGES[self.step] if self.step else None
+
+    @property
+    def steps(self) -> list[str]:
+        return path(self.subject_type, self.answers)
+
+    @property
+    def position(self) -> tuple[int, int]:
+        steps = self.steps
+        if self.step not in steps:
+            return (len(steps), len(steps))
+        return (steps.index(self.step) + 1, len(steps))
+
+    @property
+    def progress_text(self) -> str:
+        n, m = self.position
+        return f"第 {n} 步，共 {m} 步"
+
+    @property
+    def keyboard_dir(self) -> Path | None:
+        """Where the on-screen keyboard keeps learned words for this person only."""
+        return self.workdir / "keyboard" if self.workdir else None
+
+    @property
+    def extensions_left(self) -> int:
+        return max(0, self.timeouts.max_extensions - self.extensions_used)
+
+    def _emit(self, event: ev.Event) -> None:
+        self._listener(event)
+
+    def _go(self, step: str) -> None:
+        self.step = step
+        self.errors = []
+        n, m = self.position
+        self._emit(ev.StepChanged(step, n, m))
+
+    # ----- beginning --------------------------------------------------------------------------
+    def begin(self) -> Admission:
+        """开始办理: refuse when the kiosk cannot store another application."""
+        if self.phase is not Phase.IDLE:
+            self.end("cancelled")
+        admission = self._admission()
+        if not admission.ok:
+            self._emit(ev.SessionEnded("refused", admission.message))
+            return admission
+        self.session_id = uuid.uuid4().hex
+        self.workdir = self._root / self.session_id
+        (self.workdir / "keyboard").mkdir(parents=True, exist_ok=True)
+        self.phase = Phase.ACTIVE
+        self._last_activity = self._clock()
+        self._emit(ev.SessionStarted(self.session_id))
+        self._go("id_card")
+        return admission
+
+    def card_read(self, applicant: Applicant, today: Any = None) -> str:
+        """The reader read a card. Returns "" or the message that keeps the person on the page."""
+        if self.step != "id_card":
+            return ""
+        self.touch()
+        for check in (validation.adult_id_number(applicant.id_number, "申请人", today),
+                      validation.card_not_expired(applicant.valid_until, today)):
+            if not check.ok:
+                self.errors = [check.message]
+                self._emit(ev.AnswerRefused("id_card", check.message))
+                return check.message
+        self.applicant = applicant
+        self.application_id = new_application_id()
+        self._go("face")
+        return ""
+
+    def face_checked(self, passed: bool, best_jpeg: bytes | None = None,
+                     prompt: str = "") -> str:
+        """The camera finished a liveness check (and 1:1 match where configured)."""
+        if self.step != "face":
+            return ""
+        self.touch()
+        self.face_attempts += 1
+        if passed:
+            self.identity_verified = True
+            self.face_jpeg = bytearray(best_jpeg or b"")
+            self._go("subject_type")
+            return ""
+        message = prompt or "人脸核验未通过，请按提示再试一次"
+        if self.face_attempts >= MAX_FACE_ATTEMPTS:
+            message = "人脸核验多次未通过。请按“呼叫工作人员”，由工作人员协助核验身份"
+        self.errors = [message]
+        self._emit(ev.AnswerRefused("face", message))
+        return message
+
+    def staff_verified(self) -> None:
+        """Non-biometric fallback: staff checked the person; the platform reviews by hand."""
+        if self.step == "face":
+            self.identity_verified = False
+            self._go("subject_type")
+
+    # ----- answering --------------------------------------------------------------------------
+    def _context(self) -> rules.Context:
+        assert self.subject_type is not None
+        return rules.Context(self.subject_type, self.applicant.id_number if self.applicant else "",
+                             capital=self.answers.get("capital"))
+
+    def answer(self, value: Any) -> list[str]:
+        """The person pressed 继续 on a question page. Returns the problems, empty when moved on."""
+        step = self.step
+        if self.phase not in (Phase.ACTIVE, Phase.WARNING) or step is None:
+            return ["本次办理已结束，请重新开始"]
+        self.touch()
+        self.raw[step] = value
+        if step == "subject_type":
+            st = subject_types.BY_ID.get(value) if isinstance(value, str) else None
+            if st is None:
+                return self._refuse(step, "请选择要办理的市场主体类型")
+            self.subject_type = st
+            self.answers["subject_type"] = st.id
+            return self._advance()
+        if step not in rules.CHECKERS:
+            return self._refuse(step, "这一页不需要填写，请按页面上的按钮继续")
+        checked = rules.check(step, value, self._context())
+        if not checked.ok:
+            return self._refuse(step, checked.message)
+        self.answers[step] = checked.value
+        self.skipped.discard(step)
+        if step == "signature":
+            return self._submit_now()
+        return self._advance()
+
+    def _refuse(self, step: str, message: str) -> list[str]:
+        self.errors = [message]
+        self._emit(ev.AnswerRefused(step, message))
+        return self.errors
+
+    def _unanswered(self) -> str | None:
+        for s in self.steps:
+            if s in ("id_card", "face", "review") or s in AFTER_REVIEW:
+                continue
+            if s not in self.answers and s not in self.skipped:
+                return s
+        return None
+
+    def _advance(self) -> list[str]:
+        steps = self.steps
+        if self.editing:
+            # After a change, ask only what the change made newly necessary, then the review.
+            self._go(self._unanswered() or "review")
+            if self.step == "review":
+                self.editing = False
+            return []
+        i = steps.index(self.step) if self.step in steps else 0
+        self._go(steps[min(i + 1, len(steps) - 1)])
+        return []
+
+    def skip(self) -> list[str]:
+        """选填 pages may be left empty; the review shows 未填写."""
+        if self.step and self.subject_type and self.step in rules.CHECKERS:
+            if requirements.is_optional(self.step, self.subject_type):
+                self.answers.pop(self.step, None)
+                self.skipped.add(self.step)
+                return self._advance()
+        return self._refuse(self.step or "", "这一项必须填写")
+
+    def back(self) -> None:
+        self.touch()
+        steps = self.steps
+        if self.step not in steps:
+            return
+        i = steps.index(self.step)
+        # The card and the face are not asked again once done.
+        if i > steps.index("subject_type"):
+            self._go(steps[i - 1])
+
+    def change(self, step: str) -> None:
+        """修改 on the review page: edit one answer, then straight back to the review."""
+        if self.step == "review" and step in self.steps and step in PAGES:
+            self.touch()
+            self.editing = True
+            self._go(step)
+
+    def confirm_review(self) -> list[str]:
+        if self.step != "review":
+            return []
+        self.touch()
+        missing = self._unanswered()
+        if missing:
+            self.editing = True
+            self._go(missing)
+            return [f"请先完成“{PAGES[missing].label or PAGES[missing].title}”"]
+        self._go("commitment")
+        return []
+
+    def sign(self, png: bytes) -> list[str]:
+        """The signature pad's image; submitting follows from ``answer(True)``."""
+        if self.step != "signature":
+            return []
+        self.signature_png = bytearray(png)
+        return self.answer(bool(png))
+
+    # ----- submit and end ---------------------------------------------------------------------
+    def record(self) -> dict[str, Any]:
+        assert self.applicant and self.subject_type and self.application_id
+        needed = [s for s in self.steps if s in rules.CHECKERS]
+        answers = {s: self.answers[s] for s in needed if s in self.answers}
+        return new_record(self.application_id, self.subject_type.id, self.applicant, answers,
+                          identity_verified=self.identity_verified)
+
+    def _submit_now(self) -> list[str]:
+        record = self.record()
+        attachments = {"signature": bytes(self.signature_png)}
+        if self.face_jpeg:
+            attachments["face"] = bytes(self.face_jpeg)
+        try:
+            self._submit.enqueue(self.application_id or "", record, attachments,
+                                 record["subject_type"])
+        except Exception:  # noqa: BLE001 - any storage failure: keep everything, ask for staff
+            return self._refuse("signature", "申请暂时无法保存，您填写的内容仍在。请按“呼叫工作人员”")
+        assert self.applicant and self.subject_type
+        self.receipt = ReceiptFacts(
+            application_id=self.application_id or "",
+            business_name=full_name(self.subject_type, record),
+            subject_type_label=self.subject_type.label,
+            applicant_masked=mask_name(self.applicant.name),
+            delivery=PAGES["delivery"].options[0][1] if self.answers.get("delivery") == "pickup"
+            else "免费邮寄",
+            submitted_at=time.time())
+        self.phase = Phase.FINISHED
+        self._finished_at = self._clock()
+        self._emit(ev.SubmissionQueued(self.application_id or ""))
+        self._go("done")
+        return []
+
+    def cancel(self) -> None:
+        if self.phase is not Phase.IDLE:
+            self.end("cancelled")
+
+    def finish(self) -> None:
+        """完成 on the confirmation page."""
+        if self.phase is Phase.FINISHED:
+            self.end("finished")
+
+    def end(self, reason: str) -> None:
+        self.wipe()
+        self._emit(ev.SessionEnded(reason, MESSAGES.get(reason, "")))
+
+    def wipe(self) -> None:
+        """Remove every trace of the person: data in memory, photo, signature, files."""
+        for buf in (self.face_jpeg, self.signature_png):
+            buf[:] = bytes(len(buf))
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        self.answers.clear()
+        self.raw.clear()
+        self.skipped.clear()
+        self._reset()
+
+    # ----- time -------------------------------------------------------------------------------
+    def touch(self) -> None:
+        """Any touch on the screen: the person is here."""
+        if self.phase is Phase.WARNING:
+            self.extend()
+        self._last_activity = self._clock()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The idle timer stops while a device works (card read, camera, printing)."""
+        self._paused += 1
+        try:
+            yield
+        finally:
+            self._paused -= 1
+            self._last_activity = self._clock()
+
+    def extend(self) -> bool:
+        """继续办理 on the warning. False when no extension is left."""
+        if self.phase is not Phase.WARNING or self.extensions_left == 0:
+            return False
+        self.extensions_used += 1
+        self.phase = Phase.ACTIVE
+        self._last_activity = self._clock()
+        self._emit(ev.SessionExtended(self.extensions_left))
+        return True
+
+    def tick(self) -> None:
+        """Called about once a second: warn, time out, or close the confirmation page."""
+        now, t = self._clock(), self.timeouts
+        if self.phase is Phase.ACTIVE and not self._paused:
+            limit = t.card_wait_s if self.step == "id_card" else t.idle_warning_s
+            if now - self._last_activity >= limit:
+                self.phase = Phase.WARNING
+                self._warning_since = now
+                self._emit(ev.IdleWarned(t.warning_s, self.extensions_left))
+        elif self.phase is Phase.WARNING and now - self._warning_since >= t.warning_s:
+            self.end("timeout")
+        elif self.phase is Phase.FINISHED and now - self._finished_at >= t.done_page_s:
+            self.end("finished")

@@ -1,0 +1,238 @@
+"""A session from 开始办理 to the wipe: journeys, back and change, time, cancel, and the wipe."""
+from __future__ import annotations
+
+import gc
+import types
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from kiosk.flow import events as ev
+from kiosk.flow.session import Admission, Phase, Session
+from kiosk.flow.summary import NOT_GIVEN, review_sections
+from offline_queue.model import QueueState
+from offline_queue.outbox import Outbox
+
+from .conftest import ID_NUMBER, NAME, Kit, answers_for, drive_to, person
+
+TYPES = ["individual_business", "sole_proprietorship", "natural_person_llc", "branch"]
+
+
+@pytest.mark.parametrize("subject", TYPES)
+def test_each_subject_type_goes_from_card_to_a_queued_application(kit: Kit, subject: str) -> None:
+    s = kit.session
+    s.begin()
+    visited = drive_to(s, "done", answers_for(subject, person()))
+    assert visited[:3] == ["id_card", "face", "subject_type"]
+    assert visited[-4:] == ["review", "commitment", "signature", "done"]
+    assert s.phase is Phase.FINISHED
+    assert kit.outbox.status(s.application_id).state is QueueState.QUEUED
+    assert any(isinstance(e, ev.SubmissionQueued) for e in kit.events)
+    assert s.receipt and s.receipt.applicant_masked == "欧***"
+
+
+def test_progress_counts_the_steps_of_this_path(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    assert s.progress_text == "第 1 步，共 3 步"     # the type is not chosen yet
+    drive_to(s, "operation_form", answers_for("individual_business", person()))
+    n, m = s.position
+    assert n == 4 and m > 15 and s.progress_text == f"第 4 步，共 {m} 步"
+
+
+def test_a_refused_answer_keeps_what_was_typed_and_says_why(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    drive_to(s, "phone", answers_for("individual_business", person()))
+    problems = s.answer("1380013800")
+    assert problems == ["联系电话应为11位，您输入了10位"]
+    assert s.step == "phone" and s.raw["phone"] == "1380013800"
+    assert s.answer("138 0013 8000") == [] and s.answers["phone"] == "13800138000"
+
+
+def test_minor_and_expired_card_stay_on_the_card_page(kit: Kit) -> None:
+    import datetime as dt
+    s = kit.session
+    s.begin()
+    assert "已于" in s.card_read(person(valid_until=dt.date(2020, 1, 1)))
+    assert s.step == "id_card"
+    from kiosk.domain.samples import make_id_number
+    minor = person(id_number=make_id_number("330106", dt.date.today().replace(year=dt.date.today().year - 16), 11))
+    assert "年满18周岁" in s.card_read(minor)
+    assert s.step == "id_card" and s.applicant is None
+
+
+def test_face_fallback_after_three_failures_goes_to_staff(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    s.card_read(person())
+    for _ in range(2):
+        assert "再试" in s.face_checked(False)
+    assert "工作人员" in s.face_checked(False)
+    s.staff_verified()
+    assert s.step == "subject_type" and not s.identity_verified
+
+
+def test_back_goes_to_the_previous_question_but_not_to_the_card(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    drive_to(s, "has_name", answers_for("individual_business", person()))
+    s.back()
+    assert s.step == "operation_form"
+    s.back()
+    s.back()
+    assert s.step == "subject_type"
+
+
+def test_change_from_review_returns_to_review_and_asks_what_became_necessary(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    answers = answers_for("individual_business", person())
+    drive_to(s, "review", answers)
+    s.change("phone")
+    assert s.step == "phone"
+    s.answer("13900139000")
+    assert s.step == "review"
+    s.change("delivery")
+    s.answer("mail")                                  # mail needs an address first
+    assert s.step == "mail_address"
+    s.answer({"region_code": "370323", "detail": "历山街道2号"})
+    assert s.step == "review"
+    rows = {r.step: r.value for sec in review_sections(s.subject_type, s.answers) for r in sec.rows}
+    assert rows["mail_address"] == "山东省淄博市沂源县历山街道2号"
+    assert rows["phone"] == "13900139000"
+
+
+def test_skipped_optional_answer_reads_not_given(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    drive_to(s, "supervisor", answers_for("natural_person_llc", person()))
+    s.skip()
+    rows = {r.step: r.value for sec in review_sections(s.subject_type, s.answers, s.skipped)
+            for r in sec.rows}
+    assert rows["supervisor"] == NOT_GIVEN
+    required = s.step                                # the page after it is required
+    assert s.skip() == ["这一项必须填写"] and s.step == required
+
+
+def test_idle_warning_extension_and_timeout(kit: Kit) -> None:
+    s, clock = kit.session, kit.clock
+    s.begin()
+    drive_to(s, "phone", answers_for("individual_business", person()))
+    clock.advance(119); s.tick()
+    assert s.phase is Phase.ACTIVE
+    clock.advance(1); s.tick()
+    assert s.phase is Phase.WARNING and isinstance(kit.events[-1], ev.IdleWarned)
+    for _ in range(10):                              # at least 10 extensions
+        assert s.extend()
+        clock.advance(120); s.tick()
+        assert s.phase is Phase.WARNING
+    assert not s.extend()                            # the 11th is refused
+    clock.advance(30); s.tick()
+    assert s.phase is Phase.IDLE
+    assert kit.events[-1] == ev.SessionEnded("timeout", kit.events[-1].message)
+    assert "全部删除" in kit.events[-1].message
+
+
+def test_elderly_mode_doubles_the_timeouts_and_device_work_pauses_the_clock(kit: Kit) -> None:
+    s, clock = kit.session, kit.clock
+    s.elderly = True
+    s.begin()
+    drive_to(s, "phone", answers_for("individual_business", person()))
+    clock.advance(200); s.tick()
+    assert s.phase is Phase.ACTIVE
+    with s.paused():
+        clock.advance(1000); s.tick()
+        assert s.phase is Phase.ACTIVE
+    clock.advance(239); s.tick()
+    assert s.phase is Phase.ACTIVE
+    clock.advance(1); s.tick()
+    assert s.phase is Phase.WARNING
+
+
+def test_confirmation_page_closes_by_itself(kit: Kit) -> None:
+    s, clock = kit.session, kit.clock
+    s.begin()
+    drive_to(s, "done", answers_for("individual_business", person()))
+    clock.advance(60); s.tick()
+    assert s.phase is Phase.IDLE and kit.events[-1].reason == "finished"
+
+
+def test_low_disk_refuses_to_start(tmp_path: Path) -> None:
+    events: list = []
+    s = Session(None, tmp_path, admission=lambda: Admission(False, "本机存储空间不足"),  # type: ignore[arg-type]
+                listener=events.append)
+    assert not s.begin().ok
+    assert s.phase is Phase.IDLE and events[-1] == ev.SessionEnded("refused", "本机存储空间不足")
+
+
+def test_a_failing_queue_keeps_everything_and_asks_for_staff(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    drive_to(s, "signature", answers_for("individual_business", person()))
+    kit.outbox.close()                               # the disk went away
+    problems = s.sign(b"\x89PNG")
+    assert "工作人员" in problems[0]
+    assert s.step == "signature" and s.applicant is not None and s.answers["phone"]
+
+
+def _reachable(root: object) -> list[object]:
+    """Everything reachable from ``root``, not descending into modules, classes or functions."""
+    seen, stack, out = set(), [root], []
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, (types.ModuleType, type, types.FunctionType,
+                                               types.BuiltinFunctionType, types.CodeType)):
+            continue
+        seen.add(id(obj))
+        out.append(obj)
+        stack.extend(gc.get_referents(obj))
+    return out
+
+
+def _holds_person(objects: list[object]) -> list[object]:
+    hits = []
+    for o in objects:
+        if isinstance(o, str) and (NAME in o or ID_NUMBER in o):
+            hits.append(o)
+        elif isinstance(o, (bytes, bytearray)) and (NAME.encode() in o or ID_NUMBER.encode() in o
+                                                    or b"jpeg" in o or b"signature" in o):
+            hits.append(o)
+    return hits
+
+
+@pytest.mark.parametrize("how", ["cancel", "timeout", "finish"])
+def test_wipe_leaves_no_trace_of_the_person(kit: Kit, how: str) -> None:
+    s = kit.session
+    s.begin()
+    drive_to(s, "done" if how == "finish" else "signature",
+             answers_for("natural_person_llc", person()))
+    workdir = s.workdir
+    assert workdir is not None and (workdir / "keyboard").is_dir()
+    (workdir / "keyboard" / "usr_dict.dat").write_text(NAME, encoding="utf-8")  # learned words
+    face, signature = s.face_jpeg, s.signature_png
+    assert _holds_person(_reachable(s))              # the check can see the person before...
+
+    if how == "cancel":
+        s.cancel()
+    elif how == "timeout":
+        kit.clock.advance(120); s.tick(); kit.clock.advance(30); s.tick()
+    else:
+        s.finish()
+
+    assert s.phase is Phase.IDLE
+    assert _holds_person(_reachable(s)) == []        # ...and nothing after
+    assert not workdir.exists()
+    assert not any(p.is_file() for p in kit.workdir.rglob("*"))
+    assert set(face) <= {0} and set(signature) <= {0}   # buffers handed out were zeroed too
+
+
+def test_sessions_do_not_share_a_keyboard_directory(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "o.db", X25519PrivateKey.generate().public_key())
+    s = Session(outbox, tmp_path / "s")
+    s.begin()
+    first = s.keyboard_dir
+    s.cancel()
+    s.begin()
+    assert s.keyboard_dir != first and not first.exists()
