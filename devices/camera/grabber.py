@@ -118,6 +118,7 @@ class Grabber:
             t.join(timeout)
         self.source.close()
         with self._cond:
+            self._dropped += len(self._buf)
             self._buf.clear()  # frames are not kept past the camera's use
         return t is None or not t.is_alive()
 
