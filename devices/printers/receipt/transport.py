@@ -152,7 +152,12 @@ class EscposTransport:
         assert self._dev is not None
         try:
             self._dev._raw(query(n))  # noqa: SLF001
-            reply = self._dev._read()  # noqa: SLF001
+            if self.uri.scheme == "serial":
+                # escpos's Serial._read asks for 16 bytes and so always sits out the whole timeout;
+                # a status reply is exactly one byte.
+                reply = self._dev.device.read(1)  # type: ignore[union-attr]
+            else:
+                reply = self._dev._read()  # noqa: SLF001
         except (socket.timeout, TimeoutError) as exc:
             self.close()
             raise TransportError(f"no reply to DLE EOT {n} within {self.timeout:g} s") from exc

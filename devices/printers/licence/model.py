@@ -1,0 +1,63 @@
+"""The business licence (营业执照) as a frozen value, and the page layout settings. No Qt, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Licence:
+    """Everything printed on one licence copy.
+
+    ``subject_type_label`` e.g. 个体工商户 / 有限责任公司(自然人独资); ``person_label`` 经营者 / 投资人 /
+    法定代表人 / 负责人; ``premises_label`` 经营场所 / 住所 / 营业场所; ``capital`` None when the
+    subject type has none (个体工商户, 分公司); ``copy`` is 正本 or 副本.
+    """
+
+    name: str
+    uscc: str
+    licence_number: str
+    subject_type_label: str
+    person_label: str
+    person_name: str
+    premises_label: str
+    premises: str
+    scope: str
+    established: str
+    authority: str
+    issued_on: str
+    qr_payload: str
+    copy: str = "正本"
+    capital: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.copy not in ("正本", "副本"):
+            raise ValueError("copy must be 正本 or 副本")
+        if len(self.uscc) != 18:
+            raise ValueError("uscc (统一社会信用代码) must have 18 characters")
+
+
+@dataclass(frozen=True)
+class LicenceLayout:
+    """Paper and placement.
+
+    Attributes:
+        page_width_mm / page_height_mm: the licence paper; the 正本 is commonly A3 landscape-ish
+            and the 副本 A4 portrait; measure the stock in use.
+        offset_x_mm / offset_y_mm: shift of everything, to match pre-printed paper on one printer.
+        preprinted: print only the variable text (values, QR, date); the stock carries the title,
+            labels and frame.
+        margin_mm: blank border kept on every side of the page (never printed on).
+    """
+
+    page_width_mm: float = 297.0
+    page_height_mm: float = 210.0
+    offset_x_mm: float = 0.0
+    offset_y_mm: float = 0.0
+    preprinted: bool = False
+    margin_mm: float = 15.0
+
+    def __post_init__(self) -> None:
+        if not (100 <= self.page_width_mm <= 600 and 100 <= self.page_height_mm <= 600):
+            raise ValueError("page size must be 100..600 mm each way")
+        if abs(self.offset_x_mm) > 30 or abs(self.offset_y_mm) > 30:
+            raise ValueError("offsets beyond ±30 mm mean the wrong paper is loaded")
