@@ -15,7 +15,7 @@ from dataclasses import dataclass
 SEED_NAMES: tuple[tuple[str, str], ...] = (
     ("杭州市西湖区知味小吃店", "individual_business"),
     ("杭州市西湖区青禾餐饮店", "individual_business"),
-    ("杭州市西湖区明远便利店", "individual_business"),
+    ("杭州市西湖区明远百货店", "individual_business"),
     ("杭州市西湖区春晖五金店", "individual_business"),
     ("杭州云栖科技有限公司", "natural_person_llc"),
     ("杭州西溪文化传媒有限公司", "natural_person_llc"),
