@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from offline_queue import envelope
 from offline_queue.model import (
     ATTACHMENT_NAME_RE, SUBJECT_TYPE_RE, UNSENT_STATES, Admission, AdmissionReason,
-    AttemptOutcome, DuplicateSubmission, InvalidSubmission, OutboxFull, QueueState,
+    AttemptOutcome, DuplicateSubmission, InvalidSubmission, OutboxFull, QueueError, QueueState,
     QueueSummary, RemoteStatus, SchemaError, SubmissionStatus, UnknownSubmission,
     check_submission_id,
 )
@@ -50,7 +50,8 @@ class Outbox:
 
     Args:
         path: the database file (created on first use).
-        platform_key: the platform's X25519 public key; submissions are sealed for it.
+        platform_key: the platform's X25519 public key; submissions are sealed for it. None
+            opens the outbox read-only for technicians' commands: `enqueue` then refuses.
         retention_s: how long an encrypted body is kept after the platform confirmed receipt.
         application_bytes: the disk space one more application is assumed to need.
         reserve_applications: new applications stop when fewer than this many would fit.
@@ -61,7 +62,7 @@ class Outbox:
         SchemaError: the file is not a usable outbox.
     """
 
-    def __init__(self, path: Path | str, platform_key: X25519PublicKey, *,
+    def __init__(self, path: Path | str, platform_key: X25519PublicKey | None, *,
                  retention_s: float = 7 * 86400, application_bytes: int = 4 * MiB,
                  reserve_applications: int = 5, headroom_bytes: int = 32 * MiB,
                  disk_free: Callable[[], int] | None = None,
@@ -115,6 +116,8 @@ class Outbox:
             OutboxFull: not enough disk to store it durably; nothing stored.
         """
         check_submission_id(submission_id)
+        if self._platform_key is None:
+            raise QueueError("this outbox was opened without the platform key: cannot seal")
         if not isinstance(subject_type, str) or not SUBJECT_TYPE_RE.match(subject_type):
             raise InvalidSubmission("subject type must be a lower-case code such as 'individual'")
         if not isinstance(record, dict):
@@ -427,17 +430,26 @@ class Outbox:
 
 def _local_key(path: Path) -> bytes:
     if not path.exists():
-        key = AESGCM.generate_key(bit_length=256)
+        # Written whole to a private temporary file, then linked into place: a crash at any
+        # moment leaves either no key file or a complete one, never a truncated key.
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process created it first: use theirs
+            os.write(fd, AESGCM.generate_key(bit_length=256))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:  # another process won the race: use its key
             pass
-        else:
-            try:
-                os.write(fd, key)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        finally:
+            tmp.unlink()
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
     key = path.read_bytes()
     if len(key) != 32:
         raise SchemaError(f"{path.name} is not a 32-byte key")
