@@ -86,8 +86,13 @@ class Camera:
 
     def liveness(self, challenges: Sequence[Challenge] | None = None,
                  rng: random.Random | None = None) -> LivenessSession:
-        """A new liveness session using this camera's detector and thresholds."""
-        return LivenessSession(self.detector, challenges, self.config.liveness, self.config.quality, rng)
+        """A new liveness session using this camera's detector and thresholds.
+
+        A simulated source gets to see the prompts (``show_prompt``) so that the simulated
+        person can act on them; a real camera has no such method and sees nothing.
+        """
+        return LivenessSession(self.detector, challenges, self.config.liveness, self.config.quality, rng,
+                               on_prompt=getattr(self.source, "show_prompt", None))
 
     def match(self, live: Any, reference: Any) -> MatchResult:
         """1:1 match of the live face with a reference photo (see :class:`FaceMatcher`)."""

@@ -35,7 +35,7 @@ import enum
 import logging
 import random
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -159,12 +159,17 @@ class LivenessSession:
             when the detector cannot see eyes.
         config / quality: thresholds.
         rng: randomness for drawing the steps.
+        on_prompt: called with the step being asked (None between steps) whenever it changes;
+            the simulator uses it to "read the screen". Real cameras need none.
     """
 
     def __init__(self, detector: FaceDetector, challenges: Sequence[Challenge] | None = None,
                  config: LivenessConfig | None = None, quality: QualityConfig | None = None,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 on_prompt: Callable[[Challenge | None], None] | None = None) -> None:
         self.cfg = config or LivenessConfig()
+        self._on_prompt = on_prompt
+        self._prompted: Challenge | None = None
         self.qcfg = quality or QualityConfig()
         self.detector = detector
         can_blink = bool(getattr(detector, "can_see_eyes", True)) and self.cfg.include_blink
@@ -206,8 +211,13 @@ class LivenessSession:
         faces = self.detector.detect(img)
         self._seen_face = self._seen_face or bool(faces)
         if self._state is LivenessState.SETTLING:
-            return self._settle(img, faces, t)
-        return self._challenge(img, faces, t)
+            progress = self._settle(img, faces, t)
+        else:
+            progress = self._challenge(img, faces, t)
+        if self._on_prompt is not None and progress.challenge is not self._prompted:
+            self._prompted = progress.challenge
+            self._on_prompt(progress.challenge)
+        return progress
 
     @property
     def done(self) -> bool:

@@ -196,6 +196,10 @@ class SimulatorSource:
     def now(self) -> float:
         return time.monotonic() - self._t0
 
+    def show_prompt(self, challenge: Challenge | None) -> None:
+        """The person reads the kiosk's current instruction (called by the liveness session)."""
+        self.person.respond(challenge, self.now())
+
     def read(self) -> np.ndarray | None:
         if not self.is_open:
             return None

@@ -52,6 +52,7 @@ class CaptureSource:
         self.loop = loop
         self._pacer = _Pacer(fps)
         self._cap: cv2.VideoCapture | None = None
+        self._open_failures = 0
         self.reopen()
 
     def reopen(self) -> bool:
@@ -60,8 +61,12 @@ class CaptureSource:
         cap = cv2.VideoCapture(self.target)
         if not cap.isOpened():
             cap.release()
-            log.warning("camera source %r could not be opened", self.target)
+            self._open_failures += 1
+            # the grabber retries every second: say it once, not every second
+            (log.warning if self._open_failures == 1 else log.debug)(
+                "camera source %r could not be opened (attempt %d)", self.target, self._open_failures)
             return False
+        self._open_failures = 0
         if isinstance(self.target, int) or str(self.target).startswith("/dev/video"):
             cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
             cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)

@@ -92,3 +92,42 @@ def test_simulator_cli_writes_png_frames(tmp_path, detector, capsys) -> None:
     assert len(files) == 3
     img = cv2.imread(str(files[0]))
     assert img.shape == (480, 640, 3) and len(detector.detect(img)) == 1
+
+
+def test_liveness_in_real_time_through_the_grabber_with_the_simulator(monkeypatch) -> None:
+    import time
+
+    from devices.camera import Challenge
+
+    monkeypatch.delenv("KIOSK_ENV", raising=False)
+    with open_camera(CameraConfig(source="sim://live", fps=15)) as cam:
+        session = cam.liveness((Challenge.COME_CLOSER, Challenge.TURN_RIGHT))
+        end = time.monotonic() + 15
+        progress = None
+        while not session.done and time.monotonic() < end:
+            frame = cam.latest(timeout=0.5)
+            if frame is not None:
+                progress = session.feed(frame.image, frame.t)
+        assert progress is not None and progress.result is not None
+        assert progress.result.passed, progress
+        assert progress.result.best_frame_jpeg[:2] == b"\xff\xd8"
+        s = cam.stats()
+        assert s.grabbed == s.delivered + s.dropped + s.buffered and s.buffered <= cam.config.buffer_size
+
+
+def test_still_photo_through_the_grabber_fails(monkeypatch) -> None:
+    from devices.camera import Challenge, LivenessConfig
+
+    monkeypatch.delenv("KIOSK_ENV", raising=False)
+    cfg = CameraConfig(source="sim://still", fps=15, liveness=LivenessConfig(step_timeout=1.0))
+    with open_camera(cfg) as cam:
+        session = cam.liveness((Challenge.COME_CLOSER, Challenge.TURN_LEFT))
+        progress = None
+        for _ in range(200):
+            frame = cam.latest(timeout=0.5)
+            if frame is not None:
+                progress = session.feed(frame.image, frame.t)
+            if session.done:
+                break
+        assert progress.result is not None and not progress.result.passed
+        assert progress.result.failed_step is Challenge.COME_CLOSER
