@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((args.host, args.port))
+        sock.listen(128)  # connections made after the line below queue until uvicorn accepts
     except OSError as exc:
         print(f"kiosk-central: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2

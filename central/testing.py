@@ -126,11 +126,15 @@ class SignedClient:
 
     def request(self, method: str, target: str, body: bytes | dict | None = None,
                 headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        """Send one signed request; ``target`` is the path with any (already encoded) query.
+        """Send one signed request; ``target`` is the path with any query.
 
-        A dict body is sent as compact UTF-8 JSON. Returns the ``requests.Response``.
+        The signature covers the target as requests puts it on the wire (percent-encoded),
+        which is what the platform checks. A dict body is sent as compact UTF-8 JSON.
+        Returns the ``requests.Response``.
         """
         import json as _json
+
+        import requests
 
         from kiosk.platform.signing import sign_headers
 
@@ -140,6 +144,8 @@ class SignedClient:
             extra.setdefault("Content-Type", "application/json")
         else:
             data = body or b""
-        signed = sign_headers(self.key, self.kiosk_id, method, target, data)
-        return self.session.request(method, self.base_url + target, data=data,
-                                    headers={**signed, **extra}, **kwargs)
+        prepared = self.session.prepare_request(
+            requests.Request(method, self.base_url + target, data=data, headers=extra))
+        prepared.headers.update(sign_headers(self.key, self.kiosk_id, method,
+                                             prepared.path_url, data))
+        return self.session.send(prepared, timeout=kwargs.pop("timeout", 30), **kwargs)

@@ -1,0 +1,168 @@
+"""Name check, ratings (好差评), signed config bundles and heartbeats over HTTP."""
+from __future__ import annotations
+
+import base64
+import json
+import urllib.parse
+import uuid
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from central.bundles import canonical_json
+from central.testing import SignedClient
+
+KIOSK = "kiosk-endpoints-01"
+
+
+def _check(client, name: str, subject_type: str | None = None) -> dict:
+    query = {"name": name}
+    if subject_type:
+        query["subject_type"] = subject_type
+    response = client.request("GET", "/v1/names/check?" + urllib.parse.urlencode(query))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_free_well_formed_name_is_available(client):
+    result = _check(client, "杭州市西湖区望山茶叶店")
+    assert result == {"available": True, "conflicts": [], "problems": [],
+                      "message": result["message"]}
+    assert "可以使用" in result["message"]
+
+
+def test_same_trade_name_and_industry_as_a_registered_name_conflicts(client):
+    result = _check(client, "杭州市西湖区知味小吃馆")  # 杭州市西湖区知味小吃店 is registered
+    assert not result["available"]
+    assert result["conflicts"] == ["杭州市西湖区知味小吃店"]
+    assert "知味小吃店" in result["message"]
+    other_industry = _check(client, "杭州市西湖区知味茶叶店")
+    assert other_industry["conflicts"] == []
+
+
+def test_form_problems_come_from_the_kiosk_rules(client):
+    from kiosk.domain.names import name_problems
+
+    name = "杭州市西湖区中国小吃店"
+    result = _check(client, name)
+    assert result["problems"] == name_problems(name, "individual_business")
+    assert result["problems"] and not result["available"]
+    assert result["message"] == result["problems"][0]
+
+
+@pytest.mark.parametrize("query", ["", "?name=", "?name=" + "长" * 61,
+                                   "?name=x&subject_type=limited_company"])
+def test_bad_name_queries_are_422(client, query):
+    response = client.request("GET", "/v1/names/check" + query)
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_request"
+
+
+def _rating(level: int = 5, **extra) -> dict:
+    body = {"rating_id": uuid.uuid4().hex, "submission_id": uuid.uuid4().hex, "level": level,
+            "indicators": {"speed": 5}, "comment": "很方便", "tags": ["办事快"]}
+    body.update(extra)
+    return body
+
+
+def test_ratings_count_1_and_2_as_negative_and_are_idempotent(platform, client):
+    answers = {}
+    for level in range(1, 6):
+        body = _rating(level)
+        first = client.request("POST", "/v1/ratings", body)
+        assert first.status_code == 201
+        assert first.json()["negative"] is (level <= 2)
+        again = client.request("POST", "/v1/ratings", body)
+        assert again.status_code == 201 and again.json() == first.json()
+        answers[level] = body
+    changed = dict(answers[5], level=4)
+    conflict = client.request("POST", "/v1/ratings", changed)
+    assert conflict.status_code == 409 and conflict.json()["error"] == "idempotency_conflict"
+    summary = client.request("GET", "/v1/ratings/summary").json()
+    assert summary == {"counts": {"1": 1, "2": 1, "3": 1, "4": 1, "5": 1}, "total": 5,
+                       "negative": 2}
+
+
+@pytest.mark.parametrize("change", [
+    {"level": 0}, {"level": 6}, {"level": "5"}, {"level": 4.5}, {"level": True},
+    {"rating_id": ""}, {"indicators": {"speed": 9}}, {"indicators": []},
+    {"tags": [""]}, {"comment": "长" * 501}, {"extra": 1},
+])
+def test_bad_ratings_are_refused_and_not_stored(platform, client, change):
+    before = platform.table_counts()
+    response = client.request("POST", "/v1/ratings", _rating(**change))
+    assert response.status_code == 422, response.text
+    assert platform.table_counts() == before
+
+
+def test_config_bundles_verify_with_the_config_key(platform, client):
+    bundle = client.request("GET", "/v1/config/stable").json()
+    message = canonical_json({"version": bundle["version"], "payload": bundle["payload"]})
+    platform.config_public_key.verify(base64.b64decode(bundle["signature"]), message)
+    version = platform.publish_config("stable", {"notice": "国庆期间正常办理", "idle_timeout_s": 90})
+    assert version == bundle["version"] + 1
+    newer = client.request("GET", "/v1/config/stable").json()
+    assert newer["version"] == version and newer["payload"]["notice"] == "国庆期间正常办理"
+    # Canonical form: sorted keys, no spaces, UTF-8 (not \\u escapes).
+    text = canonical_json({"version": version, "payload": newer["payload"]}).decode()
+    assert text == '{"payload":{"idle_timeout_s":90,"notice":"国庆期间正常办理"},"version":%d}' % version
+    platform.config_public_key.verify(base64.b64decode(newer["signature"]), text.encode())
+    with pytest.raises(InvalidSignature):
+        tampered = canonical_json({"version": version, "payload": {"notice": "x"}})
+        platform.config_public_key.verify(base64.b64decode(newer["signature"]), tampered)
+    assert client.request("GET", "/v1/config/nothing-here").status_code == 404
+    assert client.request("GET", "/v1/config/Bad%20Channel").status_code == 422
+
+
+def test_canonical_json_refuses_what_has_no_single_spelling():
+    assert canonical_json({"b": 1, "a": [True, None, "中"]}) == '{"a":[true,null,"中"],"b":1}'.encode()
+    for bad in ({"x": 1.5}, {1: "x"}, {"x": {1, 2}}, {"x": float("nan")}):
+        with pytest.raises(ValueError):
+            canonical_json(bad)
+
+
+def _heartbeat(**change) -> dict:
+    body = {"devices": [{"device": "receipt_printer", "state": "ready"}],
+            "queue": {"depth": 3, "oldest_age_s": 12.5, "last_error": None},
+            "config_version": 2, "disk_free_bytes": 10_000_000_000, "low_disk": False}
+    body.update(change)
+    return body
+
+
+def test_heartbeats_are_stored_and_the_latest_is_queryable(platform, client):
+    from platform_helpers import KIOSK_ID
+
+    target = f"/v1/kiosks/{KIOSK_ID}/heartbeat"
+    assert client.request("GET", target).status_code == 404
+    assert client.request("POST", target, _heartbeat()).status_code == 201
+    assert client.request("POST", target, _heartbeat(queue={"depth": 0})).status_code == 201
+    latest = client.request("GET", target).json()
+    assert latest["queue"]["depth"] == 0 and latest["kiosk_id"] == KIOSK_ID
+    assert platform.latest_heartbeat(KIOSK_ID)["queue"]["depth"] == 0
+    assert platform.table_counts()["heartbeats"] == 2
+
+
+def test_a_kiosk_reports_only_for_itself(platform, client):
+    other_key = Ed25519PrivateKey.generate()
+    platform.register_kiosk(KIOSK, other_key.public_key())
+    other = SignedClient(platform.base_url, KIOSK, other_key)
+    from platform_helpers import KIOSK_ID
+
+    response = other.request("POST", f"/v1/kiosks/{KIOSK_ID}/heartbeat", _heartbeat())
+    assert response.status_code == 403
+    assert other.request("GET", f"/v1/kiosks/{KIOSK_ID}/heartbeat").status_code == 403
+    assert platform.table_counts()["heartbeats"] == 0
+
+
+@pytest.mark.parametrize("change", [
+    {"queue": {"depth": -1}}, {"queue": "full"}, {"low_disk": "no"}, {"devices": "printer"},
+    {"disk_free_bytes": -5}, {"config_version": "two"}, {"uptime": 5},
+])
+def test_bad_heartbeats_are_refused_and_not_stored(platform, client, change):
+    from platform_helpers import KIOSK_ID
+
+    response = client.request("POST", f"/v1/kiosks/{KIOSK_ID}/heartbeat", _heartbeat(**change))
+    assert response.status_code == 422, response.text
+    assert platform.table_counts()["heartbeats"] == 0
+    assert json.loads(response.text)["message"]

@@ -1,0 +1,100 @@
+"""Pure parts: keys on disk, credit codes, the committed OpenAPI file."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import stat
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.cn import uscc
+
+from central import credit, keys
+from central.openapi import SPEC_PATH, current_spec_text
+from offline_queue.envelope import load_public_key, open_record, seal
+
+
+def test_keys_are_created_once_and_reused(tmp_path):
+    first = keys.load_or_create(tmp_path)
+    key_dir = tmp_path / "keys"
+    for name in (keys.PLATFORM_KEY_FILE, keys.CONFIG_KEY_FILE):
+        assert stat.S_IMODE(os.stat(key_dir / name).st_mode) == 0o600
+    again = keys.load_or_create(tmp_path)
+    assert keys.raw_public_b64(again.platform_public) == keys.raw_public_b64(first.platform_public)
+    assert keys.raw_public_b64(again.config_public) == keys.raw_public_b64(first.config_public)
+    # The published public half is what a kiosk seals for, and the platform can open it.
+    pub = load_public_key((key_dir / keys.PLATFORM_PUB_FILE).read_text().strip())
+    sealed = seal(pub, "sub-0001", b'{"x":1}')
+    assert open_record(again.platform, sealed.header, sealed.record) == b'{"x":1}'
+    config_pub = keys.load_ed25519_public((key_dir / keys.CONFIG_PUB_FILE).read_text())
+    config_pub.verify(again.config.sign(b"m"), b"m")
+
+
+def test_a_damaged_key_file_is_a_clear_error(tmp_path):
+    keys.load_or_create(tmp_path)
+    (tmp_path / "keys" / keys.CONFIG_KEY_FILE).write_bytes(b"short")
+    with pytest.raises(keys.KeyFileError, match="32-byte"):
+        keys.load_or_create(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["", "!!!", base64.b64encode(b"x" * 31).decode()])
+def test_bad_public_keys_are_refused(text):
+    with pytest.raises(keys.KeyFileError):
+        keys.load_ed25519_public(text)
+
+
+def test_organisation_check_character_matches_gb_11714_examples():
+    # 60003734-1 and D2143569-X: published examples of valid organisation codes.
+    assert credit.organisation_check_char("60003734") == "1"
+    assert credit.organisation_check_char("D2143569") == "X"
+    with pytest.raises(credit.CreditCodeError):
+        credit.organisation_check_char("6000373")
+
+
+@given(st.integers(min_value=1, max_value=31 ** 6 - 1),
+       st.sampled_from(["individual_business", "sole_proprietorship", "natural_person_llc",
+                        "branch"]))
+def test_every_assigned_credit_code_is_valid(sequence, subject_type):
+    code = credit.credit_code(subject_type, "330106", sequence)
+    assert uscc.is_valid(code)
+    assert len(code) == 18 and code[0] == "9"
+    assert code[1] == ("2" if subject_type == "individual_business" else "1")
+    assert credit.organisation_check_char(code[8:16]) == code[16]
+    assert all(c in credit.CREDIT_ALPHABET for c in code)
+
+
+@given(st.integers(min_value=1, max_value=31 ** 6 - 2))
+def test_neighbouring_sequences_give_different_codes(sequence):
+    assert credit.organisation_code(sequence) != credit.organisation_code(sequence + 1)
+
+
+def test_credit_code_inputs_out_of_range_are_refused():
+    for bad in (0, -1, 31 ** 6):
+        with pytest.raises(credit.CreditCodeError):
+            credit.organisation_code(bad)
+    with pytest.raises(credit.CreditCodeError):
+        credit.credit_code("branch", "3301", 1)
+    assert credit.licence_number("330106", dt.date(2026, 5, 1), 42) == "33010620260000042"
+    with pytest.raises(credit.CreditCodeError):
+        credit.licence_number("330106", dt.date(2026, 5, 1), 10 ** 7)
+
+
+def test_the_committed_openapi_file_is_current():
+    assert SPEC_PATH.read_text(encoding="utf-8") == current_spec_text(), \
+        "run: python -m central.openapi"
+
+
+def test_the_openapi_file_describes_every_contract_endpoint():
+    import json
+
+    spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    paths = spec["paths"]
+    assert set(paths["/v1/submissions"]) == {"post"}
+    assert set(paths["/v1/submissions/{submission_id}/attachments/{name}"]) == {"get", "put"}
+    for path in ("/v1/submissions/{submission_id}", "/v1/names/check", "/v1/config/{channel}"):
+        assert "get" in paths[path]
+    assert "post" in paths["/v1/ratings"] and "post" in paths["/v1/kiosks/{kiosk_id}/heartbeat"]
+    params = {p["name"] for p in paths["/v1/submissions"]["post"]["parameters"]}
+    assert {"Idempotency-Key", "x-kiosk-signature", "x-kiosk-nonce"} <= params
