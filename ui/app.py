@@ -1,0 +1,167 @@
+"""Build the kiosk's Qt Quick UI around an existing ``Session``: the composition of ``ui/``.
+
+``create_app`` makes (or reuses) the QGuiApplication, checks the Chinese font, registers the
+bridges as singletons of the QML module ``Kiosk`` 1.0 (never ``setContextProperty``), loads
+``qml/Main.qml`` and raises ``QmlLoadError`` on any QML error or warning instead of printing
+and carrying on. It does not build the session, the devices or the queue (the kiosk's
+composition root does) and it does not start the event loop.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.flow.session import Session
+from ui.bridges.app_bridge import AppBridge
+from ui.bridges.session_bridge import EventRelay, SessionBridge
+from ui.qt import (
+    QML_MAJOR,
+    QML_MINOR,
+    QML_MODULE,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QLibraryInfo,
+    QQmlApplicationEngine,
+    QQuickWindow,
+    QtMsgType,
+    QUrl,
+    qInstallMessageHandler,
+    qmlRegisterSingletonInstance,
+)
+
+log = logging.getLogger(__name__)
+
+QML_DIR = Path(__file__).parent / "qml"
+MAIN_QML = QML_DIR / "Main.qml"
+CJK_FAMILY = "Noto Sans CJK SC"
+CJK_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+)
+DEFAULT_SIZE = (1080, 1920)   # portrait, a typical kiosk panel
+
+
+class QmlLoadError(RuntimeError):
+    """The QML did not load cleanly; the message lists every QML error and warning."""
+
+
+class FontMissingError(RuntimeError):
+    """No Simplified Chinese font: the screens would show empty boxes."""
+
+
+@dataclass
+class KioskUi:
+    """What ``create_app`` built; keep a reference for as long as the UI lives."""
+
+    app: QGuiApplication
+    engine: QQmlApplicationEngine
+    window: QQuickWindow
+    session: SessionBridge
+    app_bridge: AppBridge
+    warnings: list[str] = field(default_factory=list)
+
+
+def keyboard_available() -> bool:
+    """True when the Qt Virtual Keyboard QML module and its input-context plugin are installed."""
+    qml = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.QmlImportsPath))
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    return ((qml / "QtQuick" / "VirtualKeyboard" / "qmldir").exists()
+            and any((plugins / "platforminputcontexts").glob("*qtvirtualkeyboard*")))
+
+
+def prepare_environment(*, keyboard: bool | None = None) -> bool:
+    """Set what must be set before the QGuiApplication exists. Returns: keyboard in use."""
+    use = keyboard_available() if keyboard is None else keyboard and keyboard_available()
+    if use and QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    return use and os.environ.get("QT_IM_MODULE") == "qtvirtualkeyboard"
+
+
+def ensure_cjk_font(app: QGuiApplication) -> str:
+    """Make Noto Sans CJK SC the application font. Raises FontMissingError when absent."""
+    if CJK_FAMILY not in QFontDatabase.families():
+        for path in CJK_FONT_FILES:
+            if Path(path).exists():
+                QFontDatabase.addApplicationFont(path)
+    if CJK_FAMILY not in QFontDatabase.families():
+        raise FontMissingError(
+            f"font family {CJK_FAMILY!r} not found; install fonts-noto-cjk (Debian/Ubuntu) "
+            "so Chinese text does not render as empty boxes")
+    font = QFont(CJK_FAMILY)
+    font.setPixelSize(28)
+    app.setFont(font)
+    return CJK_FAMILY
+
+
+class _QmlMessages:
+    """Collects QML warnings while the engine loads (the engine's own signal misses some)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self._previous = None
+
+    def __enter__(self) -> _QmlMessages:
+        self._previous = qInstallMessageHandler(self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        qInstallMessageHandler(self._previous)
+
+    def _handle(self, kind: QtMsgType, context: object, message: str) -> None:
+        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            # Ours only: Qt's own modules (e.g. the keyboard's styles) warn about themselves.
+            file = getattr(context, "file", "") or ""
+            if str(QML_DIR) in file or str(QML_DIR) in message:
+                self.messages.append(message)
+                return
+        log.debug("qt: %s", message)
+
+
+def create_app(session: Session, relay: EventRelay | None = None, *,
+               size: tuple[int, int] = DEFAULT_SIZE, keyboard: bool | None = None,
+               demo: bool = False, tick: bool = True) -> KioskUi:
+    """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
+
+    Args:
+        session: the kiosk's session.
+        relay: the ``EventRelay`` the session was built with (``Session(listener=relay)``);
+            without it the UI still follows the session but never hears events such as the
+            'data deleted' message after a timeout.
+        size: window width and height in pixels.
+        keyboard: use the on-screen keyboard; None: when installed.
+        demo: shown to QML as ``App.demo``.
+        tick: drive ``session.tick()`` from a 1 s QTimer (tests turn it off).
+    Returns:
+        The app, engine, window and bridges.
+    Raises:
+        FontMissingError: no Noto Sans CJK SC.
+        QmlLoadError: Main.qml or a screen it loads reported an error or warning.
+    """
+    use_keyboard = prepare_environment(keyboard=keyboard)
+    app = QGuiApplication.instance() or QGuiApplication([])
+    ensure_cjk_font(app)
+    bridge = SessionBridge(session, relay, tick=tick)
+    app_bridge = AppBridge(keyboard=use_keyboard, demo=demo)
+    qmlRegisterSingletonInstance(SessionBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Session", bridge)
+    qmlRegisterSingletonInstance(AppBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "App", app_bridge)
+    engine = QQmlApplicationEngine()
+    errors: list[str] = []
+    engine.warnings.connect(lambda ws: errors.extend(w.toString() for w in ws))
+    with _QmlMessages() as messages:
+        engine.load(QUrl.fromLocalFile(str(MAIN_QML)))
+        app.processEvents()
+    roots = engine.rootObjects()
+    problems = errors + messages.messages
+    if not roots or problems:
+        raise QmlLoadError("Main.qml did not load cleanly:\n" + "\n".join(problems or ["no root"]))
+    window = roots[0]
+    assert isinstance(window, QQuickWindow)
+    window.setWidth(size[0])
+    window.setHeight(size[1])
+    ui = KioskUi(app, engine, window, bridge, app_bridge)
+    engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
+    return ui

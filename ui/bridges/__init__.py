@@ -1,0 +1,1 @@
+"""Thin QObjects that expose the Qt-free core to QML; they translate and hold no rules."""

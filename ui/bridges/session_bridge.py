@@ -1,0 +1,385 @@
+"""``SessionBridge``: the ``Session`` of ``kiosk.flow`` as the QML singleton ``Kiosk.Session``.
+
+It translates, in both directions: session state becomes camelCase properties with a change
+signal each, and the person's actions (QML slots named as verbs) become calls on the session.
+It decides nothing: which page comes next, what is valid and when time runs out all stay in
+``kiosk.flow``. After every call and every tick it re-reads the session and emits a change
+signal for each property whose value moved, so QML bindings follow the session.
+
+Session events (``kiosk.flow.events``) reach QML through ``EventRelay``, a callable the
+composition root passes to ``Session(listener=...)``; the relay re-emits each event as a Qt
+signal, so a device thread's event is handled on the GUI thread. It does not talk to devices,
+the queue or the platform, and it logs nothing about the person.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.domain import catalogues, requirements
+from kiosk.domain.answers import BANK_APPOINTMENT_DAYS, CHECKERS
+from kiosk.flow import events as ev
+from kiosk.flow.session import Phase, Session
+from kiosk.flow.steps import PAGES
+from kiosk.flow.summary import review_sections
+from ui.bridges.signature import strokes_to_png
+from ui.qt import Property, QByteArray, QObject, Qt, QTimer, Signal, Slot
+from ui.screens import screen_for
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 1000
+
+
+class EventRelay(QObject):
+    """Callable session listener that re-emits each event as a Qt signal.
+
+    Built before the session (``Session(listener=relay)``) and given to the bridge. Emitting
+    from a device thread queues the signal to the relay's (GUI) thread.
+    """
+
+    happened = Signal(object)
+
+    def __call__(self, event: ev.Event) -> None:
+        self.happened.emit(event)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-like copy QML can read: dates as ISO text, tuples as lists, sets sorted."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+# Every property QML sees, in declaration order; each is read by ``_read_<name>``.
+_PROPS: list[str] = []
+
+
+def _prop(name: str, qtype: type | str, notify: Signal) -> Property:
+    """A read-only property served from the bridge's cache (filled by ``refresh``)."""
+    _PROPS.append(name)
+    return Property(qtype, lambda self: self._get(name), notify=notify)
+
+
+class SessionBridge(QObject):
+    """The session as QML sees it. Args: ``session``; ``relay``, the listener the session was
+    built with (None: no events, e.g. no 'data deleted' message); ``clock``, the session's clock,
+    for the seconds left on the idle warning; ``tick``: run the 1 s timer that drives
+    ``session.tick()``."""
+
+    phaseChanged = Signal()
+    stepChanged = Signal()
+    kindChanged = Signal()
+    screenChanged = Signal()
+    titleChanged = Signal()
+    hintChanged = Signal()
+    progressTextChanged = Signal()
+    errorsChanged = Signal()
+    optionsChanged = Signal()
+    continueLabelChanged = Signal()
+    rawValueChanged = Signal()
+    reviewSectionsChanged = Signal()
+    receiptChanged = Signal()
+    elderlyChanged = Signal()
+    secondsLeftChanged = Signal()
+    extensionsLeftChanged = Signal()
+    canGoBackChanged = Signal()
+    optionalChanged = Signal()
+    endedMessageChanged = Signal()
+    nameFormsChanged = Signal()
+    keyboardDirChanged = Signal()
+    # One-shot notices: QML may speak or flash them; state is in the properties above.
+    answerRefused = Signal(str)
+    sessionEnded = Signal(str, str)
+
+    def __init__(self, session: Session, relay: EventRelay | None = None, *,
+                 clock: Callable[[], float] = time.monotonic, tick: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._clock = clock
+        self._warning_deadline = 0.0
+        self._ended_message = ""
+        self._cache: dict[str, Any] = {}
+        if relay is not None:
+            relay.happened.connect(self._on_event, Qt.ConnectionType.QueuedConnection
+                                   if relay.thread() is not self.thread() else
+                                   Qt.ConnectionType.AutoConnection)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self.tick)
+        if tick:
+            self._timer.start()
+        self.refresh()
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    # ----- events and refresh -----------------------------------------------------------------
+    def _on_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.IdleWarned):
+            self._warning_deadline = self._clock() + event.seconds_left
+        elif isinstance(event, ev.SessionStarted):
+            self._ended_message = ""
+        elif isinstance(event, ev.SessionEnded):
+            self._ended_message = event.message
+            self.sessionEnded.emit(event.reason, event.message)
+        elif isinstance(event, ev.AnswerRefused):
+            self.answerRefused.emit(event.message)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the session; emit ``<name>Changed`` for every property whose value moved."""
+        for name in _PROPS:
+            value = getattr(self, f"_read_{name}")()
+            if name not in self._cache or self._cache[name] != value:
+                self._cache[name] = value
+                getattr(self, f"{name}Changed").emit()
+
+    def _get(self, name: str) -> Any:
+        if name not in self._cache:
+            self._cache[name] = getattr(self, f"_read_{name}")()
+        return self._cache[name]
+
+    # ----- property getters (pure reads of the session) ---------------------------------------
+    def _read_phase(self) -> str:
+        return self._session.phase.value
+    phase = _prop("phase", str, phaseChanged)
+
+    def _read_step(self) -> str:
+        return self._session.step or ""
+    step = _prop("step", str, stepChanged)
+
+    def _read_kind(self) -> str:
+        page = self._session.page
+        return page.kind.value if page else ""
+    kind = _prop("kind", str, kindChanged)
+
+    def _read_screen(self) -> str:
+        page = self._session.page
+        return screen_for(page.kind if page and self._session.phase is not Phase.IDLE else None)
+    screen = _prop("screen", str, screenChanged)
+
+    def _read_title(self) -> str:
+        page = self._session.page
+        return page.title if page else ""
+    title = _prop("title", str, titleChanged)
+
+    def _read_hint(self) -> str:
+        page = self._session.page
+        return page.hint if page else ""
+    hint = _prop("hint", str, hintChanged)
+
+    def _read_progressText(self) -> str:
+        s = self._session
+        return s.progress_text if s.step and s.step in s.steps else ""
+    progressText = _prop("progressText", str, progressTextChanged)
+
+    def _read_errors(self) -> list[str]:
+        return list(self._session.errors)
+    errors = _prop("errors", "QVariantList", errorsChanged)
+
+    def _read_options(self) -> list[dict[str, str]]:
+        page = self._session.page
+        return [{"value": v, "label": label} for v, label in page.options] if page else []
+    options = _prop("options", "QVariantList", optionsChanged)
+
+    def _read_continueLabel(self) -> str:
+        page = self._session.page
+        return page.continue_label if page else "继续"
+    continueLabel = _prop("continueLabel", str, continueLabelChanged)
+
+    def _read_rawValue(self) -> Any:
+        s = self._session
+        if not s.step:
+            return None
+        if s.step in s.raw:
+            return _plain(s.raw[s.step])
+        if s.step in s.answers:
+            return _plain(s.answers[s.step])
+        return _plain(self._offered(s.step))
+    rawValue = _prop("rawValue", "QVariant", rawValueChanged)
+
+    def _offered(self, step: str) -> Any:
+        # Ask each thing once (WCAG 3.3.7): what the card or earlier pages already said.
+        s = self._session
+        if step == "shareholders" and s.applicant:
+            return [{"name": s.applicant.name, "id_number": s.applicant.id_number,
+                     "amount": s.answers.get("capital") or ""}]
+        if step == "mail_address" and "premises" in s.answers:
+            return dict(s.answers["premises"])
+        return None
+
+    def _read_reviewSections(self) -> list[dict[str, Any]]:
+        s = self._session
+        if s.step != "review" or s.subject_type is None:
+            return []
+        return [{"title": sec.title,
+                 "rows": [{"step": r.step, "label": r.label, "value": r.value} for r in sec.rows]}
+                for sec in review_sections(s.subject_type, s.answers, s.skipped)]
+    reviewSections = _prop("reviewSections", "QVariantList", reviewSectionsChanged)
+
+    def _read_receipt(self) -> dict[str, Any]:
+        r = self._session.receipt
+        if r is None:
+            return {}
+        return {"applicationId": r.application_id, "businessName": r.business_name,
+                "subjectType": r.subject_type_label, "applicant": r.applicant_masked,
+                "delivery": r.delivery}
+    receipt = _prop("receipt", "QVariantMap", receiptChanged)
+
+    def _read_elderly(self) -> bool:
+        return bool(self._session.elderly)
+    elderly = _prop("elderly", bool, elderlyChanged)
+
+    def _read_secondsLeft(self) -> int:
+        if self._session.phase is not Phase.WARNING:
+            return 0
+        return max(0, math.ceil(self._warning_deadline - self._clock()))
+    secondsLeft = _prop("secondsLeft", int, secondsLeftChanged)
+
+    def _read_extensionsLeft(self) -> int:
+        return self._session.extensions_left
+    extensionsLeft = _prop("extensionsLeft", int, extensionsLeftChanged)
+
+    def _read_canGoBack(self) -> bool:
+        # Mirrors Session.back: the card and face pages are never revisited.
+        s = self._session
+        steps = s.steps
+        return (s.phase is not Phase.FINISHED and s.step in steps and "subject_type" in steps
+                and steps.index(s.step) > steps.index("subject_type"))
+    canGoBack = _prop("canGoBack", bool, canGoBackChanged)
+
+    def _read_optional(self) -> bool:
+        s = self._session
+        return bool(s.step in CHECKERS and s.subject_type
+                    and requirements.is_optional(s.step, s.subject_type))
+    optional = _prop("optional", bool, optionalChanged)
+
+    def _read_endedMessage(self) -> str:
+        return self._ended_message if self._session.phase is Phase.IDLE else ""
+    endedMessage = _prop("endedMessage", str, endedMessageChanged)
+
+    def _read_nameForms(self) -> list[str]:
+        st = self._session.subject_type
+        return list(catalogues.org_forms(st.id).suffixes) if st else []
+    nameForms = _prop("nameForms", "QVariantList", nameFormsChanged)
+
+    def _read_keyboardDir(self) -> str:
+        # The on-screen keyboard learns words here; the session's wipe removes it.
+        d = self._session.keyboard_dir
+        return str(d) if d else ""
+    keyboardDir = _prop("keyboardDir", str, keyboardDirChanged)
+
+    # ----- slots: what the person did ---------------------------------------------------------
+    def _then_refresh(self, result: Any = None) -> Any:
+        self.refresh()
+        return result
+
+    @Slot()
+    def begin(self) -> None:
+        self._then_refresh(self._session.begin())
+
+    @Slot("QVariant", result="QVariantList")
+    def answer(self, value: Any) -> list[str]:
+        return self._then_refresh(self._session.answer(_plain(value)))
+
+    @Slot(result="QVariantList")
+    def skip(self) -> list[str]:
+        return self._then_refresh(self._session.skip())
+
+    @Slot()
+    def back(self) -> None:
+        self._then_refresh(self._session.back())
+
+    @Slot(str)
+    def change(self, step: str) -> None:
+        self._then_refresh(self._session.change(step))
+
+    @Slot(result="QVariantList")
+    def confirmReview(self) -> list[str]:
+        return self._then_refresh(self._session.confirm_review())
+
+    @Slot(QByteArray, result="QVariantList")
+    def sign(self, png: QByteArray) -> list[str]:
+        return self._then_refresh(self._session.sign(bytes(png.data())))
+
+    @Slot("QVariantList", int, int, result="QVariantList")
+    def signStrokes(self, strokes: list, width: int, height: int) -> list[str]:
+        """Sign from the pad's strokes: a list of strokes, each a list of {x, y} points."""
+        return self.sign(QByteArray(strokes_to_png(strokes, width, height)))
+
+    @Slot(result=bool)
+    def extend(self) -> bool:
+        return self._then_refresh(self._session.extend())
+
+    @Slot()
+    def cancel(self) -> None:
+        self._then_refresh(self._session.cancel())
+
+    @Slot()
+    def finish(self) -> None:
+        self._then_refresh(self._session.finish())
+
+    @Slot()
+    def touch(self) -> None:
+        self._then_refresh(self._session.touch())
+
+    @Slot(bool)
+    def setElderly(self, on: bool) -> None:
+        self._session.elderly = bool(on)
+        self.refresh()
+
+    @Slot()
+    def tick(self) -> None:
+        self._session.tick()
+        self.refresh()
+
+    @Slot()
+    def dismissEnded(self) -> None:
+        """The person read the 'data deleted' message on the start page."""
+        self._ended_message = ""
+        self.refresh()
+
+    # ----- lookups for pickers (catalogue reads, no state) ------------------------------------
+    @Slot(str, result="QVariantList")
+    def searchScope(self, query: str) -> list[dict[str, Any]]:
+        return [{"code": e.code, "name": e.name, "note": e.note, "licensed": e.licensed,
+                 "category": e.category_name} for e in catalogues.search_scope(query, 20)]
+
+    @Slot("QVariantList", result="QVariantList")
+    def scopeItems(self, codes: list) -> list[dict[str, Any]]:
+        out = []
+        for code in codes:
+            e = catalogues.scope_entry(str(code))
+            if e:
+                out.append({"code": e.code, "name": e.name, "licensed": e.licensed})
+        return out
+
+    @Slot(str, result="QVariantList")
+    def regions(self, prefix: str) -> list[dict[str, str]]:
+        return [{"code": r.code, "name": r.name} for r in catalogues.regions_in(prefix)]
+
+    @Slot(str, result="QVariantMap")
+    def region(self, code: str) -> dict[str, str]:
+        r = catalogues.region(code)
+        return ({"code": r.code, "name": r.name, "fullName": r.full_name, "level": r.level}
+                if r else {})
+
+    @Slot(result="QVariantList")
+    def appointmentDates(self) -> list[str]:
+        today = dt.date.today()
+        return [(today + dt.timedelta(days=i)).isoformat()
+                for i in range(1, BANK_APPOINTMENT_DAYS + 1)]
+

@@ -1,0 +1,207 @@
+// The kiosk window: a fixed header (progress, elderly switch, call staff), the error summary,
+// the page heading, one screen per page kind (chosen by Session.screen), and a fixed footer
+// (上一步 / 跳过 / continue). Overlays: the idle warning. The flow decides what shows.
+import QtQuick
+import QtQuick.Controls.Basic
+import Kiosk
+import "controls"
+
+Window {
+    id: root
+    // Exposed for tests and tools: the theme in force.
+    readonly property QtObject theme: Theme
+    readonly property KScreen screen: loader.item as KScreen
+    readonly property bool onAttract: Session.screen === "AttractScreen"
+    property bool helpCalled: false
+
+    width: 1080
+    height: 1920
+    visible: true
+    color: Theme.background
+    title: "自助申报一体机"
+
+    // A fresh screen for every page, even when two pages share a screen file; it starts from
+    // what the person typed last on that page (or what the card / earlier pages offer).
+    function show() {
+        loader.setSource(Qt.resolvedUrl("screens/" + Session.screen + ".qml"),
+                         {"initial": Session.rawValue, "step": Session.step})
+    }
+    Component.onCompleted: show()
+    Connections {
+        target: Session
+        function onStepChanged() { Qt.callLater(root.show) }
+        function onScreenChanged() { Qt.callLater(root.show) }
+    }
+
+    // Any touch anywhere means the person is here (resets the idle timer).
+    PointHandler {
+        target: null
+        onActiveChanged: if (active) Session.touch()
+    }
+
+    Rectangle {
+        id: header
+        objectName: "header"
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        height: Theme.headerHeight
+        color: Theme.headerBackground
+
+        Row {
+            anchors { left: parent.left; leftMargin: Theme.margin; verticalCenter: parent.verticalCenter }
+            spacing: Theme.gap
+            KText {
+                objectName: "progressText"
+                anchors.verticalCenter: parent.verticalCenter
+                text: Session.progressText !== "" ? Session.progressText : "企业开办自助申报"
+                color: Theme.textOnHeader
+                font.pixelSize: Theme.bodySize
+                font.bold: true
+                wrapMode: Text.NoWrap
+            }
+        }
+        Row {
+            anchors { right: parent.right; rightMargin: Theme.margin / 2; verticalCenter: parent.verticalCenter }
+            spacing: Theme.gap
+            KButton {
+                objectName: "elderlySwitch"
+                text: Session.elderly ? "标准版" : "长辈版"
+                implicitHeight: Theme.headerHeight - Theme.gap
+                selected: Session.elderly
+                Accessible.name: Session.elderly ? "切换到标准版" : "切换到长辈版（大字模式）"
+                onClicked: Session.setElderly(!Session.elderly)
+            }
+            KButton {
+                objectName: "helpButton"
+                text: root.helpCalled ? "已呼叫" : "呼叫工作人员"
+                implicitHeight: Theme.headerHeight - Theme.gap
+                fill: Theme.help
+                ink: Theme.textOnHelp
+                onClicked: root.helpCalled = true
+            }
+        }
+    }
+
+    Flickable {
+        id: body
+        anchors {
+            left: parent.left; right: parent.right; top: header.bottom; bottom: footer.top
+            leftMargin: Theme.margin; rightMargin: Theme.margin
+        }
+        contentHeight: content.height + Theme.margin * 2
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
+        Column {
+            id: content
+            y: Theme.margin
+            width: body.width
+            spacing: Theme.gap
+
+            Rectangle {
+                id: summary
+                objectName: "errorSummary"
+                visible: Session.errors.length > 0 && !root.onAttract
+                width: parent.width
+                height: visible ? summaryColumn.height + Theme.gap * 2 : 0
+                color: Theme.errorBackground
+                border.color: Theme.errorText
+                border.width: Theme.fieldBorder * 2
+                radius: Theme.radius
+                Column {
+                    id: summaryColumn
+                    x: Theme.gap; y: Theme.gap
+                    width: parent.width - Theme.gap * 2
+                    spacing: Theme.gap / 2
+                    KText { text: "有以下问题需要处理"; font.bold: true; font.pixelSize: Theme.headingSize * 0.8; width: parent.width }
+                    Repeater {
+                        model: Session.errors
+                        delegate: KText {
+                            required property string modelData
+                            width: summaryColumn.width
+                            text: "· " + modelData
+                            color: Theme.errorText
+                            font.underline: true
+                            TapHandler { onTapped: if (root.screen) root.screen.focusField() }
+                        }
+                    }
+                }
+            }
+
+            KText {
+                objectName: "pageTitle"
+                visible: !root.onAttract && text !== ""
+                width: parent.width
+                text: Session.title + (Session.optional && Session.title.indexOf("选填") < 0 ? "（选填）" : "")
+                font.pixelSize: Theme.headingSize
+                font.bold: true
+                Accessible.role: Accessible.Heading
+            }
+            KText {
+                objectName: "pageHint"
+                visible: !root.onAttract && text !== ""
+                width: parent.width
+                text: Session.hint
+                color: Theme.secondaryText
+            }
+
+            Loader {
+                id: loader
+                objectName: "screenLoader"
+                width: parent.width
+                height: item ? Math.max(item.implicitHeight, body.height - y - Theme.margin) : 0
+            }
+        }
+    }
+
+    Rectangle {
+        id: footer
+        objectName: "footer"
+        anchors { left: parent.left; right: parent.right; bottom: keyboardSlot.top }
+        height: visible ? Theme.targetHeight + Theme.margin * 1.5 : 0
+        visible: root.screen !== null && root.screen.hasFooter
+        color: Theme.surface
+        Row {
+            anchors { left: parent.left; leftMargin: Theme.margin; verticalCenter: parent.verticalCenter }
+            spacing: Theme.gap
+            KButton {
+                objectName: "backButton"
+                text: "上一步"
+                visible: Session.canGoBack
+                onClicked: Session.back()
+            }
+            KButton {
+                objectName: "skipButton"
+                text: "跳过，不填写"
+                visible: Session.optional
+                onClicked: Session.skip()
+            }
+        }
+        KButton {
+            objectName: "continueButton"
+            anchors { right: parent.right; rightMargin: Theme.margin; verticalCenter: parent.verticalCenter }
+            primary: true
+            visible: root.screen !== null && root.screen.hasContinue
+            text: Session.continueLabel
+            onClicked: { body.contentY = 0; root.screen.submit() }
+        }
+    }
+
+    // The on-screen keyboard when the Qt Virtual Keyboard is installed (App.keyboard).
+    Item {
+        id: keyboardSlot
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: keyboardLoader.item && keyboardLoader.item.visible ? keyboardLoader.item.height : 0
+        Loader {
+            id: keyboardLoader
+            width: parent.width
+            anchors.bottom: parent.bottom
+            active: App.keyboard
+            source: "KeyboardPanel.qml"
+        }
+    }
+
+    IdleWarning {
+        anchors.fill: parent
+        visible: Session.phase === "warning"
+    }
+}

@@ -1,0 +1,48 @@
+// A labelled text field. Personal fields set "personal": the keyboard neither learns nor
+// predicts them (ux.md Qt specifics). The error text sits between label and field.
+import QtQuick
+import QtQuick.Controls.Basic
+import ".."
+
+Column {
+    id: root
+    property string label: ""
+    property string hint: ""
+    property string error: ""
+    property bool personal: false
+    property alias text: field.text
+    property alias field: field
+    property int extraHints: 0
+    spacing: Theme.gap / 2
+    width: parent ? parent.width : implicitWidth
+
+    function focusField() { field.forceActiveFocus() }
+
+    KText { text: root.label; width: root.width; font.bold: true; visible: text !== "" }
+    KText {
+        text: root.hint; width: root.width; visible: text !== ""
+        color: Theme.secondaryText; font.pixelSize: Theme.smallSize
+    }
+    KText {
+        text: root.error; width: root.width; visible: text !== ""
+        color: Theme.errorText; font.bold: true
+    }
+    TextField {
+        id: field
+        width: root.width
+        implicitHeight: Theme.targetHeight
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.bodySize
+        color: Theme.text
+        leftPadding: Theme.gap
+        inputMethodHints: (root.personal ? (Qt.ImhSensitiveData | Qt.ImhNoPredictiveText) : Qt.ImhNone)
+                          | root.extraHints
+        Accessible.name: root.label
+        background: Rectangle {
+            radius: Theme.radius
+            color: Theme.background
+            border.width: field.activeFocus ? Theme.fieldBorder * 2 : Theme.fieldBorder
+            border.color: root.error !== "" ? Theme.errorText : (field.activeFocus ? Theme.primary : Theme.border)
+        }
+    }
+}

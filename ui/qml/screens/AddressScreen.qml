@@ -1,0 +1,62 @@
+// An address: province, city and county picked by tapping (no typing), then the street and
+// number typed. Used for the premises and the mailing address.
+import QtQuick
+import Kiosk
+import "../controls"
+import ".."
+
+KScreen {
+    id: screen
+    readonly property var start: screen.initial ?? ({})
+    property string code: start.region_code ?? ""
+    readonly property var picked: code === "" ? ({}) : Session.region(code)
+    // The next level to pick from; none left means the region is complete.
+    readonly property var choices: code === "" ? Session.regions("")
+        : picked.level === "county" ? []
+        : Session.regions(picked.level === "province" ? code.substring(0, 2) : code.substring(0, 4))
+    readonly property bool done: code !== "" && choices.length === 0
+    implicitHeight: col.height
+    function submit() { Session.answer({"region_code": screen.done ? screen.code : "", "detail": detail.text}) }
+    function focusField() { detail.focusField() }
+    Column {
+        id: col
+        width: parent.width
+        spacing: Theme.gap
+        KError { width: parent.width }
+        Row {
+            spacing: Theme.gap
+            width: parent.width
+            KText {
+                width: parent.width - again.width - Theme.gap
+                text: screen.code === "" ? "请选择省（自治区、直辖市）" : "已选：" + (screen.picked.fullName ?? "")
+                font.bold: true
+            }
+            KButton { id: again; text: "重新选择"; visible: screen.code !== ""; onClicked: screen.code = "" }
+        }
+        Grid {
+            columns: 3
+            spacing: Theme.gap
+            width: parent.width
+            visible: !screen.done
+            Repeater {
+                model: screen.choices
+                delegate: KButton {
+                    required property var modelData
+                    width: (col.width - 2 * Theme.gap) / 3
+                    text: modelData.name
+                    font.pixelSize: Theme.bodySize
+                    onClicked: screen.code = modelData.code
+                }
+            }
+        }
+        KTextField {
+            id: detail
+            objectName: "addressDetail"
+            visible: screen.done
+            label: "详细地址"
+            hint: "街道、路名和门牌号，例如：文三路200号1幢101室"
+            personal: true
+            text: screen.start.detail ?? ""
+        }
+    }
+}

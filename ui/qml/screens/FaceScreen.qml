@@ -1,0 +1,27 @@
+// The face check: instructions; the camera's result moves the flow on. Staff can verify
+// instead (non-biometric fallback), through "呼叫工作人员".
+import QtQuick
+import Kiosk
+import "../controls"
+import ".."
+
+KScreen {
+    hasContinue: false
+    implicitHeight: col.height
+    Column {
+        id: col
+        width: parent.width
+        spacing: Theme.gap * 2
+        KError { width: parent.width }
+        Rectangle {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: parent.width * 0.6; height: width * 1.2
+            radius: width / 2
+            color: Theme.surface
+            border.color: Theme.primary
+            border.width: Theme.fieldBorder * 2
+            KText { anchors.centerIn: parent; text: "请将面部放在框内"; wrapMode: Text.NoWrap }
+        }
+        KText { width: parent.width; text: "请保持光线充足，按提示缓慢转头或眨眼。如果无法刷脸，可以按“呼叫工作人员”，由工作人员核验您的身份。"; color: Theme.secondaryText }
+    }
+}

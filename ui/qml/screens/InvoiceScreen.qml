@@ -1,0 +1,31 @@
+// Invoices: needed or not, and if needed the taxpayer kind.
+import QtQuick
+import Kiosk
+import "../controls"
+import ".."
+
+KScreen {
+    id: screen
+    readonly property var start: screen.initial ?? ({})
+    implicitHeight: col.height
+    function submit() { Session.answer({"need": need.value ?? null, "taxpayer": taxpayer.value ?? null}) }
+    Column {
+        id: col
+        width: parent.width
+        spacing: Theme.gap
+        KError { width: parent.width }
+        KChoiceList {
+            id: need
+            options: [{"value": true, "label": "需要申领发票"}, {"value": false, "label": "暂不需要"}]
+            value: screen.start.need ?? undefined
+        }
+        KText { visible: need.value === true; text: "纳税人类型"; font.bold: true; width: parent.width }
+        KChoiceList {
+            id: taxpayer
+            visible: need.value === true
+            options: [{"value": "small", "label": "小规模纳税人", "description": "年销售额500万元以下，多数新开办的小店选这一项"},
+                      {"value": "general", "label": "一般纳税人"}]
+            value: screen.start.taxpayer ?? undefined
+        }
+    }
+}

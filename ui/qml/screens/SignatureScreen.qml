@@ -1,0 +1,59 @@
+// The signature pad: the finger's strokes go to the bridge, which draws the PNG. The continue
+// button (确认提交申请) submits.
+import QtQuick
+import Kiosk
+import "../controls"
+import ".."
+
+KScreen {
+    id: screen
+    property var strokes: []
+    property var live: []      // the stroke under the finger now
+    implicitHeight: col.height
+    function submit() { Session.signStrokes(screen.strokes, pad.width, pad.height) }
+    Column {
+        id: col
+        width: parent.width
+        spacing: Theme.gap
+        KError { width: parent.width }
+        Rectangle {
+            id: pad
+            objectName: "signaturePad"
+            width: parent.width
+            height: width * 0.5
+            color: Theme.background
+            border.color: Theme.border
+            border.width: Theme.fieldBorder
+            radius: Theme.radius
+            KText { anchors.centerIn: parent; visible: screen.strokes.length === 0; text: "请在此处签名"; color: Theme.secondaryText; wrapMode: Text.NoWrap }
+            Canvas {
+                id: ink
+                anchors.fill: parent
+                onPaint: {
+                    var ctx = getContext("2d")
+                    ctx.reset()
+                    ctx.lineWidth = 6
+                    ctx.lineCap = "round"
+                    ctx.strokeStyle = "black"
+                    var all = screen.strokes.concat([screen.live])
+                    for (var s = 0; s < all.length; s++) {
+                        var st = all[s]
+                        ctx.beginPath()
+                        for (var i = 0; i < st.length; i++) {
+                            if (i === 0) ctx.moveTo(st[i].x, st[i].y); else ctx.lineTo(st[i].x, st[i].y)
+                        }
+                        ctx.stroke()
+                    }
+                }
+            }
+            // One finger only; each press starts a new stroke.
+            MouseArea {
+                anchors.fill: parent
+                onPressed: mouse => { screen.live = [{"x": mouse.x, "y": mouse.y}] }
+                onPositionChanged: mouse => { screen.live = screen.live.concat([{"x": mouse.x, "y": mouse.y}]); ink.requestPaint() }
+                onReleased: { screen.strokes = screen.strokes.concat([screen.live]); screen.live = []; ink.requestPaint() }
+            }
+        }
+        KButton { text: "重新签名"; onClicked: { screen.strokes = []; ink.requestPaint() } }
+    }
+}

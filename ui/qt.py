@@ -1,0 +1,46 @@
+"""The one place ui/ imports PySide6 from, as Anki's ``aqt.qt``.
+
+Every other module in ``ui/`` takes its Qt names from here, so a binding upgrade (or a swap)
+touches one file. It re-exports names only; it builds nothing and sets no environment.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import (  # noqa: F401 - re-exported
+    Property,
+    QByteArray,
+    QBuffer,
+    QCoreApplication,
+    QIODevice,
+    QLibraryInfo,
+    QObject,
+    QPointF,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+    QtMsgType,
+)
+from PySide6.QtGui import (  # noqa: F401 - re-exported
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
+from PySide6.QtQml import (  # noqa: F401 - re-exported
+    QJSValue,
+    QQmlApplicationEngine,
+    QQmlComponent,
+    QQmlEngine,
+    qmlRegisterSingletonInstance,
+)
+from PySide6.QtQuick import QQuickItem, QQuickWindow  # noqa: F401 - re-exported
+
+QML_MODULE = "Kiosk"
+QML_MAJOR, QML_MINOR = 1, 0
