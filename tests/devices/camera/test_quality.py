@@ -38,10 +38,12 @@ def test_two_faces_side_by_side(detector, astronaut, on_canvas) -> None:
     assert r.prompt == "请确保画面中只有您一人"
 
 
-def test_too_far_when_photo_is_shrunk(detector, astronaut, on_canvas) -> None:
-    r = check(detector, on_canvas(astronaut, 1.0))  # ~93-px face, 15% of the width
+@pytest.mark.parametrize("scale", [1.0, 0.75])  # ~93-px and ~70-px faces: 15% and 11% of the width
+def test_too_far_when_photo_is_shrunk(detector, astronaut, on_canvas, scale) -> None:
+    r = check(detector, on_canvas(astronaut, scale))
     assert r.issues[0] is QualityIssue.TOO_FAR
     assert r.prompt == "请靠近一些"
+    assert r.face_width == pytest.approx(93 * scale / 640, rel=0.25)
 
 
 def test_too_close_when_face_is_cropped_and_enlarged(detector, astronaut, on_canvas) -> None:
