@@ -8,15 +8,13 @@ applications when the disk is nearly full. What it does not do: HTTP (see `sync.
 decrypt a queued submission (it holds only the platform's public key).
 
 The platform's answer (reasons, licence data) names the legal person, so it is sealed under a
-kiosk-local key kept in a file beside the database (``<db>.key``, mode 0600). That protects the
-database file and its copies, not a stolen disk with the key file; it is purged with the body.
+kiosk-local key (`localseal.py`); it is kept for status queries after the body is purged.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import os
 import shutil
 import sqlite3
 import threading
@@ -26,9 +24,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from offline_queue import envelope
+from offline_queue.localseal import LocalSealer
 from offline_queue.model import (
     ATTACHMENT_NAME_RE, SUBJECT_TYPE_RE, UNSENT_STATES, Admission, AdmissionReason,
     AttemptOutcome, DuplicateSubmission, InvalidSubmission, OutboxFull, QueueError, QueueState,
@@ -77,7 +75,7 @@ class Outbox:
         self._clock = clock
         self._lock = threading.RLock()
         self._db = open_database(self.path)
-        self._local = AESGCM(_local_key(self.path.with_name(self.path.name + ".key")))
+        self._local = LocalSealer(self.path.with_name(self.path.name + ".key"))
         self._low_disk_reported = False
 
     # ------------------------------------------------------------------ citizen-facing API
@@ -368,8 +366,7 @@ class Outbox:
         """Keep the platform's verdict (reasons and licence sealed under the local key)."""
         detail = json.dumps({"reasons": list(report.reasons), "licence": report.licence},
                             ensure_ascii=False).encode()
-        nonce = os.urandom(12)
-        sealed = nonce + self._local.encrypt(nonce, detail, report.submission_id.encode())
+        sealed = self._local.seal(report.submission_id, detail)
         with self._lock:
             self._db.execute(
                 "UPDATE submissions SET remote_status = ?, remote_detail = ?, "
@@ -417,43 +414,14 @@ class Outbox:
         blob = row["remote_detail"]
         if not blob:
             return {}
-        try:
-            plain = self._local.decrypt(blob[:12], blob[12:], row["submission_id"].encode())
-            return json.loads(plain)
-        except Exception:  # noqa: BLE001 - a lost key file loses only the cached verdict
+        plain = self._local.open(row["submission_id"], blob)
+        if plain is None:   # a replaced key file loses only the cached verdict, not a submission
             log.warning("queue-detail-unreadable submission=%s", row["submission_id"])
             return {}
+        return json.loads(plain)
 
     def _free_bytes(self) -> int:
         return int(self._disk_free())
-
-
-def _local_key(path: Path) -> bytes:
-    if not path.exists():
-        # Written whole to a private temporary file, then linked into place: a crash at any
-        # moment leaves either no key file or a complete one, never a truncated key.
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, AESGCM.generate_key(bit_length=256))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:  # another process won the race: use its key
-            pass
-        finally:
-            tmp.unlink()
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    key = path.read_bytes()
-    if len(key) != 32:
-        raise SchemaError(f"{path.name} is not a 32-byte key")
-    return key
 
 
 def _state(value: str) -> QueueState:

@@ -1,0 +1,71 @@
+"""Sealing of what the kiosk must read back itself: the platform's verdict (reasons, licence).
+
+What it does: keeps one random AES-256-GCM key in a file beside the outbox database
+(``<db>.key``, mode 0600, written whole or not at all) and seals/opens small blobs with it, each
+bound to its submission id. This protects the database file and its copies (a report, a backup,
+a technician's USB stick), not a stolen disk that also holds the key file. What it does not do:
+touch submissions, which are sealed for the platform and never readable here (`envelope.py`).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from offline_queue.model import SchemaError
+
+_NONCE = 12
+
+
+class LocalSealer:
+    """AES-256-GCM under the kiosk-local key at `key_path` (created on first use).
+
+    Raises:
+        SchemaError: the key file exists but is not a 32-byte key.
+    """
+
+    def __init__(self, key_path: Path) -> None:
+        self._aead = AESGCM(_load_or_create(Path(key_path)))
+
+    def seal(self, context: str, plain: bytes) -> bytes:
+        nonce = os.urandom(_NONCE)
+        return nonce + self._aead.encrypt(nonce, plain, context.encode())
+
+    def open(self, context: str, blob: bytes) -> bytes | None:
+        """The plaintext, or None when the blob is damaged or from another key."""
+        if len(blob) < _NONCE + 16:
+            return None
+        try:
+            return self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], context.encode())
+        except InvalidTag:
+            return None
+
+
+def _load_or_create(path: Path) -> bytes:
+    if not path.exists():
+        # Written whole to a private temporary file, then linked into place: a crash at any
+        # moment leaves either no key file or a complete one, never a truncated key.
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, AESGCM.generate_key(bit_length=256))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:  # another process won the race: use its key
+            pass
+        finally:
+            tmp.unlink()
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    key = path.read_bytes()
+    if len(key) != 32:
+        raise SchemaError(f"{path.name} is not a 32-byte key")
+    return key
