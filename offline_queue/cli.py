@@ -75,6 +75,9 @@ def handle(args: argparse.Namespace, *, outbox: Outbox | None = None,
     own = outbox is None
     try:
         if outbox is None:
+            if not Path(args.db).exists():
+                print(f"离线队列文件不存在 (no outbox file): {args.db}", file=out)
+                return 2
             factory = getattr(args, "queue_outbox_factory", None)
             outbox = factory(args.db) if factory else Outbox(args.db, None)
     except QueueError as exc:

@@ -41,17 +41,19 @@ class PlatformError(Exception):
         http_status: the HTTP status, or None when no answer arrived.
         retryable: whether the same request may succeed later.
         offset: for ``ErrorKind.OFFSET``, the offset the platform expects.
+        retry_after: seconds the platform asked the kiosk to wait (``Retry-After``), if any.
     """
 
     def __init__(self, kind: ErrorKind, code: str, message: str = "", *,
                  http_status: int | None = None, retryable: bool | None = None,
-                 offset: int | None = None) -> None:
+                 offset: int | None = None, retry_after: float | None = None) -> None:
         super().__init__(message or code)
         self.kind = kind
         self.code = code
         self.http_status = http_status
         self.retryable = kind in _RETRYABLE if retryable is None else retryable
         self.offset = offset
+        self.retry_after = retry_after
 
     @property
     def summary(self) -> str:

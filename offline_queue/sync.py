@@ -6,12 +6,15 @@ from the platform's own offset, and marks the submission `sent` only when the pl
 of it. A failure backs that one submission off (exponential, capped, jittered) and the round
 moves on to the next; a network outage ends the round early without charging the others an
 attempt. After a restart, submissions caught in `sending` are resumed. It then polls the verdict
-of sent submissions, purges expired bodies, and sends a heartbeat now and then.
+of sent submissions, purges expired bodies, and sends a heartbeat now and then. The contract has
+no batch endpoint, so "batching" here means taking `batch_size` due submissions per round over
+the client's one keep-alive session.
 
 What it does not do: HTTP or signing (the injected `PlatformPort` does), or decryption.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import threading
@@ -27,6 +30,10 @@ from offline_queue.port import ErrorKind, PlatformError, PlatformPort
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK = 256 * 1024   # below the platform's 1 MiB chunk limit; resumes lose little
+
+
+class LocalCorruption(QueueError):
+    """A queued ciphertext no longer matches the SHA-256 recorded when it was sealed."""
 
 
 @dataclass
@@ -149,10 +156,14 @@ class SyncWorker:
             ack = self.port.post_submission(out)
             for part in parts:
                 if not part["complete"]:
+                    self._check_local(sid, part)
                     self._upload(sid, part["name"], part["size"])
         except PlatformError as exc:
             if exc.retryable:
-                retry_at = self.clock() + self.backoff.delay(attempts, self._rng)
+                delay = self.backoff.delay(attempts, self._rng)
+                if exc.retry_after is not None:   # the platform's wish, within our own cap
+                    delay = max(delay, min(exc.retry_after, self.backoff.cap_s))
+                retry_at = self.clock() + delay
                 self.outbox.finish_failed(sid, attempt_id, exc.summary, retry_at)
                 log.info("queue-send-retry submission=%s attempt=%d error=%s", sid, attempts,
                          exc.summary)
@@ -167,6 +178,13 @@ class SyncWorker:
         self.outbox.finish_delivered(sid, attempt_id, ack.status)
         log.info("queue-sent submission=%s attempt=%d", sid, attempts)
         return "delivered"
+
+    def _check_local(self, sid: str, part: dict) -> None:
+        # A ciphertext damaged on the kiosk's disk would fail the platform's SHA-256 check on
+        # every retry forever; find it here and hold it for a technician instead.
+        blob = self.outbox.attachment_chunk(sid, part["name"], 0, part["size"] + 1)
+        if len(blob) != part["size"] or hashlib.sha256(blob).hexdigest() != part["sha256"]:
+            raise LocalCorruption(f"attachment {part['name']} no longer matches its SHA-256")
 
     def _upload(self, sid: str, name: str, size: int) -> None:
         progress = self.port.attachment_offset(sid, name)

@@ -50,6 +50,13 @@ def _canonical_json(obj: object) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def _retry_after(value: str | None) -> float | None:
+    # Only the delta-seconds form; an HTTP date from a platform clock we cannot trust is ignored.
+    if value is None or not value.strip().isdigit():
+        return None
+    return float(int(value.strip()))
+
+
 class PlatformClient:
     """Signed, time-limited calls to the platform.
 
@@ -224,7 +231,8 @@ class PlatformClient:
         if status == 422 and code == "checksum_mismatch":
             return PlatformError(ErrorKind.CHECKSUM, code, http_status=status)
         if status in (408, 425, 429) or status >= 500:
-            return PlatformError(ErrorKind.SERVER, code, http_status=status)
+            return PlatformError(ErrorKind.SERVER, code, http_status=status,
+                                 retry_after=_retry_after(resp.headers.get("Retry-After")))
         if status < 400:   # a redirect: the contract has none, so the base URL is wrong
             return PlatformError(ErrorKind.BAD_RESPONSE, code, "unexpected redirect",
                                  http_status=status)

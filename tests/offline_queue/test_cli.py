@@ -117,3 +117,9 @@ def test_bad_arguments_exit_like_argparse():
         parse("queue", "report")            # --out is required
     with pytest.raises(SystemExit):
         parse("queue", "frobnicate")
+
+
+def test_missing_database_is_not_created(tmp_path):
+    missing = tmp_path / "nope" / "outbox.db"
+    code, text = run(parse("queue", "--db", str(missing), "status"))
+    assert code == 2 and "不存在" in text and not missing.exists()

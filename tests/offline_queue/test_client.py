@@ -198,3 +198,16 @@ def test_silent_server_times_out(kiosk_key):
         assert info.value.kind is ErrorKind.NETWORK and info.value.code == "timeout"
     finally:
         sock.close()
+
+
+@pytest.mark.parametrize("header, expected", [("7", 7.0), (" 30 ", 30.0), ("soon", None),
+                                              ("Wed, 21 Oct 2015 07:28:00 GMT", None)])
+def test_retry_after_seconds_are_carried(scripted, client, header, expected):
+    scripted.answer(503, {"error": "unavailable"})
+    scripted.headers = {"Content-Type": "application/json", "Retry-After": header}
+    try:
+        with pytest.raises(PlatformError) as info:
+            client.get_status("SUB-000001")
+    finally:
+        scripted.headers = {"Content-Type": "application/json"}
+    assert info.value.retry_after == expected

@@ -74,14 +74,17 @@ def crash_campaign(tmp_path: Path, kills: int, seed: int) -> None:
                           faults={"lost_answer_rate": 0.1, "seed": seed}) as platform:
         platform.register_kiosk(KIOSK, kiosk_key.public_key())
         acked: list[str] = []
+        finished = 0
         for k in range(kills):
             cfg = {"db": str(db), "base_url": platform.base_url, "kiosk_id": KIOSK,
                    "kiosk_key": raw.hex(),
                    "platform_key": envelope.public_key_text(platform.platform_public_key),
                    "prefix": f"CRASH{k:03d}", "count": rng.randint(3, 12),
                    "seed": rng.randrange(1 << 30)}
-            got, _ = _run_and_kill(cfg, rng.uniform(0.0, 0.5))
+            got, done = _run_and_kill(cfg, rng.uniform(0.0, 0.5))
             acked += got
+            finished += done
+        assert finished < kills, "every child finished before its kill: nothing was tested"
         assert acked, "no child acknowledged anything: the kills came too early"
         platform.set_faults(lost_answer_rate=0)
         # Restart once more, in-process, and let it finish what the dead ones left.

@@ -274,3 +274,25 @@ def test_background_thread_delivers_after_kick(worker, port, ids, clock):
         assert worker.outbox.status(sid).state is QueueState.SENT
     finally:
         worker.stop()
+
+
+def test_retry_after_is_honoured_within_the_cap(worker, port, ids, clock):
+    first, second = fill(worker.outbox, ids, clock, 2, {})
+    port.fail[("post", first)] = [PlatformError(ErrorKind.SERVER, "http_503", http_status=503,
+                                                retry_after=120)]
+    port.fail[("post", second)] = [PlatformError(ErrorKind.SERVER, "http_503", http_status=503,
+                                                 retry_after=10 ** 6)]
+    worker.run_once()
+    assert worker.outbox.status(first).next_attempt_at - clock() == pytest.approx(120)
+    assert worker.outbox.status(second).next_attempt_at - clock() == pytest.approx(300)  # cap
+
+
+def test_locally_corrupted_attachment_is_held_not_retried_forever(worker, port, ids, clock):
+    bad, good = fill(worker.outbox, ids, clock, 2)
+    worker.outbox._db.execute(
+        "UPDATE attachments SET data = zeroblob(length(data)) WHERE submission_id = ?", [bad])
+    report = worker.run_once()
+    assert report.held == 1 and report.delivered == 1
+    status = worker.outbox.status(bad)
+    assert status.state is QueueState.HELD and status.last_error == "local: LocalCorruption"
+    assert (bad, "face") not in port.complete
