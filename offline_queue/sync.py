@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from offline_queue.backoff import Backoff
-from offline_queue.model import QueueError
+from offline_queue.model import QueueError, QueueState, SubmissionStatus
 from offline_queue.outbox import Outbox
 from offline_queue.port import ErrorKind, PlatformError, PlatformPort
 
@@ -117,6 +117,33 @@ class SyncWorker:
                 report.statuses = self._poll_statuses()
             report.heartbeat_sent = self._maybe_heartbeat()
             return report
+
+    def deliver_now(self, submission_id: str) -> SubmissionStatus:
+        """Send one submission at once, out of turn, and ask for its verdict (for printing the
+        licence on the spot after instant approval). Call it off the UI thread.
+
+        Returns:
+            the submission's status afterwards; a failure shows as `failed`/`held` with
+            `last_error`, it is not raised.
+        Raises:
+            UnknownSubmission: no such id in the outbox.
+        """
+        status = self.outbox.status(submission_id)
+        with self._round:
+            if not self._recovered:
+                self.outbox.recover_interrupted()
+                self._recovered = True
+            if status.state in (QueueState.QUEUED, QueueState.FAILED, QueueState.SENDING):
+                self._deliver(submission_id)
+            status = self.outbox.status(submission_id)
+            if status.state is QueueState.SENT and (status.remote_status is None
+                                                    or not status.remote_status.final):
+                try:
+                    self.outbox.record_status(self.port.get_status(submission_id))
+                except PlatformError as exc:
+                    log.info("queue-status-failed submission=%s error=%s", submission_id,
+                             exc.summary)
+            return self.outbox.status(submission_id)
 
     def kick(self) -> None:
         """Ask the background thread for a round now (e.g. right after an enqueue)."""

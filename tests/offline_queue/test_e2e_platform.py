@@ -123,6 +123,19 @@ def test_verdict_and_heartbeat_reach_the_kiosk(tmp_path, platform, kiosk_key):
     assert beat["queue"]["depth"] == 0 and beat["low_disk"] is False
 
 
+def test_deliver_now_gets_the_platform_verdict_at_once(tmp_path, platform, kiosk_key):
+    from kiosk.domain.samples import sample_record
+    box, client, worker = make_worker(tmp_path, platform, kiosk_key, "now")
+    record = sample_record("individual_business")
+    box.enqueue("E2E-now-01", record, {"face": b"\xff" * 2000}, "individual_business")
+    status = worker.deliver_now("E2E-now-01")
+    assert status.state is QueueState.SENT
+    stored = platform.submission("E2E-now-01")
+    assert status.remote_status is RemoteStatus(stored["status"])
+    if status.remote_status is RemoteStatus.APPROVED:
+        assert status.licence and status.licence["uscc"]
+
+
 def test_platform_receives_exactly_what_was_queued(tmp_path, platform, kiosk_key):
     box, client, worker = make_worker(tmp_path, platform, kiosk_key, "content")
     box.enqueue("E2E-content-01", personal_record(7), {}, "individual_business")

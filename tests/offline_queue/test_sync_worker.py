@@ -13,7 +13,7 @@ from collections import defaultdict
 import pytest
 
 from offline_queue.backoff import Backoff
-from offline_queue.model import QueueState, RemoteStatus
+from offline_queue.model import QueueState, RemoteStatus, UnknownSubmission
 from offline_queue.port import (
     AttachmentProgress, ErrorKind, OutgoingSubmission, PlatformError, PlatformPort,
     StatusReport, SubmissionAck,
@@ -296,3 +296,21 @@ def test_locally_corrupted_attachment_is_held_not_retried_forever(worker, port, 
     status = worker.outbox.status(bad)
     assert status.state is QueueState.HELD and status.last_error == "local: LocalCorruption"
     assert (bad, "face") not in port.complete
+
+
+def test_deliver_now_jumps_the_queue_and_fetches_the_verdict(worker, port, ids, clock):
+    older, mine = fill(worker.outbox, ids, clock, 2, {})
+    port.verdicts[mine] = StatusReport(mine, RemoteStatus.APPROVED, (), {"uscc": "X"}, None)
+    status = worker.deliver_now(mine)
+    assert status.state is QueueState.SENT and status.licence == {"uscc": "X"}
+    assert port.posts == [mine]
+    assert worker.outbox.status(older).state is QueueState.QUEUED
+
+
+def test_deliver_now_offline_reports_failure_without_raising(worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1, {})
+    port.fail[("post", sid)] = [network_error()]
+    status = worker.deliver_now(sid)
+    assert status.state is QueueState.FAILED and status.last_error == "network: connection"
+    with pytest.raises(UnknownSubmission):
+        worker.deliver_now("SUB-NOPE")
