@@ -184,6 +184,7 @@ class LivenessSession:
         self._last_t: float | None = None
         self._seen_face = False
         self._baseline: Face | None = None
+        self._tracked: Face | None = None
         self._held = 0
         self._open_before = 0             # blink: frames with eyes open before the closure
         self._open_after = 0              # ... and after it
@@ -229,6 +230,7 @@ class LivenessSession:
         if report.ok and report.face is not None:
             self._keep_best(img, report.sharpness)
             self._baseline = report.face
+            self._tracked = None
             self._state = LivenessState.CHALLENGE
             self._phase_start = t
             self._held = 0
@@ -246,7 +248,8 @@ class LivenessSession:
     def _challenge(self, img: np.ndarray, faces: list[Face], t: float) -> LivenessProgress:
         ch = self.challenges[self._step]
         assert self._phase_start is not None and self._baseline is not None
-        if len(faces) == 1 and self._step_done(ch, img, faces[0], t):
+        face = self._track(faces)
+        if face is not None and self._step_done(ch, img, face, t):
             self._step += 1
             log.info("liveness step %d/%d passed: %s", self._step, len(self.challenges), ch.value)
             if self._step == len(self.challenges):
@@ -258,11 +261,31 @@ class LivenessSession:
         if t - self._phase_start > self.cfg.step_timeout:
             return self._finish(LivenessFailure.TIMED_OUT, ch)
         prompt = ch.prompt
-        if len(faces) > 1:
+        if face is None and len(faces) > 1:
             prompt = QualityIssue.MULTIPLE_FACES.prompt
         return LivenessProgress(LivenessState.CHALLENGE, self._step, len(self.challenges), ch, prompt)
 
     # -- movement tests --------------------------------------------------------------------
+    def _track(self, faces: list[Face]) -> Face | None:
+        """The face that continues the one being followed, or None.
+
+        During a step only one person was in the frame when the step began (the settle
+        check), so a second detection far from the tracked face is a stray false positive
+        (Haar fires on the rocket behind the astronaut, on posters, on patterned clothes) and is
+        ignored rather than stalling the step. A jump of more than a face width, or a face of a
+        very different size, is not followed.
+        """
+        last = self._tracked or self._baseline
+        assert last is not None
+        best, best_d = None, 1.0
+        for f in faces:
+            d = abs(f.centre[0] - last.centre[0]) / last.w + abs(f.centre[1] - last.centre[1]) / last.h
+            if 0.6 < f.w / last.w < 1.7 and d < best_d:
+                best, best_d = f, d
+        if best is not None:
+            self._tracked = best
+        return best
+
     def _step_done(self, ch: Challenge, img: np.ndarray, face: Face, t: float) -> bool:
         base = self._baseline
         assert base is not None
@@ -326,7 +349,7 @@ class LivenessSession:
     def _finish(self, failure: LivenessFailure | None, step: Challenge | None) -> LivenessProgress:
         jpeg = encode_jpeg(self._best) if self._best is not None else None
         self._best = None  # nothing of the video is kept past the result
-        self._baseline = None
+        self._baseline = self._tracked = None
         result = LivenessResult(failure is None, failure, step, self.challenges[: self._step], jpeg)
         state = LivenessState.PASSED if failure is None else LivenessState.FAILED
         prompt = "活体检测通过，谢谢配合" if failure is None else failure.prompt

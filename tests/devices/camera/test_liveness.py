@@ -153,3 +153,28 @@ def test_campaign_live_passes_and_photos_fail_for_many_drawn_challenges(detector
     for mode in ("still", "moved_photo"):
         seen, _ = run(detector, mode, challenges, seed=seed)
         assert not seen[-1].result.passed, (mode, challenges)
+
+
+def test_second_face_blocks_settling_but_a_stray_one_does_not_stall_a_running_step(detector, astronaut) -> None:
+    small = cv2.resize(astronaut[40:200, 150:300], (105, 112))  # a second face, ~65 px wide
+
+    person = SimulatedPerson("live")
+    s = LivenessSession(detector, (C.TURN_LEFT, C.COME_CLOSER))
+    frame = person.frame_at(0.0)
+    both = frame.copy()
+    both[10:122, 10:115] = small
+    assert len(detector.detect(both)) == 2
+    p = s.feed(both, 0.0)
+    assert p.state is LivenessState.SETTLING and p.prompt == "请确保画面中只有您一人"
+    t = 0.1
+    strays = 0
+    while not s.done and t < 10:
+        f = person.frame_at(t)
+        if p.state is LivenessState.CHALLENGE:
+            f[10:122, 10:115] = small  # someone walks behind, far from the tracked face
+            strays += len(detector.detect(f)) == 2
+        p = s.feed(f, t)
+        person.respond(p.challenge, t)
+        t = round(t + 0.1, 2)
+    assert p.result is not None and p.result.passed, p
+    assert strays >= 3  # the stray face really was seen during the steps
