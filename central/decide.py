@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from central import credit
 from central.keys import PlatformKeys
 from central.models import SubmissionStatus
-from central.names import check_name
+from central.names import NameCheck, find_conflicts
 from central.store import Store
 from offline_queue.envelope import EnvelopeError, open_attachment, open_record
 
@@ -69,7 +69,7 @@ def open_submission(keys: PlatformKeys, envelope: dict, record: bytes) -> dict:
     return value
 
 
-def _review(record: dict, registered: list[str], subject_type: str) -> Decision | dict:
+def _review(record: dict, registered: list[str]) -> Decision | dict:
     """Run the domain review; a Decision when it ends here, else the licence fields."""
     try:
         from kiosk.domain.review import review_record
@@ -83,9 +83,11 @@ def _review(record: dict, registered: list[str], subject_type: str) -> Decision 
     except Exception as exc:  # a bug in the rules must not lose the submission: hand to a clerk
         log.error("review failed (%s); left for manual review", type(exc).__name__)
         return Decision(SubmissionStatus.received, [MANUAL_REVIEW])
-    names = check_name(str(fields.get("name", "")), subject_type, registered)
-    if names.conflicts:
-        return Decision(SubmissionStatus.needs_correction, [names.message])
+    # The review already applied the naming rules; only the collision check is left.
+    conflicts = find_conflicts(str(fields.get("name", "")), registered)
+    if conflicts:
+        return Decision(SubmissionStatus.needs_correction,
+                        [NameCheck(problems=[], conflicts=conflicts).message])
     if not review.instant:
         return Decision(SubmissionStatus.received, list(review.reasons) or [MANUAL_REVIEW])
     return fields
@@ -110,7 +112,7 @@ def decide_submission(store: Store, keys: PlatformKeys, settings: PlatformSettin
         decision = Decision(SubmissionStatus.rejected, [UNREADABLE])
     else:
         registered = [n["name"] for n in store.registered_names()]
-        outcome = _review(record, registered, subject_type)
+        outcome = _review(record, registered)
         if isinstance(outcome, Decision):
             decision = outcome
         else:

@@ -9,6 +9,7 @@ No storage here: the caller passes the registered names in.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 # A fresh database holds these, so a demo or a test can collide with something real-looking.
@@ -46,6 +47,7 @@ class NameCheck:
         return "该名称暂未发现重名，可以使用。最终以登记机关核准为准。"
 
 
+@functools.lru_cache(maxsize=65536)
 def _key(full_name: str) -> tuple[str, str] | str:
     try:
         from kiosk.domain.names import split_name
@@ -76,8 +78,12 @@ def check_name(full_name: str, subject_type: str, registered: list[str]) -> Name
     Returns:
         a NameCheck; ``available`` is true only with no problems and no conflicts.
     """
-    problems = form_problems(full_name, subject_type)
+    return NameCheck(problems=form_problems(full_name, subject_type),
+                     conflicts=find_conflicts(full_name, registered))
+
+
+def find_conflicts(full_name: str, registered: list[str]) -> list[str]:
+    """Registered names equal to ``full_name`` or sharing its 字号 and industry."""
     key = _key(full_name)
-    conflicts = [name for name in registered
-                 if name == full_name or (not isinstance(key, str) and _key(name) == key)]
-    return NameCheck(problems=problems, conflicts=conflicts)
+    return [name for name in registered
+            if name == full_name or (not isinstance(key, str) and _key(name) == key)]
