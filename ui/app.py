@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,14 +99,14 @@ def ensure_cjk_font(app: QGuiApplication) -> str:
     return CJK_FAMILY
 
 
-class _QmlMessages:
+class QmlMessages:
     """Collects QML warnings while the engine loads (the engine's own signal misses some)."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
         self._previous = None
 
-    def __enter__(self) -> _QmlMessages:
+    def __enter__(self) -> QmlMessages:
         self._previous = qInstallMessageHandler(self._handle)
         return self
 
@@ -123,7 +125,8 @@ class _QmlMessages:
 
 def create_app(session: Session, relay: EventRelay | None = None, *,
                size: tuple[int, int] = DEFAULT_SIZE, keyboard: bool | None = None,
-               demo: bool = False, tick: bool = True) -> KioskUi:
+               demo: bool = False, tick: bool = True,
+               clock: Callable[[], float] = time.monotonic) -> KioskUi:
     """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
 
     Args:
@@ -135,6 +138,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         keyboard: use the on-screen keyboard; None: when installed.
         demo: shown to QML as ``App.demo``.
         tick: drive ``session.tick()`` from a 1 s QTimer (tests turn it off).
+        clock: the session's clock, for the seconds left on the idle warning.
     Returns:
         The app, engine, window and bridges.
     Raises:
@@ -144,14 +148,14 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     use_keyboard = prepare_environment(keyboard=keyboard)
     app = QGuiApplication.instance() or QGuiApplication([])
     ensure_cjk_font(app)
-    bridge = SessionBridge(session, relay, tick=tick)
+    bridge = SessionBridge(session, relay, tick=tick, clock=clock)
     app_bridge = AppBridge(keyboard=use_keyboard, demo=demo)
     qmlRegisterSingletonInstance(SessionBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Session", bridge)
     qmlRegisterSingletonInstance(AppBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "App", app_bridge)
     engine = QQmlApplicationEngine()
     errors: list[str] = []
     engine.warnings.connect(lambda ws: errors.extend(w.toString() for w in ws))
-    with _QmlMessages() as messages:
+    with QmlMessages() as messages:
         engine.load(QUrl.fromLocalFile(str(MAIN_QML)))
         app.processEvents()
     roots = engine.rootObjects()

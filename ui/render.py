@@ -88,6 +88,10 @@ def render_journey(out_dir: str | os.PathLike[str], *,
     wrong = set(show_errors)
     for n in range(1, _MAX_PAGES):
         step = s.step or "end"
+        if step in answers and step not in s.raw and step not in wrong:
+            # Picture the page as the person would have filled it in.
+            s.raw[step] = answers[step]
+            bridge.refresh()
         files.append(grab(ui, out / f"{n:02d}-{step}.png"))
         if step == "done":
             bridge.finish()

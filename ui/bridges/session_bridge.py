@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.domain import catalogues, requirements
+from kiosk.domain import catalogues, requirements, subject_types
 from kiosk.domain.answers import BANK_APPOINTMENT_DAYS, CHECKERS
 from kiosk.flow import events as ev
 from kiosk.flow.session import Phase, Session
@@ -192,7 +192,12 @@ class SessionBridge(QObject):
 
     def _read_options(self) -> list[dict[str, str]]:
         page = self._session.page
-        return [{"value": v, "label": label} for v, label in page.options] if page else []
+        if not page:
+            return []
+        # The subject types carry a one-line description to help the person choose.
+        described = {t.id: t.description for t in subject_types.ALL} if page.id == "subject_type" else {}
+        return [{"value": v, "label": label, "description": described.get(v, "")}
+                for v, label in page.options]
     options = _prop("options", "QVariantList", optionsChanged)
 
     def _read_continueLabel(self) -> str:

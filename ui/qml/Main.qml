@@ -1,8 +1,8 @@
 // The kiosk window: a fixed header (progress, elderly switch, call staff), the error summary,
 // the page heading, one screen per page kind (chosen by Session.screen), and a fixed footer
 // (上一步 / 跳过 / continue). Overlays: the idle warning. The flow decides what shows.
+pragma ComponentBehavior: Bound
 import QtQuick
-import QtQuick.Controls.Basic
 import Kiosk
 import "controls"
 
@@ -10,7 +10,7 @@ Window {
     id: root
     // Exposed for tests and tools: the theme in force.
     readonly property QtObject theme: Theme
-    readonly property KScreen screen: loader.item as KScreen
+    readonly property KScreen currentScreen: loader.item as KScreen
     readonly property bool onAttract: Session.screen === "AttractScreen"
     property bool helpCalled: false
 
@@ -57,6 +57,7 @@ Window {
                 font.pixelSize: Theme.bodySize
                 font.bold: true
                 wrapMode: Text.NoWrap
+                lineHeight: 1.0
             }
         }
         Row {
@@ -121,7 +122,7 @@ Window {
                             text: "· " + modelData
                             color: Theme.errorText
                             font.underline: true
-                            TapHandler { onTapped: if (root.screen) root.screen.focusField() }
+                            TapHandler { onTapped: if (root.currentScreen) root.currentScreen.focusField() }
                         }
                     }
                 }
@@ -148,7 +149,7 @@ Window {
                 id: loader
                 objectName: "screenLoader"
                 width: parent.width
-                height: item ? Math.max(item.implicitHeight, body.height - y - Theme.margin) : 0
+                height: root.currentScreen ? Math.max(root.currentScreen.implicitHeight, body.height - y - Theme.margin) : 0
             }
         }
     }
@@ -158,7 +159,8 @@ Window {
         objectName: "footer"
         anchors { left: parent.left; right: parent.right; bottom: keyboardSlot.top }
         height: visible ? Theme.targetHeight + Theme.margin * 1.5 : 0
-        visible: root.screen !== null && root.screen.hasFooter
+        visible: root.currentScreen !== null && root.currentScreen.hasFooter
+                 && (root.currentScreen.hasContinue || Session.canGoBack || Session.optional)
         color: Theme.surface
         Row {
             anchors { left: parent.left; leftMargin: Theme.margin; verticalCenter: parent.verticalCenter }
@@ -180,9 +182,9 @@ Window {
             objectName: "continueButton"
             anchors { right: parent.right; rightMargin: Theme.margin; verticalCenter: parent.verticalCenter }
             primary: true
-            visible: root.screen !== null && root.screen.hasContinue
+            visible: root.currentScreen !== null && root.currentScreen.hasContinue
             text: Session.continueLabel
-            onClicked: { body.contentY = 0; root.screen.submit() }
+            onClicked: { body.contentY = 0; root.currentScreen.submit() }
         }
     }
 
@@ -190,7 +192,8 @@ Window {
     Item {
         id: keyboardSlot
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: keyboardLoader.item && keyboardLoader.item.visible ? keyboardLoader.item.height : 0
+        readonly property Item panel: keyboardLoader.item as Item
+        height: panel && panel.visible ? panel.height : 0
         Loader {
             id: keyboardLoader
             width: parent.width

@@ -8,6 +8,7 @@ Button {
     id: control
     property bool primary: false
     property bool selected: false
+    property int textAlign: Text.AlignHCenter
     property color fill: primary || selected ? Theme.primary : Theme.secondary
     property color ink: primary || selected ? Theme.textOnPrimary : Theme.textOnSecondary
 
@@ -21,7 +22,7 @@ Button {
         text: control.text
         font: control.font
         color: control.enabled ? control.ink : Theme.secondaryText
-        horizontalAlignment: Text.AlignHCenter
+        horizontalAlignment: control.textAlign
         verticalAlignment: Text.AlignVCenter
         wrapMode: Text.Wrap
     }

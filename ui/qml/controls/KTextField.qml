@@ -10,13 +10,13 @@ Column {
     property string hint: ""
     property string error: ""
     property bool personal: false
-    property alias text: field.text
-    property alias field: field
+    property alias text: input.text
+    property alias field: input
     property int extraHints: 0
     spacing: Theme.gap / 2
     width: parent ? parent.width : implicitWidth
 
-    function focusField() { field.forceActiveFocus() }
+    function focusField() { input.forceActiveFocus() }
 
     KText { text: root.label; width: root.width; font.bold: true; visible: text !== "" }
     KText {
@@ -28,7 +28,8 @@ Column {
         color: Theme.errorText; font.bold: true
     }
     TextField {
-        id: field
+        id: input
+        objectName: root.objectName !== "" ? root.objectName + "Input" : ""
         width: root.width
         implicitHeight: Theme.targetHeight
         font.family: Theme.fontFamily
@@ -41,8 +42,8 @@ Column {
         background: Rectangle {
             radius: Theme.radius
             color: Theme.background
-            border.width: field.activeFocus ? Theme.fieldBorder * 2 : Theme.fieldBorder
-            border.color: root.error !== "" ? Theme.errorText : (field.activeFocus ? Theme.primary : Theme.border)
+            border.width: input.activeFocus ? Theme.fieldBorder * 2 : Theme.fieldBorder
+            border.color: root.error !== "" ? Theme.errorText : (input.activeFocus ? Theme.primary : Theme.border)
         }
     }
 }

@@ -1,5 +1,6 @@
 // An address: province, city and county picked by tapping (no typing), then the street and
 // number typed. Used for the premises and the mailing address.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"

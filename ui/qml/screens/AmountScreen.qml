@@ -2,7 +2,6 @@
 import QtQuick
 import Kiosk
 import "../controls"
-import ".."
 
 KScreen {
     id: screen

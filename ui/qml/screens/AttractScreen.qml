@@ -1,5 +1,6 @@
 // The start page (GOV.UK start page): what the service does, one start button, what to bring,
 // cost and time. After a session ends it says that the person's data was deleted.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"
@@ -70,11 +71,12 @@ KScreen {
                     {"k": "需要帮助", "v": "随时按屏幕右上角的“呼叫工作人员”"}
                 ]
                 delegate: Row {
+                    id: fact
                     required property var modelData
                     spacing: Theme.gap
                     width: col.width
-                    KText { text: modelData.k; font.bold: true; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
-                    KText { text: modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap }
+                    KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
+                    KText { text: fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap }
                 }
             }
         }

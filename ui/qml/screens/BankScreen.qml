@@ -1,4 +1,5 @@
 // A bank-account appointment: yes/no, then the bank and a day within the next 30 days.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"

@@ -1,4 +1,5 @@
 // A branch's name: the parent's name + a place word + 分公司/分店/分厂.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"

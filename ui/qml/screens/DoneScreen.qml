@@ -1,4 +1,5 @@
 // Confirmation: the application number, what happens next and when, the hotline, the receipt.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"
@@ -37,10 +38,11 @@ KScreen {
                 {"k": "领取方式", "v": Session.receipt.delivery ?? ""}
             ]
             delegate: Row {
+                id: fact
                 required property var modelData
                 spacing: Theme.gap
-                KText { text: modelData.k; color: Theme.secondaryText; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
-                KText { text: modelData.v === "" ? "未填写" : modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap }
+                KText { text: fact.modelData.k; color: Theme.secondaryText; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
+                KText { text: fact.modelData.v === "" ? "未填写" : fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap }
             }
         }
         KText { width: parent.width; font.bold: true; text: "接下来" }

@@ -1,7 +1,6 @@
 // The face check: instructions; the camera's result moves the flow on. Staff can verify
 // instead (non-biometric fallback), through "呼叫工作人员".
 import QtQuick
-import Kiosk
 import "../controls"
 import ".."
 

@@ -1,6 +1,5 @@
 // Waiting for the ID card: instructions only; the reader's event moves the flow on.
 import QtQuick
-import Kiosk
 import "../controls"
 import ".."
 

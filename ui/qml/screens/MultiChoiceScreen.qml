@@ -1,4 +1,5 @@
 // Several choices (the free seals): each a large check box; all ticked to start with.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"
@@ -6,7 +7,7 @@ import ".."
 
 KScreen {
     id: screen
-    property var chosen: Array.isArray(screen.initial) ? screen.initial : Session.options.map(o => o.value)
+    property var chosen: (screen.initial && typeof screen.initial === "object") ? Array.from(screen.initial) : Session.options.map(o => o.value)
     implicitHeight: col.height
     function submit() { Session.answer(screen.chosen) }
     Column {

@@ -1,4 +1,5 @@
 // The business name in its four parts: region + trade name + industry + form (组织形式).
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"

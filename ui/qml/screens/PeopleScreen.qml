@@ -1,5 +1,6 @@
 // A list of people (family members, shareholders): name and ID number, plus the subscribed
 // amount for shareholders. Personal fields: the keyboard neither learns nor predicts them.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"
@@ -12,7 +13,7 @@ KScreen {
     implicitHeight: col.height
     ListModel { id: people }
     Component.onCompleted: {
-        var start = Array.isArray(screen.initial) ? screen.initial : []
+        var start = (screen.initial && typeof screen.initial === "object") ? Array.from(screen.initial) : []
         for (var i = 0; i < start.length; i++)
             people.append({"name": start[i].name ?? "", "id_number": start[i].id_number ?? "",
                            "amount": String(start[i].amount ?? "")})

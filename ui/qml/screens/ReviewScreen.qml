@@ -1,4 +1,5 @@
 // Check your answers: grouped sections, each row with 修改; skipped answers read 未填写.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"

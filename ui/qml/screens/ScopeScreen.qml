@@ -1,5 +1,6 @@
 // Business scope: search the catalogue (keyword or pinyin initials), tap to add; the first
 // item is the main business. Licensed items are marked in words, not colour alone.
+pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
 import "../controls"
@@ -7,7 +8,7 @@ import ".."
 
 KScreen {
     id: screen
-    property var codes: Array.isArray(screen.initial) ? screen.initial : []
+    property var codes: (screen.initial && typeof screen.initial === "object") ? Array.from(screen.initial) : []
     readonly property var chosen: Session.scopeItems(codes)
     property var results: []
     implicitHeight: col.height

@@ -27,7 +27,7 @@ KScreen {
             radius: Theme.radius
             KText { anchors.centerIn: parent; visible: screen.strokes.length === 0; text: "请在此处签名"; color: Theme.secondaryText; wrapMode: Text.NoWrap }
             Canvas {
-                id: ink
+                id: canvas
                 anchors.fill: parent
                 onPaint: {
                     var ctx = getContext("2d")
@@ -50,10 +50,10 @@ KScreen {
             MouseArea {
                 anchors.fill: parent
                 onPressed: mouse => { screen.live = [{"x": mouse.x, "y": mouse.y}] }
-                onPositionChanged: mouse => { screen.live = screen.live.concat([{"x": mouse.x, "y": mouse.y}]); ink.requestPaint() }
-                onReleased: { screen.strokes = screen.strokes.concat([screen.live]); screen.live = []; ink.requestPaint() }
+                onPositionChanged: mouse => { screen.live = screen.live.concat([{"x": mouse.x, "y": mouse.y}]); canvas.requestPaint() }
+                onReleased: { screen.strokes = screen.strokes.concat([screen.live]); screen.live = []; canvas.requestPaint() }
             }
         }
-        KButton { text: "重新签名"; onClicked: { screen.strokes = []; ink.requestPaint() } }
+        KButton { text: "重新签名"; onClicked: { screen.strokes = []; canvas.requestPaint() } }
     }
 }

@@ -1,0 +1,101 @@
+"""Fixtures for the UI tests: a session on a real outbox, a clock the test moves, and one
+Qt Quick UI for the whole test run (QML singletons are registered once per process)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from kiosk.domain.application import Applicant
+from kiosk.domain.samples import make_id_number
+from kiosk.flow.session import Session
+from offline_queue.outbox import Outbox
+from ui.app import KioskUi, create_app
+from ui.bridges.session_bridge import EventRelay, SessionBridge
+
+NAME = "司马青云"
+ID_NUMBER = make_id_number("440305", dt.date(1981, 7, 2), 219)
+
+
+def person() -> Applicant:
+    return Applicant(name=NAME, id_number=ID_NUMBER, sex="男", birth_date=dt.date(1981, 7, 2),
+                     address="广东省深圳市南山区科技园1号", ethnic="汉族", authority="深圳市公安局",
+                     valid_until=None)
+
+
+@dataclass
+class Clock:
+    now: float = 5000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class Kit:
+    session: Session
+    bridge: SessionBridge
+    clock: Clock
+    outbox: Outbox
+    events: list
+
+
+def _make(root: Path) -> tuple[Session, EventRelay, Clock, Outbox, list]:
+    outbox = Outbox(root / "queue" / "outbox.db", X25519PrivateKey.generate().public_key())
+    clock = Clock()
+    relay = EventRelay()
+    events: list = []
+    relay.happened.connect(events.append)
+    session = Session(outbox, root / "sessions", clock=clock, listener=relay)
+    return session, relay, clock, outbox, events
+
+
+@pytest.fixture()
+def kit(qapp, tmp_path: Path) -> Iterator[Kit]:
+    """A bridge over a fresh session, without QML and without the 1 s timer."""
+    session, relay, clock, outbox, events = _make(tmp_path)
+    bridge = SessionBridge(session, relay, clock=clock, tick=False)
+    yield Kit(session, bridge, clock, outbox, events)
+    session.cancel()
+
+
+@dataclass
+class UiKit:
+    ui: KioskUi
+    clock: Clock
+
+    @property
+    def bridge(self) -> SessionBridge:
+        return self.ui.session
+
+    def settle(self) -> None:
+        for _ in range(3):
+            self.ui.app.processEvents()
+
+
+@pytest.fixture(scope="session")
+def ui_kit(qapp, tmp_path_factory: pytest.TempPathFactory) -> UiKit:
+    """The real Main.qml, offscreen at 1080x1920, created once for the test run."""
+    session, relay, clock, _, _ = _make(tmp_path_factory.mktemp("ui"))
+    ui = create_app(session, relay, keyboard=False, tick=False, clock=clock)
+    return UiKit(ui, clock)
+
+
+@pytest.fixture()
+def fresh_ui(ui_kit: UiKit) -> Iterator[UiKit]:
+    """The shared UI back on the start page, standard mode, before and after a test."""
+    ui_kit.bridge.cancel()
+    ui_kit.bridge.setElderly(False)
+    ui_kit.bridge.dismissEnded()
+    ui_kit.settle()
+    yield ui_kit
+    ui_kit.bridge.cancel()
+    ui_kit.bridge.setElderly(False)
+    ui_kit.settle()
