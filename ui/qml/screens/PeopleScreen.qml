@@ -13,19 +13,19 @@ KScreen {
     implicitHeight: col.height
     ListModel { id: people }
     Component.onCompleted: {
-        var start = (screen.initial && typeof screen.initial === "object") ? Array.from(screen.initial) : []
-        for (var i = 0; i < start.length; i++)
+        let start = (screen.initial && typeof screen.initial === "object") ? Array.from(screen.initial) : []
+        for (let i = 0; i < start.length; i++)
             people.append({"name": start[i].name ?? "", "id_number": start[i].id_number ?? "",
                            "amount": String(start[i].amount ?? "")})
         if (people.count === 0)
             people.append({"name": "", "id_number": "", "amount": ""})
     }
     function submit() {
-        var out = []
-        for (var i = 0; i < people.count; i++) {
-            var p = people.get(i)
+        let out = []
+        for (let i = 0; i < people.count; i++) {
+            let p = people.get(i)
             if (p.name === "" && p.id_number === "" && p.amount === "") continue
-            var item = {"name": p.name, "id_number": p.id_number}
+            let item = {"name": p.name, "id_number": p.id_number}
             if (screen.withAmount) item.amount = p.amount
             out.push(item)
         }

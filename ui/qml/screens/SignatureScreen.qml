@@ -30,16 +30,16 @@ KScreen {
                 id: canvas
                 anchors.fill: parent
                 onPaint: {
-                    var ctx = getContext("2d")
+                    let ctx = getContext("2d")
                     ctx.reset()
                     ctx.lineWidth = 6
                     ctx.lineCap = "round"
                     ctx.strokeStyle = "black"
-                    var all = screen.strokes.concat([screen.live])
-                    for (var s = 0; s < all.length; s++) {
-                        var st = all[s]
+                    let all = screen.strokes.concat([screen.live])
+                    for (let s = 0; s < all.length; s++) {
+                        let st = all[s]
                         ctx.beginPath()
-                        for (var i = 0; i < st.length; i++) {
+                        for (let i = 0; i < st.length; i++) {
                             if (i === 0) ctx.moveTo(st[i].x, st[i].y); else ctx.lineTo(st[i].x, st[i].y)
                         }
                         ctx.stroke()
