@@ -25,10 +25,9 @@ IDCARD, CAMERA, RECEIPT_PRINTER, LICENCE_PRINTER = (
 
 
 class ManagedDevice(Protocol):
-    """What the manager needs of a device driver."""
+    """What the manager needs of a device driver: ``health()``, and ``start()``/``stop()``
+    where the driver has a lifecycle (a PDF licence printer has none)."""
 
-    def start(self) -> None: ...
-    def stop(self) -> None: ...
     def health(self) -> Health: ...
 
 
@@ -100,7 +99,7 @@ class DeviceManager:
             if now < slot.next_try:
                 return slot.last or self._down(slot, "设备正在重试连接")
             try:
-                slot.device.start()
+                getattr(slot.device, "start", lambda: None)()
                 slot.started = True
             except Exception as exc:  # noqa: BLE001 - any driver failure is isolated here
                 return self._failed(slot, now, f"启动失败：{type(exc).__name__}")
@@ -131,7 +130,7 @@ class DeviceManager:
     def _stop_quietly(slot: _Slot) -> None:
         slot.started = False
         try:
-            slot.device.stop()
+            getattr(slot.device, "stop", lambda: None)()
         except Exception:  # noqa: BLE001
             log.exception("device stop failed: %s", slot.name)
 

@@ -19,6 +19,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 SCHEMA = 1
+# Card types as the reader names them (devices.idcard CardType values) -> the record's names.
+CARD_TYPES = {"resident": "resident", "J": "hmt_permit", "I": "foreign_permanent_2017",
+              "Y": "foreign_permanent_2023"}
+# Cards whose number is a GB 11643 number (check digit and all); the 2017 foreign card's is not.
+GB11643_CARDS = frozenset({"resident", "hmt_permit", "foreign_permanent_2023"})
 _READABLE = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread
 
 
@@ -66,7 +71,8 @@ class Applicant:
     @classmethod
     def from_identity(cls, identity: Any) -> Applicant:
         """From a ``devices.idcard`` identity (duck-typed so the domain does not import devices)."""
-        card_type = getattr(identity.card_type, "value", identity.card_type)
+        raw_type = str(getattr(identity.card_type, "value", identity.card_type))
+        card_type = CARD_TYPES.get(raw_type, raw_type)
         return cls(name=identity.name, id_number=identity.id_number, sex=identity.sex,
                    birth_date=identity.birth_date, address=identity.address or "",
                    ethnic=getattr(identity, "ethnic", None), authority=identity.authority or "",

@@ -14,7 +14,7 @@ from typing import Any
 
 from kiosk.domain import answers as answer_rules
 from kiosk.domain import catalogues, names, requirements, scope, subject_types, validation
-from kiosk.domain.application import SCHEMA, Applicant
+from kiosk.domain.application import GB11643_CARDS, SCHEMA, Applicant
 
 # Subject types the platform approves without a clerk (configurable per deployment).
 INSTANT_TYPES = frozenset({"individual_business", "natural_person_llc", "sole_proprietorship"})
@@ -62,12 +62,7 @@ def review_record(record: object) -> Review:
     given = record.get("answers") if isinstance(record.get("answers"), dict) else {}
     problems: list[str] = []
 
-    who = validation.adult_id_number(applicant.id_number, st.person_label, today)
-    if not who.ok:
-        problems.append(who.message)
-    expiry = validation.card_not_expired(applicant.valid_until, today)
-    if not expiry.ok:
-        problems.append(expiry.message)
+    problems.extend(applicant_problems(applicant, st.person_label, today))
 
     capital = answer_rules.check("capital", given.get("capital"), answer_rules.Context(st, today=today))
     ctx = answer_rules.Context(st, applicant.id_number, today, capital.value if capital.ok else None)
@@ -86,6 +81,15 @@ def review_record(record: object) -> Review:
     result.reasons = _not_instant(st, record, applicant, cleaned) + problems
     result.instant = not result.reasons
     return result
+
+
+def applicant_problems(applicant: Applicant, role: str, today: dt.date | None = None) -> list[str]:
+    """The card holder may apply: number valid where it is a GB 11643 number, adult, card valid."""
+    checks = [validation.adult(applicant.birth_date, role, today),
+              validation.card_not_expired(applicant.valid_until, today)]
+    if applicant.card_type in GB11643_CARDS:
+        checks.insert(0, validation.adult_id_number(applicant.id_number, role, today))
+    return list(dict.fromkeys(c.message for c in checks if not c.ok))
 
 
 def _not_instant(st: subject_types.SubjectType, record: dict[str, Any], applicant: Applicant,

@@ -141,6 +141,13 @@ def age_on(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
+def adult(birth: dt.date, role: str, today: dt.date | None = None) -> Checked:
+    """A person who must be at least 18, by the birth date on their card."""
+    if age_on(birth, today or dt.date.today()) < ADULT_AGE:
+        return fail(f"{role}应年满{ADULT_AGE}周岁，请由成年人办理")
+    return Checked(birth)
+
+
 def adult_id_number(raw: object, role: str, today: dt.date | None = None) -> Checked:
     """An ID number of a person who must be at least 18 (operator, investor, legal rep)."""
     today = today or dt.date.today()
@@ -148,9 +155,8 @@ def adult_id_number(raw: object, role: str, today: dt.date | None = None) -> Che
     if not check.valid:
         return fail(check.message)
     assert check.birth_date is not None
-    if age_on(check.birth_date, today) < ADULT_AGE:
-        return fail(f"{role}应年满{ADULT_AGE}周岁，请由成年人办理")
-    return Checked(check.number)
+    grown = adult(check.birth_date, role, today)
+    return Checked(check.number) if grown.ok else grown
 
 
 def card_not_expired(valid_until: dt.date | None, today: dt.date | None = None) -> Checked:

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.domain import answers as rules
-from kiosk.domain import requirements, subject_types, validation
+from kiosk.domain import requirements, subject_types
 from kiosk.domain.application import Applicant, new_application_id, new_record
-from kiosk.domain.review import full_name
+from kiosk.domain.review import applicant_problems, full_name
 from kiosk.flow import events as ev
 from kiosk.flow.steps import AFTER_REVIEW, PAGES, Page, path
 from kiosk.flow.timeouts import Timeouts
@@ -182,12 +182,9 @@ class Session:
         if self.step != "id_card":
             return ""
         self.touch()
-        for check in (validation.adult_id_number(applicant.id_number, "申请人", today),
-                      validation.card_not_expired(applicant.valid_until, today)):
-            if not check.ok:
-                self.errors = [check.message]
-                self._emit(ev.AnswerRefused("id_card", check.message))
-                return check.message
+        problems = applicant_problems(applicant, "申请人", today)
+        if problems:
+            return self._refuse("id_card", problems[0])[0]
         self.applicant = applicant
         self.application_id = new_application_id()
         self._go("face")

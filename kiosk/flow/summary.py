@@ -68,8 +68,7 @@ def describe(step: str, value: Any, st: subject_types.SubjectType | None = None)
     if step in ("premises", "mail_address"):
         return _address(value)
     if step == "capital":
-        label = st.capital_label if st and st.capital_label else "金额"
-        return f"{label} {value} 万元"
+        return f"{value} 万元"
     if step in ("family_members", "shareholders"):
         return _people(value)
     if step == "supervisor":
@@ -98,6 +97,7 @@ def review_sections(subject_type: subject_types.SubjectType, answers: dict[str, 
         value = answers.get(step)
         if value is None and step not in skipped:
             continue
+        label = subject_type.capital_label if step == "capital" else page.label
         grouped.setdefault(page.section, []).append(
-            Row(step, page.label, describe(step, value, subject_type)))
+            Row(step, label or page.label, describe(step, value, subject_type)))
     return [Section(title, tuple(rows)) for title, rows in grouped.items()]

@@ -1,0 +1,63 @@
+"""Runs one liveness challenge on the camera, off the UI thread, and reports back.
+
+The camera package does the vision; this only loops frames into a ``LivenessSession`` and hands
+prompts and the result to callbacks (which the composition root moves to the session's thread).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+NO_FRAMES_LIMIT = 10   # consecutive empty reads before the camera counts as failed
+
+
+class FaceCheck:
+    def __init__(self, camera: Any, on_prompt: Callable[[str], None],
+                 on_result: Callable[[bool, bytes | None, str], None], *,
+                 challenges: Sequence[Any] | None = None, time_limit_s: float = 60.0) -> None:
+        self._camera = camera
+        self._challenges = challenges
+        self._on_prompt = on_prompt
+        self._on_result = on_result
+        self._limit = time_limit_s
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="face-check", daemon=True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        if self._thread and self._thread is not threading.current_thread():
+            self._thread.join(timeout=3)
+
+    def run(self) -> None:
+        """Run in the calling thread (scripted sessions and tests)."""
+        self._run()
+
+    def _run(self) -> None:
+        live = self._camera.liveness(self._challenges)
+        started, empty, last_prompt = time.monotonic(), 0, ""
+        while not self._cancel.is_set():
+            if time.monotonic() - started > self._limit:
+                self._on_result(False, None, "人脸核验超时，请正对摄像头再试一次")
+                return
+            frame = self._camera.latest(0.5)
+            if frame is None:
+                empty += 1
+                if empty >= NO_FRAMES_LIMIT:
+                    self._on_result(False, None, "摄像头暂时无法使用，请按“呼叫工作人员”")
+                    return
+                continue
+            empty = 0
+            progress = live.feed(frame.image, frame.t)
+            if progress.prompt != last_prompt:
+                last_prompt = progress.prompt
+                self._on_prompt(progress.prompt)
+            if progress.result is not None:
+                r = progress.result
+                self._on_result(r.passed, r.best_frame_jpeg, "" if r.passed else progress.prompt)
+                return
