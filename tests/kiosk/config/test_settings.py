@@ -1,0 +1,75 @@
+"""Settings files: defaults, overrides, and every kind of bad file refused with its key named."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.cli import main as cli_main
+from kiosk.config.settings import EMBEDDED, Settings, SettingsError, load, parse
+
+
+def test_no_file_means_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    s = load()
+    assert s == Settings() and s.platform.url == EMBEDDED and s.devices.idcard.startswith("sim:")
+
+
+def test_a_real_deployment_file() -> None:
+    s = parse("""
+kiosk_id = "xihu-hall-03"
+data_dir = "/var/lib/kiosk"
+elderly_default = true
+[platform]
+url = "https://yiwangtong.example.gov.cn"
+public_key = "AAAA"
+[devices]
+idcard = "/dev/idcard"
+camera = "0"
+receipt_printer = "tcp://10.0.0.5:9100"
+[timeouts]
+idle_warning_s = 90
+""")
+    assert s.kiosk_id == "xihu-hall-03" and s.data_dir == Path("/var/lib/kiosk")
+    assert s.devices.idcard == "/dev/idcard" and s.timeouts.idle_warning_s == 90.0
+    assert s.devices.licence_printer == "pdf"        # untouched keys keep their defaults
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("kiosk_id = ", "not valid TOML"),
+    ("kiosk_idd = 'x'", "unknown key(s) kiosk_idd"),
+    ("[devices]\nidcrad = '/dev/idcard'", "[devices]: unknown key(s) idcrad"),
+    ("elderly_default = 'yes'", "elderly_default must be bool"),
+    ("[timeouts]\nidle_warning_s = 'long'", "idle_warning_s must be float"),
+    ("[timeouts]\nidle_warning_s = -5", "must not be negative"),
+    ("[timeouts]\nwarning_s = 10", "at least 20"),
+    ("[timeouts]\nmax_extensions = 3", "at least 10"),
+    ("devices = 3", "[devices] must be a table"),
+    ("data_dir = 5", "data_dir must be a path"),
+])
+def test_bad_files_name_the_key(text: str, fragment: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        parse(text, "kiosk.toml")
+    assert fragment in str(err.value) and "kiosk.toml" in str(err.value)
+
+
+@given(st.text(max_size=200))
+def test_garbage_is_refused_with_settings_error_only(text: str) -> None:
+    try:
+        parse(text)
+    except SettingsError:
+        pass
+
+
+def test_unreadable_file_and_check_config_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SettingsError, match="cannot be read"):
+        load(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"\xff\xfe not utf-8")
+    assert cli_main(["check-config", str(bad)]) == 2
+    good = tmp_path / "good.toml"
+    good.write_text("kiosk_id = 'k1'\n", encoding="utf-8")
+    assert cli_main(["check-config", str(good)]) == 0
+    assert "OK" in capsys.readouterr().out
