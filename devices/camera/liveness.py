@@ -5,7 +5,8 @@
 :class:`LivenessResult`. No clock, no camera, no threads: the caller supplies both.
 
 How it works. Before each step the person must present one well-placed, sharp, frontal face
-(the capture-quality checks); that frame fixes the step's baseline. A step then passes when:
+(the capture-quality checks), steady for ``hold_frames`` frames; that face fixes the step's
+baseline. A step then passes when:
 
 - ``turn_left`` / ``turn_right``: the face centre travels at least ``turn_fraction`` of a face
   width in the asked direction while its size stays within ``turn_max_scale``, held for
@@ -185,6 +186,8 @@ class LivenessSession:
         self._seen_face = False
         self._baseline: Face | None = None
         self._tracked: Face | None = None
+        self._settle_face: Face | None = None  # the last good face while settling
+        self._settle_run = 0                  # good frames in a row at the same place and size
         self._held = 0
         self._open_before = 0             # blink: frames with eyes open before the closure
         self._open_after = 0              # ... and after it
@@ -229,8 +232,10 @@ class LivenessSession:
         report = assess(img, faces, self.qcfg)
         if report.ok and report.face is not None:
             self._keep_best(img, report.sharpness)
+        if self._steady(report.face if report.ok else None):
             self._baseline = report.face
-            self._tracked = None
+            self._tracked = self._settle_face = None
+            self._settle_run = 0
             self._state = LivenessState.CHALLENGE
             self._phase_start = t
             self._held = 0
@@ -241,7 +246,7 @@ class LivenessSession:
         if t - self._phase_start > self.cfg.settle_timeout:
             failure = LivenessFailure.POOR_CAPTURE if self._seen_face else LivenessFailure.NO_FACE
             return self._finish(failure, None)
-        issue = report.issues[0]
+        issue = report.issues[0] if report.issues else None
         return LivenessProgress(LivenessState.SETTLING, self._step, len(self.challenges), None,
                                 issue.prompt if issue else _SETTLE_PROMPT, issue)
 
@@ -264,6 +269,24 @@ class LivenessSession:
         if face is None and len(faces) > 1:
             prompt = QualityIssue.MULTIPLE_FACES.prompt
         return LivenessProgress(LivenessState.CHALLENGE, self._step, len(self.challenges), ch, prompt)
+
+    def _steady(self, face: Face | None) -> bool:
+        """True once ``hold_frames`` good frames in a row show the face at the same place and size.
+
+        A single good frame is not enough for a baseline: just after a step the person is still
+        moving back (and the camera may hand over a frame from before), and a baseline taken
+        mid-movement would make the next step unreachable.
+        """
+        last = self._settle_face
+        if face is None:
+            self._settle_run, self._settle_face = 0, None
+            return False
+        if last is not None and 0.9 < face.w / last.w < 1.1 and abs(face.centre[0] - last.centre[0]) < 0.1 * last.w:
+            self._settle_run += 1
+        else:
+            self._settle_run = 1
+        self._settle_face = face
+        return self._settle_run >= self.cfg.hold_frames
 
     # -- movement tests --------------------------------------------------------------------
     def _track(self, faces: list[Face]) -> Face | None:

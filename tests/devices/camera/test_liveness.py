@@ -16,7 +16,7 @@ from devices.camera.liveness import (Challenge, LivenessFailure, LivenessResult,
 from devices.camera.simulator import SimulatedPerson
 
 C = Challenge
-FPS = 10.0
+FPS = 6.0
 
 
 def run(detector, mode: str, challenges, seed: int = 0, config: LivenessConfig | None = None,
@@ -86,12 +86,12 @@ def test_photo_slid_sideways_passes_a_turn_alone_but_not_the_combined_challenge(
 
 
 def test_no_face_fails_with_no_face(detector) -> None:
-    cfg = LivenessConfig(settle_timeout=3.0)
+    cfg = LivenessConfig(settle_timeout=2.0)
     seen, t = run(detector, "absent", (C.COME_CLOSER, C.TURN_LEFT), config=cfg)
     r = seen[-1].result
     assert r.failure is LivenessFailure.NO_FACE and r.best_frame_jpeg is None
     assert all(p.prompt == "未检测到人脸，请正对摄像头" for p in seen[:-1])
-    assert 3.0 <= t <= 3.5
+    assert 2.0 <= t <= 2.5
 
 
 def test_shorter_step_timeout_is_honoured(detector) -> None:
