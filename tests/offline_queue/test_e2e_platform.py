@@ -125,7 +125,9 @@ def test_verdict_and_heartbeat_reach_the_kiosk(tmp_path, platform, kiosk_key):
 
 def test_deliver_now_gets_the_platform_verdict_at_once(tmp_path, platform, kiosk_key):
     from kiosk.domain.samples import sample_record
-    box, client, worker = make_worker(tmp_path, platform, kiosk_key, "now")
+    # A real record makes the platform run its full review, which can take seconds on a
+    # loaded machine: use the client's production read timeout here.
+    box, client, worker = make_worker(tmp_path, platform, kiosk_key, "now", timeout=(2, 15))
     record = sample_record("individual_business")
     box.enqueue("E2E-now-01", record, {"face": b"\xff" * 2000}, "individual_business")
     status = worker.deliver_now("E2E-now-01")
