@@ -102,7 +102,8 @@ def ensure_cjk_font(app: QGuiApplication) -> str:
 class QmlMessages:
     """Collects QML warnings while the engine loads (the engine's own signal misses some)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *dirs: Path) -> None:
+        self.dirs = (QML_DIR, *dirs)
         self.messages: list[str] = []
         self._previous = None
 
@@ -117,7 +118,7 @@ class QmlMessages:
         if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
             # Ours only: Qt's own modules (e.g. the keyboard's styles) warn about themselves.
             file = getattr(context, "file", "") or ""
-            if str(QML_DIR) in file or str(QML_DIR) in message:
+            if any(str(d) in file or str(d) in message for d in self.dirs):
                 self.messages.append(message)
                 return
         log.debug("qt: %s", message)
@@ -126,7 +127,8 @@ class QmlMessages:
 def create_app(session: Session, relay: EventRelay | None = None, *,
                size: tuple[int, int] = DEFAULT_SIZE, keyboard: bool | None = None,
                demo: bool = False, tick: bool = True,
-               clock: Callable[[], float] = time.monotonic) -> KioskUi:
+               clock: Callable[[], float] = time.monotonic,
+               main_qml: Path = MAIN_QML) -> KioskUi:
     """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
 
     Args:
@@ -139,6 +141,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         demo: shown to QML as ``App.demo``.
         tick: drive ``session.tick()`` from a 1 s QTimer (tests turn it off).
         clock: the session's clock, for the seconds left on the idle warning.
+        main_qml: the root QML file (tests load a broken one to see the error raised).
     Returns:
         The app, engine, window and bridges.
     Raises:
@@ -155,13 +158,13 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     engine = QQmlApplicationEngine()
     errors: list[str] = []
     engine.warnings.connect(lambda ws: errors.extend(w.toString() for w in ws))
-    with QmlMessages() as messages:
-        engine.load(QUrl.fromLocalFile(str(MAIN_QML)))
+    with QmlMessages(Path(main_qml).parent) as messages:
+        engine.load(QUrl.fromLocalFile(str(main_qml)))
         app.processEvents()
     roots = engine.rootObjects()
     problems = errors + messages.messages
     if not roots or problems:
-        raise QmlLoadError("Main.qml did not load cleanly:\n" + "\n".join(problems or ["no root"]))
+        raise QmlLoadError(f"{Path(main_qml).name} did not load cleanly:\n" + "\n".join(problems or ["no root"]))
     window = roots[0]
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])

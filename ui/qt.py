@@ -12,6 +12,7 @@ from PySide6.QtCore import (  # noqa: F401 - re-exported
     QCoreApplication,
     QIODevice,
     QLibraryInfo,
+    QMetaObject,
     QObject,
     QPointF,
     QSize,

@@ -18,6 +18,7 @@ from kiosk.flow.session import Session
 from kiosk.flow.steps import Kind
 from ui.app import DEFAULT_SIZE, KioskUi, create_app
 from ui.bridges.session_bridge import EventRelay
+from ui.qt import QMetaObject
 
 _MAX_PAGES = 80
 
@@ -112,6 +113,8 @@ def render_journey(out_dir: str | os.PathLike[str], *,
         elif step in wrong:
             wrong.discard(step)
             bridge.answer("12345")  # a deliberately short answer, to show the error summary
+            # Rebuild the page as after a real refusal: it starts from what was typed.
+            QMetaObject.invokeMethod(ui.window, "showPage")
         elif step in answers:
             bridge.answer(answers[step])
         else:

@@ -7,15 +7,20 @@ import Kiosk
 
 InputPanel {
     id: panel
+    objectName: "keyboard"
+    readonly property string userDataPath: VirtualKeyboardSettings.userDataPath
     visible: active
+    function useSessionDirectory() {
+        if (Session.keyboardDir !== "")
+            VirtualKeyboardSettings.userDataPath = Session.keyboardDir
+    }
     Component.onCompleted: {
+        useSessionDirectory()       // before the pinyin engine starts and opens its dictionary
         VirtualKeyboardSettings.locale = "zh_CN"
         VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
     }
-    Binding {
-        target: VirtualKeyboardSettings
-        property: "userDataPath"
-        value: Session.keyboardDir
-        when: Session.keyboardDir !== ""
+    Connections {
+        target: Session
+        function onKeyboardDirChanged() { panel.useSessionDirectory() }
     }
 }

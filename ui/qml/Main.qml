@@ -22,15 +22,15 @@ Window {
 
     // A fresh screen for every page, even when two pages share a screen file; it starts from
     // what the person typed last on that page (or what the card / earlier pages offer).
-    function show() {
+    function showPage() {
         loader.setSource(Qt.resolvedUrl("screens/" + Session.screen + ".qml"),
                          {"initial": Session.rawValue, "step": Session.step})
     }
-    Component.onCompleted: show()
+    Component.onCompleted: showPage()
     Connections {
         target: Session
-        function onStepChanged() { Qt.callLater(root.show) }
-        function onScreenChanged() { Qt.callLater(root.show) }
+        function onStepChanged() { Qt.callLater(root.showPage) }
+        function onScreenChanged() { Qt.callLater(root.showPage) }
     }
 
     // Any touch anywhere means the person is here (resets the idle timer).
