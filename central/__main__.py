@@ -60,17 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, KeyFileError, OSError) as exc:
         print(f"kiosk-central: {exc}", file=sys.stderr)
         return 2
-    import socket
-
     import uvicorn
 
-    from central.server import uvicorn_config
+    from central.server import listening_socket, uvicorn_config
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((args.host, args.port))
-        sock.listen(128)  # connections made after the line below queue until uvicorn accepts
+        sock = listening_socket(args.host, args.port)
     except OSError as exc:
         print(f"kiosk-central: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2

@@ -25,6 +25,28 @@ def uvicorn_config(app: Any, host: str, port: int, log_level: str = "warning") -
                           log_level=log_level, access_log=False, timeout_keep_alive=5)
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """Bind and listen; accepted connections inherit TCP_NODELAY from this socket.
+
+    Without it, a kept-alive connection waits ~40 ms for each response body (Nagle's
+    algorithm against the client's delayed ACK): uvicorn only sets TCP_NODELAY on sockets it
+    binds itself, not on sockets it is handed.
+
+    Raises:
+        OSError: the address cannot be bound.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(128)  # connections made before uvicorn runs queue instead of failing
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class ServerThread:
     """A uvicorn server in a background thread.
 
@@ -34,9 +56,7 @@ class ServerThread:
     """
 
     def __init__(self, app: Any, host: str = LOOPBACK, port: int = 0) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((host, port))
+        self._sock = listening_socket(host, port)
         self.host, self.port = self._sock.getsockname()[:2]
         self.server = uvicorn.Server(uvicorn_config(app, self.host, self.port))
         self._thread = threading.Thread(target=self._run, name="central-uvicorn", daemon=True)

@@ -26,3 +26,23 @@ def kiosk_key() -> Ed25519PrivateKey:
 def client(platform: PlatformHandle, kiosk_key: Ed25519PrivateKey) -> SignedClient:
     platform.register_kiosk(KIOSK_ID, kiosk_key.public_key())
     return SignedClient(platform.base_url, KIOSK_ID, kiosk_key)
+
+
+# Module-scoped twins, for parametrized refusal tests that compare table counts before and
+# after: one server per module instead of one per case keeps the suite fast.
+
+@pytest.fixture(scope="module")
+def shared_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture(scope="module")
+def shared_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformHandle]:
+    with running_platform(tmp_path_factory.mktemp("central-shared")) as handle:
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def shared_client(shared_platform: PlatformHandle, shared_key: Ed25519PrivateKey) -> SignedClient:
+    shared_platform.register_kiosk(KIOSK_ID, shared_key.public_key())
+    return SignedClient(shared_platform.base_url, KIOSK_ID, shared_key)

@@ -17,9 +17,7 @@ def _raw_post(platform, headers, body: bytes, target: str = "/v1/submissions"):
     return requests.post(platform.base_url + target, data=body, headers=headers, timeout=10)
 
 
-@pytest.fixture
-def signed(platform, client, kiosk_key):
-    """A valid submission body and a function making headers for it, possibly spoiled."""
+def _signed(platform, kiosk_key):
     built = build_submission(platform)
     body = json.dumps(built.body).encode()
 
@@ -30,6 +28,17 @@ def signed(platform, client, kiosk_key):
         return h
 
     return built, body, headers
+
+
+@pytest.fixture
+def signed(platform, client, kiosk_key):
+    """A valid submission body and a function making headers for it, possibly spoiled."""
+    return _signed(platform, kiosk_key)
+
+
+@pytest.fixture
+def shared_signed(shared_platform, shared_client, shared_key):
+    return _signed(shared_platform, shared_key)
 
 
 def _refused(response, status: int, code: str) -> None:
@@ -60,8 +69,10 @@ def test_a_correctly_signed_request_is_accepted(platform, signed):
     ("other_method", "bad_signature"),
     ("tampered_body", "bad_signature"),
 ])
-def test_wrongly_signed_requests_are_refused_and_nothing_is_stored(platform, signed, spoil, code):
-    built, body, headers = signed
+def test_wrongly_signed_requests_are_refused_and_nothing_is_stored(shared_platform, shared_signed,
+                                                                   spoil, code):
+    platform = shared_platform
+    built, body, headers = shared_signed
     before = platform.table_counts()
     send_body = body
     if spoil == "unknown_kiosk":

@@ -62,7 +62,8 @@ def test_a_kiosk_cannot_submit_in_another_kiosks_name(platform, client):
 @pytest.mark.parametrize("raw", [
     b"", b"{", b'{"submission_id": "abc"', b"not json", b"\xff\xfe\x00", b"[1, 2",
 ])
-def test_malformed_and_truncated_json_is_400(platform, client, raw):
+def test_malformed_and_truncated_json_is_400(shared_platform, shared_client, raw):
+    platform, client = shared_platform, shared_client
     before = platform.table_counts()
     response = client.request("POST", "/v1/submissions", raw,
                               {"Idempotency-Key": "abc-123", "Content-Type": "application/json"})
@@ -105,7 +106,9 @@ def _spoil(body: dict, path: str, value: object) -> dict:
     ("attachments.0.name", "../face.jpg"),
     ("unexpected", True),
 ])
-def test_wrong_shapes_are_refused_with_a_message_and_store_nothing(platform, client, path, value):
+def test_wrong_shapes_are_refused_with_a_message_and_store_nothing(shared_platform, shared_client,
+                                                                   path, value):
+    platform, client = shared_platform, shared_client
     built = build_submission(platform, attachments={"face.jpg": b"jpeg"})
     body = _spoil(built.body, path, value)
     before = platform.table_counts()
