@@ -31,7 +31,8 @@ _STATE_ZH = {QueueState.QUEUED: "待发送", QueueState.SENDING: "发送中", Qu
 
 def register(subparsers: argparse._SubParsersAction, *,
              port_factory: Callable[[], PlatformPort] | None = None,
-             outbox_factory: Callable[[Path], Outbox] | None = None) -> argparse.ArgumentParser:
+             outbox_factory: Callable[[Path], Outbox] | None = None,
+             default_db: Path | None = None) -> argparse.ArgumentParser:
     """Add ``queue`` with its sub-commands to the kiosk's parser.
 
     Args:
@@ -39,12 +40,14 @@ def register(subparsers: argparse._SubParsersAction, *,
         port_factory: builds the platform client for ``queue sync`` (from the kiosk config).
         outbox_factory: opens the outbox at a path (default: read-only `Outbox(path, None)`;
             ``sync`` needs nothing more, since it never seals).
+        default_db: the outbox file when ``--db`` is not given (the kiosk settings' path);
+            otherwise $KIOSK_QUEUE_DB, otherwise /var/lib/kiosk/outbox.db.
     Returns:
         the ``queue`` parser.
     """
     parser = subparsers.add_parser("queue", help="离线队列：状态、立即同步、脱敏报告")
     parser.add_argument("--db", type=Path,
-                        default=Path(os.environ.get("KIOSK_QUEUE_DB", DEFAULT_DB)),
+                        default=Path(default_db or os.environ.get("KIOSK_QUEUE_DB", DEFAULT_DB)),
                         help="outbox database file (env KIOSK_QUEUE_DB)")
     sub = parser.add_subparsers(dest="queue_command", required=True)
     sub.add_parser("status", help="counts by state, oldest item age, last error")

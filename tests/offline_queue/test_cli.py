@@ -123,3 +123,9 @@ def test_missing_database_is_not_created(tmp_path):
     missing = tmp_path / "nope" / "outbox.db"
     code, text = run(parse("queue", "--db", str(missing), "status"))
     assert code == 2 and "不存在" in text and not missing.exists()
+
+
+def test_default_db_comes_from_the_composition_root(tmp_path):
+    parser = argparse.ArgumentParser(prog="kiosk")
+    register(parser.add_subparsers(dest="command"), default_db=tmp_path / "q.db")
+    assert parser.parse_args(["queue", "status"]).db == tmp_path / "q.db"
