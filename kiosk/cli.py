@@ -30,6 +30,13 @@ def _platform_port() -> object:
     return PlatformClient(s.platform.url, s.kiosk_id, key)
 
 
+def _settings_or_defaults() -> settings_mod.Settings:
+    try:
+        return settings_mod.load()
+    except settings_mod.SettingsError:
+        return settings_mod.Settings()   # the command that needs them reports the error
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="自助申报一体机")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -42,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
                      choices=[t.id for t in subject_types.ALL])
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
-    queue_cli.register(sub, port_factory=_platform_port)  # type: ignore[arg-type]
+    queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
+                       default_db=_settings_or_defaults().outbox_path)
     return parser
 
 
