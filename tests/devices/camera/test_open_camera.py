@@ -131,3 +131,25 @@ def test_still_photo_through_the_grabber_fails(monkeypatch) -> None:
                 break
         assert progress.result is not None and not progress.result.passed
         assert progress.result.failed_step is Challenge.COME_CLOSER
+
+
+def test_logs_hold_no_image_bytes_or_arrays(monkeypatch, caplog, astronaut) -> None:
+    import logging
+
+    import numpy as np
+
+    from devices.camera import Challenge, LivenessConfig
+
+    monkeypatch.delenv("KIOSK_ENV", raising=False)
+    caplog.set_level(logging.DEBUG, logger="devices.camera")
+    cam = open_camera(CameraConfig(source="sim://still", liveness=LivenessConfig(step_timeout=0.2)))
+    s = cam.liveness((Challenge.COME_CLOSER, Challenge.TURN_LEFT))
+    t = 0.0
+    while not s.done:
+        p = s.feed(cam.source.person.frame_at(t), t)
+        t += 0.1
+    cam.match(p.result.best_frame_jpeg, astronaut)
+    assert caplog.records, "the liveness outcome is logged"
+    for rec in caplog.records:
+        assert not any(isinstance(a, (bytes, bytearray, np.ndarray)) for a in (rec.args or ()))
+        assert len(rec.getMessage()) < 200
