@@ -139,6 +139,8 @@ class Session:
     @property
     def progress_text(self) -> str:
         n, m = self.position
+        if self.subject_type is None:
+            return f"第 {n} 步"      # the total depends on the type not yet chosen: don't guess
         return f"第 {n} 步，共 {m} 步"
 
     @property

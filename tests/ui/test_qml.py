@@ -62,7 +62,7 @@ def test_start_page_then_the_card_page(fresh_ui: UiKit) -> None:
     click(kit, "startButton")
     assert kit.bridge.step == "id_card"
     assert find(kit, "pageTitle").property("text") == kit.bridge.title
-    assert find(kit, "progressText").property("text") == "第 1 步，共 3 步"
+    assert find(kit, "progressText").property("text") == "第 1 步"
     assert find(kit, "helpButton").property("text") == "呼叫工作人员"
 
 

@@ -30,7 +30,7 @@ def test_begin_moves_to_the_id_card_page_and_signals_it(kit: Kit, qtbot) -> None
         b.begin()
     assert (b.phase, b.step, b.kind, b.screen) == ("active", "id_card", "id_card", "IdCardScreen")
     assert b.title == PAGES["id_card"].title
-    assert b.progressText == "第 1 步，共 3 步"
+    assert b.progressText == "第 1 步"
     assert b.canGoBack is False
 
 
