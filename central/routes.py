@@ -190,20 +190,21 @@ async def put_attachment(request: Request, kiosk: Kiosk,
                        size=att["size"])
     platform = _platform(request)
     status = None
+    checksum_failed = False
     with store.transaction():
         store.append_chunk(submission_id, name, upload_offset, chunk)
         if upload_offset + len(chunk) == att["size"]:
             digest = hashlib.sha256(store.attachment_bytes(submission_id, name)).hexdigest()
-            if digest != att["sha256"]:
+            checksum_failed = digest != att["sha256"]
+            if checksum_failed:
+                # Start over: a byte went wrong somewhere and we cannot tell where.
                 store.restart_attachment(submission_id, name)
-                failed = True
             else:
-                failed = False
                 store.mark_attachment_complete(submission_id, name)
                 if all(a["complete"] for a in store.attachments(submission_id)):
                     status = decide_submission(store, platform.keys, platform.settings,
                                                submission_id).status.value
-    if upload_offset + len(chunk) == att["size"] and failed:
+    if checksum_failed:
         raise ApiError(422, "checksum_mismatch",
                        "the attachment's SHA-256 does not match; upload it again from 0",
                        offset=0)
