@@ -151,5 +151,24 @@ class Platform:
                                 signature)
         return version
 
+    def clerk_decide(self, submission_id: str, status: str, reasons: list[str] | None = None,
+                     ) -> dict:
+        """Decide a submission left for manual review, as a clerk would.
+
+        Returns:
+            the new status, reasons and licence.
+        Raises:
+            ValueError: see ``central.decide.clerk_decision``.
+        """
+        from central.decide import clerk_decision
+        from central.models import SubmissionStatus
+
+        store = self.store()
+        with store.transaction():
+            decision = clerk_decision(store, self.keys, self.settings, submission_id,
+                                      SubmissionStatus(status), list(reasons or []))
+        return {"status": decision.status.value, "reasons": decision.reasons,
+                "licence": decision.licence}
+
     def openapi(self) -> dict:
         return self.api.openapi()

@@ -146,3 +146,39 @@ def _approve(store: Store, settings: PlatformSettings, subject_type: str, fields
     }
     store.add_name(licence["name"], subject_type, "approved")
     return Decision(SubmissionStatus.approved, [], licence)
+
+
+def clerk_decision(store: Store, keys: PlatformKeys, settings: PlatformSettings,
+                   submission_id: str, status: SubmissionStatus, reasons: list[str],
+                   today: dt.date | None = None) -> Decision:
+    """A clerk's decision on a submission left for manual review (caller holds a transaction).
+
+    Approving assigns a USCC and licence number exactly as 秒批 does.
+
+    Raises:
+        ValueError: unknown submission, not waiting for a clerk (status ``received`` with all
+            parts in), or approving a record the review finds problems in.
+    """
+    row = store.submission(submission_id)
+    if row is None:
+        raise ValueError("no such submission")
+    if row["status"] != SubmissionStatus.received.value or \
+            not all(a["complete"] for a in store.attachments(submission_id)):
+        raise ValueError("only a complete submission waiting for review can be decided")
+    if status is SubmissionStatus.approved:
+        from kiosk.domain.review import review_record
+
+        review = review_record(open_submission(keys, json.loads(row["envelope"]), row["record"]))
+        if review.problems:
+            raise ValueError("the record has problems; it cannot be approved")
+        decision = _approve(store, settings, row["subject_type"],
+                            dict(review.licence_fields()), today or dt.date.today())
+    elif status is SubmissionStatus.received:
+        raise ValueError("a clerk decides approved, needs_correction or rejected")
+    else:
+        if not reasons:
+            raise ValueError("say why, in words the applicant can act on")
+        decision = Decision(status, list(reasons))
+    store.set_decision(submission_id, decision.status.value, decision.reasons, decision.licence)
+    log.info("submission %s decided by a clerk: %s", submission_id, decision.status.value)
+    return decision

@@ -80,6 +80,12 @@ class PlatformHandle:
         """Sign and publish a config bundle; returns its version."""
         return self.platform.publish_config(channel, payload)
 
+    def clerk_decide(self, submission_id: str, status: str,
+                     reasons: list[str] | None = None) -> dict:
+        """Decide a submission waiting for manual review: approved (licence assigned),
+        needs_correction or rejected (with reasons). Raises ValueError when not allowed."""
+        return self.platform.clerk_decide(submission_id, status, reasons)
+
     def table_counts(self) -> dict[str, int]:
         return self.platform.store().table_counts()
 

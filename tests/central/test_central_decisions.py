@@ -151,3 +151,34 @@ def test_the_region_and_authority_are_configurable(tmp_path, kiosk_key):
         assert licence["authority"] == "余姚市市场监督管理局"
     with pytest.raises(ValueError):
         PlatformSettings(region="33")
+
+
+def test_a_clerk_decides_what_was_left_for_manual_review(platform, client):
+    waiting = build_submission(platform, sample_record("branch"))
+    post(client, waiting)
+    decided = platform.clerk_decide(waiting.sid, "approved")
+    status = _status(client, waiting.sid)
+    assert status["status"] == "approved" and uscc.is_valid(status["licence"]["uscc"])
+    assert decided["licence"] == status["licence"]
+    with pytest.raises(ValueError):
+        platform.clerk_decide(waiting.sid, "rejected", ["重复决定"])  # already decided
+
+    record = sample_record("branch")
+    record["answers"]["branch_name"]["place"] = "翠苑"
+    other = build_submission(platform, record)
+    post(client, other)
+    with pytest.raises(ValueError):
+        platform.clerk_decide(other.sid, "rejected")  # a refusal must say why
+    with pytest.raises(ValueError):
+        platform.clerk_decide(other.sid, "received", ["x"])
+    platform.clerk_decide(other.sid, "rejected", ["隶属企业信息与登记记录不符，请到窗口办理"])
+    assert _status(client, other.sid)["status"] == "rejected"
+    with pytest.raises(ValueError):
+        platform.clerk_decide("no-such-submission", "approved")
+
+
+def test_a_clerk_cannot_decide_before_the_attachments_are_in(platform, client):
+    built = build_submission(platform, sample_record("branch"), attachments={"face.jpg": b"x"})
+    post(client, built)
+    with pytest.raises(ValueError):
+        platform.clerk_decide(built.sid, "approved")
