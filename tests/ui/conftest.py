@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from kiosk.domain.application import Applicant
+from tests.clock import Clock
 from kiosk.domain.samples import make_id_number
 from kiosk.flow.session import Session
 from offline_queue.outbox import Outbox
@@ -28,17 +29,6 @@ def person() -> Applicant:
 
 
 @dataclass
-class Clock:
-    now: float = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@dataclass
 class Kit:
     session: Session
     bridge: SessionBridge
@@ -49,7 +39,7 @@ class Kit:
 
 def _make(root: Path) -> tuple[Session, EventRelay, Clock, Outbox, list]:
     outbox = Outbox(root / "queue" / "outbox.db", X25519PrivateKey.generate().public_key())
-    clock = Clock()
+    clock = Clock(5000.0)
     relay = EventRelay()
     events: list = []
     relay.happened.connect(events.append)

@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from kiosk.domain.application import Applicant
+from tests.clock import Clock
 from kiosk.domain.samples import make_id_number, sample_answers
 from kiosk.flow.session import Session
 from kiosk.flow.steps import Kind
@@ -26,17 +27,6 @@ def person(**changes: Any) -> Applicant:
                 valid_until=None)
     base.update(changes)
     return Applicant(**base)
-
-
-@dataclass
-class Clock:
-    now: float = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass
