@@ -46,7 +46,6 @@ class Kiosk:
         self.post = post or self._calls.put
         self.listeners = list(listeners or [])
         self.health_listeners: list[Callable[[Health], None]] = []
-        self.face_prompt = ""
         self.face_challenges: tuple[Any, ...] | None = None   # None: drawn at random per visit
         self.embedded: EmbeddedPlatform | None = None
         self.receipt_simulator: Any = None
@@ -156,7 +155,7 @@ class Kiosk:
     def start_face_check(self, run_here: bool = False) -> None:
         """Start the liveness check; a camera that gives no frames fails it with a message."""
         def prompt(text: str) -> None:
-            self.face_prompt = text
+            self.post(lambda: self.session.device_notice("face", text))
 
         def result(passed: bool, jpeg: bytes | None, message: str) -> None:
             self.post(lambda: self.session.face_checked(passed, jpeg, message))

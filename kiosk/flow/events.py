@@ -26,6 +26,12 @@ class AnswerRefused:
 
 
 @dataclass(frozen=True)
+class NoticeChanged:
+    step: str
+    text: str         # a device's instruction (the camera's liveness prompt)
+
+
+@dataclass(frozen=True)
 class IdleWarned:
     seconds_left: float
     extensions_left: int
@@ -47,5 +53,5 @@ class SessionEnded:
     message: str      # what the attract screen says next, e.g. that the data was deleted
 
 
-Event = (SessionStarted | StepChanged | AnswerRefused | IdleWarned | SessionExtended
+Event = (SessionStarted | StepChanged | AnswerRefused | NoticeChanged | IdleWarned | SessionExtended
          | SubmissionQueued | SessionEnded)

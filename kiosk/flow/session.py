@@ -103,6 +103,7 @@ class Session:
         self.answers: dict[str, Any] = {}
         self.raw: dict[str, Any] = {}
         self.errors: list[str] = []
+        self.notice = ""          # a device's live instruction on its page, e.g. 请慢慢向左转头
         self.skipped: set[str] = set()
         self.face_jpeg = bytearray()
         self.signature_png = bytearray()
@@ -158,6 +159,7 @@ class Session:
     def _go(self, step: str) -> None:
         self.step = step
         self.errors = []
+        self.notice = ""
         n, m = self.position
         self._emit(ev.StepChanged(step, n, m))
 
@@ -210,6 +212,12 @@ class Session:
         self.errors = [message]
         self._emit(ev.AnswerRefused("face", message))
         return message
+
+    def device_notice(self, step: str, text: str) -> None:
+        """A device's live instruction for the page it belongs to (ignored on any other page)."""
+        if self.step == step and text != self.notice:
+            self.notice = text
+            self._emit(ev.NoticeChanged(step, text))
 
     def staff_verified(self) -> None:
         """Non-biometric fallback: staff checked the person; the platform reviews by hand."""

@@ -54,10 +54,6 @@ class Page:
     label: str = ""            # short label on the review page
     continue_label: str = "继续"
 
-    @property
-    def is_question(self) -> bool:
-        return self.id in requirements._BY_FIELD or self.id == "subject_type"
-
 
 S_SUBJECT, S_BUSINESS, S_PEOPLE, S_SERVICES, S_DELIVERY = (
     "主体信息", "经营信息", "人员信息", "一并办理", "领取方式")

@@ -219,3 +219,12 @@ def test_slots_on_an_idle_session_do_not_raise(kit: Kit) -> None:
     b.finish()
     b.touch()
     assert b.phase == "idle"
+
+
+def test_the_camera_prompt_reaches_qml_as_notice(kit) -> None:  # noqa: ANN001
+    from tests.kiosk.flow.conftest import person as flow_person
+    b, s = kit.bridge, kit.session
+    b.begin()
+    s.card_read(flow_person())
+    s.device_notice("face", "请把脸慢慢靠近屏幕")
+    assert b.notice == "请把脸慢慢靠近屏幕"

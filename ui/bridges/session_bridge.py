@@ -83,6 +83,7 @@ class SessionBridge(QObject):
     screenChanged = Signal()
     titleChanged = Signal()
     hintChanged = Signal()
+    noticeChanged = Signal()
     progressTextChanged = Signal()
     errorsChanged = Signal()
     optionsChanged = Signal()
@@ -180,6 +181,10 @@ class SessionBridge(QObject):
         page = self._session.page
         return page.hint if page else ""
     hint = _prop("hint", str, hintChanged)
+
+    def _read_notice(self) -> str:
+        return self._session.notice
+    notice = _prop("notice", str, noticeChanged)
 
     def _read_progressText(self) -> str:
         s = self._session

@@ -236,3 +236,16 @@ def test_sessions_do_not_share_a_keyboard_directory(tmp_path: Path) -> None:
     s.cancel()
     s.begin()
     assert s.keyboard_dir != first and not first.exists()
+
+
+def test_a_device_notice_shows_on_its_own_page_only_and_clears_on_leaving(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    s.device_notice("face", "请慢慢向左转头")          # not on the face page yet: ignored
+    assert s.notice == ""
+    s.card_read(person())
+    s.device_notice("face", "请慢慢向左转头")
+    assert s.notice == "请慢慢向左转头"
+    assert kit.events[-1] == ev.NoticeChanged("face", "请慢慢向左转头")
+    s.face_checked(True, b"\xff\xd8")
+    assert s.step == "subject_type" and s.notice == ""

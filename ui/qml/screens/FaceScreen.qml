@@ -1,6 +1,7 @@
 // The face check: instructions; the camera's result moves the flow on. Staff can verify
 // instead (non-biometric fallback), through "呼叫工作人员".
 import QtQuick
+import Kiosk
 import "../controls"
 import ".."
 
@@ -20,6 +21,16 @@ KScreen {
             border.color: Theme.primary
             border.width: Theme.fieldBorder * 2
             KText { anchors.centerIn: parent; text: "请将面部放在框内"; wrapMode: Text.NoWrap }
+        }
+        KText {
+            objectName: "faceNotice"
+            width: parent.width
+            visible: Session.notice !== ""
+            text: Session.notice
+            font.pixelSize: Theme.headingSize
+            font.bold: true
+            horizontalAlignment: Text.AlignHCenter
+            color: Theme.primary
         }
         KText { width: parent.width; text: "请保持光线充足，按提示缓慢转头或眨眼。如果无法刷脸，可以按“呼叫工作人员”，由工作人员核验您的身份。"; color: Theme.secondaryText }
     }
