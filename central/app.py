@@ -55,7 +55,8 @@ def _validation_message(errors: list[dict]) -> tuple[str, str]:
 def _build_fastapi(platform: Platform) -> FastAPI:
     from central.routes import router, unauthenticated
 
-    api = FastAPI(title=API_TITLE, version=API_VERSION,
+    # No /docs or /redoc: they load Swagger from a CDN, useless on an offline kiosk network.
+    api = FastAPI(title=API_TITLE, version=API_VERSION, docs_url=None, redoc_url=None,
                   description="Reference implementation of the kiosk platform contract "
                               "(docs/platform-contract.md). Every /v1/ request is signed by "
                               "the kiosk (X-Kiosk-* headers).")
