@@ -122,3 +122,21 @@ def test_logs_never_hold_personal_data(platform, client, caplog):
     assert built.sid in text  # the log does say what happened
     for secret in (applicant["name"], applicant["id_number"], record["answers"]["phone"]):
         assert secret not in text
+
+
+def test_a_restarted_platform_keeps_keys_kiosks_and_first_answers(tmp_path, kiosk_key):
+    from central.testing import running_platform
+
+    data = tmp_path / "central"
+    with running_platform(data) as first:
+        first.register_kiosk(KIOSK_ID, kiosk_key.public_key())
+        built = build_submission(first, sample_record())
+        answer = post(SignedClient(first.base_url, KIOSK_ID, kiosk_key), built).json()
+        public = first.platform_public_key
+    with running_platform(data) as second:
+        assert second.platform_public_key.public_bytes_raw() == public.public_bytes_raw()
+        client = SignedClient(second.base_url, KIOSK_ID, kiosk_key)
+        again = post(client, built)
+        assert again.status_code == 201 and again.json() == answer
+        assert second.stored_submission_ids() == [built.sid]
+        assert client.request("GET", f"/v1/submissions/{built.sid}").json()["status"] == "approved"
