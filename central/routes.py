@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -27,6 +27,9 @@ from central.models import (ATTACHMENT_NAME_PATTERN, CHANNEL_PATTERN, ID_PATTERN
 from central.names import check_name
 from central.store import Store, utc_now
 from offline_queue.envelope import EnvelopeError
+
+if TYPE_CHECKING:  # app.py imports this module to build the app
+    from central.app import Platform
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +52,7 @@ router = APIRouter(prefix="/v1", responses=_ERRORS)  # type: ignore[arg-type]
 unauthenticated = APIRouter()
 
 
-def _platform(request: Request):  # -> central.app.Platform (not imported: would be circular)
+def _platform(request: Request) -> Platform:
     return request.app.state.platform
 
 
