@@ -1,6 +1,7 @@
 """Fixtures for the ID-card tests: a simulator on a pty and a reader tuned for quick tests."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -57,6 +58,19 @@ class EventLog:
     def types(self) -> list[str]:
         with self._cond:
             return [type(e).__name__ for e in self.events]
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail a test in which the driver hit an exception it did not expect (its safety net logs
+    those at ERROR); a failing event handler is the one error a test provokes on purpose."""
+    yield
+    unexpected = [
+        r for r in caplog.get_records("call")
+        if r.name.startswith("devices.idcard") and r.levelno >= logging.ERROR
+        and "event handler failed" not in r.getMessage()
+    ]
+    assert not unexpected, [r.getMessage() for r in unexpected]
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from devices.idcard.reader import (
     ReaderStatus,
 )
 from devices.idcard.simulator import CardSimulator, Fault, simulated_cards
-from devices.idcard.transport import ReplyTimeout, SerialTransport
+from devices.idcard.transport import PortUnavailable, ReplyTimeout, SerialTransport
 
 CARDS = simulated_cards()
 
@@ -366,3 +366,15 @@ def test_transport_works_over_loop_url() -> None:
         assert transport.exchange(build_response(Sw3.OK, b"\x01")) == Response(0, 0, 0x90, b"\x01")
     finally:
         transport.close()
+
+
+def test_an_exchange_on_an_unplugged_port_is_port_unavailable(sim) -> None:
+    # After a hang-up pyserial raises termios.error from tcflush, which is no OSError.
+    transport = SerialTransport(sim.device_path, header_timeout=0.2, frame_timeout=0.5)
+    transport.open()
+    sim.unplug()
+    with pytest.raises(PortUnavailable):
+        transport.exchange(bytes.fromhex("AA AA AA 96 69 00 03 11 FF ED"))
+    transport.close()
+    with pytest.raises(PortUnavailable):
+        transport.open()  # the path went away with the device
