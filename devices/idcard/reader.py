@@ -1,7 +1,7 @@
 """``IdCardReader``: the SAM driver and its presence poll (events and statuses: events.py).
 
 Commands (domain.md §1.3) are available one by one (``find_card``, ``select_card``,
-``read_card``, ``sam_status``...) and as the kiosk uses them: a background thread that polls for
+``read_card``, ``check_sam``...) and as the kiosk uses them: a background thread that polls for
 a card and raises past-tense events through one callback. The driver recovers by itself from a
 vanished port (unplugged, I/O error, no answer) by reopening it with backoff.
 
@@ -92,8 +92,7 @@ class IdCardReader:
         self._io = threading.RLock()  # one exchange at a time on the line
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._status = ReaderStatus.STOPPED
-        self._status_message = ""
+        self._state: tuple[ReaderStatus, str] = (ReaderStatus.STOPPED, "")  # one tuple: read atomically
         self.sam_id: str | None = None
         # Poll-loop state, touched only by the poll thread.
         self._link_up: bool | None = None
@@ -146,13 +145,13 @@ class IdCardReader:
 
     @property
     def status(self) -> ReaderStatus:
-        return self._status
+        return self._state[0]
 
     def health(self) -> Health:
         """The reader's health for the device manager (device id ``"idcard"``)."""
-        status = self._status
+        status, message = self._state
         state, default = STATUS_HEALTH[status]
-        return Health(DEVICE_ID, state, status.value, self._status_message or default)
+        return Health(DEVICE_ID, state, status.value, message or default)
 
     # --- Commands, one by one (also used by the poll loop) ------------------------------------
 
@@ -191,8 +190,8 @@ class IdCardReader:
                     log.info("idcard %s: SAM asks for a resend (0x%02X)", command.name, response.sw3)
                 attempt += 1
 
-    def _expect(self, command: Command, ok: Sw3, **timeouts: float) -> Response:
-        response = self.command(command, **timeouts)
+    def _expect(self, command: Command, ok: Sw3) -> Response:
+        response = self.command(command)
         if response.sw3 != ok:
             raise ReaderError.from_response(command, response)
         return response
@@ -287,8 +286,7 @@ class IdCardReader:
             log.exception("idcard: event handler failed on %s", type(event).__name__)
 
     def _set_status(self, status: ReaderStatus, message: str = "") -> None:
-        self._status = status
-        self._status_message = message
+        self._state = (status, message)
 
     def _fault(self, error: ReaderError) -> None:
         """Enter the error's status; raise a ``ReaderFault`` unless the same one is standing."""
