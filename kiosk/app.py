@@ -80,6 +80,8 @@ class Kiosk:
         for part in ("sync", "devices"):
             if hasattr(self, part):
                 getattr(self, part).stop()
+        if hasattr(self, "reader"):
+            self.reader.close()            # also stops an in-process simulator
         if hasattr(self, "outbox"):
             self.outbox.close()
         if self.receipt_simulator:

@@ -104,6 +104,11 @@ def region(code: str) -> Region | None:
     return _regions().get(code)
 
 
+def all_regions() -> list[Region]:
+    """Every code in the catalogue, retired ones and the permit codes included, by code."""
+    return sorted(_regions().values(), key=lambda r: r.code)
+
+
 def regions_in(prefix: str = "", include_retired: bool = False) -> list[Region]:
     """Regions one level below ``prefix``, for pickers, sorted by code.
 

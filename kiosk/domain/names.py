@@ -43,21 +43,11 @@ def parts_from(answer: object) -> NameParts:
     return NameParts(*(_clean(data.get(k, "")) for k in ("region", "trade_name", "industry", "form")))
 
 
-def _every_region() -> list[catalogues.Region]:
-    out = []
-    for province in catalogues.regions_in("", include_retired=True):
-        out.append(province)
-        for city in catalogues.regions_in(province.code[:2], include_retired=True):
-            out.append(city)
-            out.extend(catalogues.regions_in(city.code[:4], include_retired=True))
-    return out
-
-
 @lru_cache(maxsize=1)
 def _region_names() -> frozenset[str]:
     """Every region name, with and without its 省/市/县/区 suffix."""
     names: set[str] = set()
-    for r in _every_region():
+    for r in catalogues.all_regions():
         for n in (r.name, r.city, r.province):
             if n:
                 names.add(n)
@@ -65,6 +55,16 @@ def _region_names() -> frozenset[str]:
                     if n.endswith(suffix) and len(n) > len(suffix) + 1:
                         names.add(n.removesuffix(suffix))
     return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _regions_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_region_names(), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _industries_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(catalogues.industry_terms(), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -86,17 +86,17 @@ def split_name(full_name: str) -> NameParts | None:
         return None
     rest = name[: -len(form)]
     region = ""
-    for candidate in sorted(_region_names(), key=len, reverse=True):
+    for candidate in _regions_longest_first():
         if rest.startswith(candidate) and len(rest) > len(candidate):
             region = candidate
             # A 市辖区 follows its city: 杭州市西湖区.
             tail = rest[len(region):]
-            more = next((c for c in sorted(_region_names(), key=len, reverse=True)
+            more = next((c for c in _regions_longest_first()
                          if tail.startswith(c) and len(tail) > len(c) and c[-1] in "区县市"), "")
             region += more
             break
     rest = rest[len(region):]
-    industry = next((t for t in sorted(catalogues.industry_terms(), key=len, reverse=True)
+    industry = next((t for t in _industries_longest_first()
                      if rest.endswith(t) and len(rest) > len(t)), "")
     trade = rest[: len(rest) - len(industry)] if industry else rest
     return NameParts(region, trade, industry, form)

@@ -4,6 +4,7 @@ The people are invented; their ID numbers carry correct check digits so every ru
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from typing import Any
@@ -60,7 +61,7 @@ _SERVICES: dict[str, Any] = {
 
 
 def sample_answers(subject_type: str, applicant: Applicant) -> dict[str, Any]:
-    answers = dict(_ANSWERS[subject_type], **_SERVICES)
+    answers = copy.deepcopy(dict(_ANSWERS[subject_type], **_SERVICES))  # callers may edit it
     if subject_type == "individual_business":
         answers.pop("housing_fund")
     if subject_type == "natural_person_llc":
