@@ -39,13 +39,10 @@ def run_gui(settings: Settings) -> int:
     from ui.app import create_app
     relay = EventRelay()
     kiosk = Kiosk(settings, listeners=[relay])
-    ui = None
     try:
-        ui_post = None
         kiosk.start()
         ui = create_app(kiosk.session, relay)
-        ui_post = _GuiPost()
-        kiosk.post = ui_post
+        kiosk.post = _GuiPost()
         kiosk.pump()                       # anything posted before the loop existed
         ui.window.showFullScreen()
         return ui.app.exec()

@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.domain import answers as answer_rules
 from kiosk.domain import catalogues, names, requirements, scope, subject_types, validation
 from kiosk.domain.application import GB11643_CARDS, SCHEMA, Applicant
+from kiosk.domain.subject_types import CapitalKind
 
 # Subject types the platform approves without a clerk (configurable per deployment).
 INSTANT_TYPES = frozenset({"individual_business", "natural_person_llc", "sole_proprietorship"})
@@ -168,5 +169,7 @@ def licence_fields(record: dict[str, Any]) -> dict[str, Any]:
         "premises_label": st.premises_label,
         "premises": (region.full_name if region else "") + premises.get("detail", ""),
         "scope": scope.scope_text(a.get("scope", [])),
-        "capital": amount_in_words(capital) if capital and st.capital.value != "funds" else None,
+        # A 个体工商户's 资金数额 is a form field, not printed on its licence.
+        "capital": amount_in_words(capital) if capital and st.capital is not CapitalKind.FUNDS
+        else None,
     }

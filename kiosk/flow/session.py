@@ -350,8 +350,7 @@ class Session:
             business_name=full_name(self.subject_type, record),
             subject_type_label=self.subject_type.label,
             applicant_masked=mask_name(self.applicant.name),
-            delivery=PAGES["delivery"].options[0][1] if self.answers.get("delivery") == "pickup"
-            else "免费邮寄",
+            delivery=dict(PAGES["delivery"].options).get(self.answers.get("delivery"), ""),
             submitted_at=time.time())
         self.phase = Phase.FINISHED
         self._finished_at = self._clock()
