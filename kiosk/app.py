@@ -55,7 +55,7 @@ class Kiosk:
     def start(self) -> Kiosk:
         s = self.settings
         s.data_dir.mkdir(parents=True, exist_ok=True)
-        key = identity.load_or_create(s.data_dir / "identity" / "kiosk.key")
+        key = identity.load_or_create(s.key_path)
         url, public_key = s.platform.url, s.platform.public_key
         if url == EMBEDDED:
             self.embedded = EmbeddedPlatform(s.data_dir / "central", s.kiosk_id,
@@ -110,11 +110,15 @@ class Kiosk:
 
     def pump(self, timeout: float = 0.0) -> int:
         """Run calls posted from device threads (headless owners call this in their loop)."""
-        done = 0
-        while True:
+        try:
+            first = self._calls.get(timeout=timeout) if timeout else self._calls.get_nowait()
+        except queue.Empty:
+            return 0
+        first()
+        done = 1
+        while True:  # then drain what is already waiting, without waiting for more
             try:
-                call = self._calls.get(timeout=timeout) if done == 0 and timeout else \
-                    self._calls.get_nowait()
+                call = self._calls.get_nowait()
             except queue.Empty:
                 return done
             call()

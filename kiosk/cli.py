@@ -26,7 +26,7 @@ def _platform_port() -> object:
     if s.platform.url == settings_mod.EMBEDDED:
         raise SystemExit("queue sync: the embedded platform runs only inside 'kiosk run'; "
                          "configure [platform] url in KIOSK_CONFIG")
-    key = identity.load_or_create(s.data_dir / "identity" / "kiosk.key")
+    key = identity.load_or_create(s.key_path)
     return PlatformClient(s.platform.url, s.kiosk_id, key)
 
 

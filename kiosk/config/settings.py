@@ -59,6 +59,11 @@ class Settings:
     def outbox_path(self) -> Path:
         return self.data_dir / "queue" / "outbox.db"
 
+    @property
+    def key_path(self) -> Path:
+        """This kiosk's private signing key (created on first start)."""
+        return self.data_dir / "identity" / "kiosk.key"
+
 
 _SECTIONS = {"platform": PlatformSettings, "devices": DeviceSettings, "timeouts": Timeouts}
 
