@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devices.camera import Challenge
+from devices.idcard import ReaderStatus
 from kiosk.app import Kiosk
 from kiosk.domain.samples import sample_answers
 from kiosk.flow.session import Phase
@@ -46,15 +47,20 @@ def _wait(kiosk: Kiosk, until: Callable[[], bool], what: str, timeout_s: float) 
 
 
 def run_demo(kiosk: Kiosk, out: Path, *, subject: str = "natural_person_llc",
-             card: str = "resident_valid",
+             card: str = "resident_valid", trade: str = "青禾",
              snapshot: Callable[[str, int], None] | None = None) -> DemoReport:
-    """Drive one visit through a started ``Kiosk``; returns what happened and where files went."""
+    """Drive one visit through a started ``Kiosk``; returns what happened and where files went.
+
+    Visits can follow one another on the same kiosk: the person takes the card away at the end,
+    and ``trade`` gives each application its own 字号 (the platform refuses a name twice).
+    """
     out.mkdir(parents=True, exist_ok=True)
     s, report = kiosk.session, DemoReport()
     shoot = snapshot or (lambda step, n: None)
     # Wall-clock simulation on a loaded machine can miss a 150 ms blink; the demo asks for the
     # two motions (scale and turn) that a held-up photo cannot make together.
     kiosk.face_challenges = (Challenge.COME_CLOSER, Challenge.TURN_LEFT)
+    printed_before = kiosk.receipt_simulator.printed if kiosk.receipt_simulator else 0
     s.begin()
     shoot("id_card", 1)
     report.steps.append("id_card")
@@ -64,7 +70,7 @@ def run_demo(kiosk: Kiosk, out: Path, *, subject: str = "natural_person_llc",
     report.steps.append("face")
     _wait(kiosk, lambda: s.step == "subject_type", "the face check", 60)
     assert s.applicant is not None
-    answers = dict(sample_answers(subject, s.applicant), subject_type=subject)
+    answers = dict(sample_answers(subject, s.applicant, trade), subject_type=subject)
     for n in range(3, 60):
         step = s.step or ""
         if step in answers:
@@ -87,19 +93,22 @@ def run_demo(kiosk: Kiosk, out: Path, *, subject: str = "natural_person_llc",
     if s.phase is not Phase.FINISHED:
         raise DemoError(f"the visit did not finish (step={s.step})")
     report.application_id = s.application_id or ""
-    report.files += _collect_receipt(kiosk, out)
+    report.files += _collect_receipt(kiosk, out, printed_before)
     report.remote_status, licence = _deliver(kiosk, report.application_id)
     if licence:
         report.files += _licence_files(kiosk, licence, out)
     s.finish()
+    kiosk.reader.simulator.remove()             # the person takes the card and leaves
+    _wait(kiosk, lambda: kiosk.reader.status is not ReaderStatus.CARD_PRESENT,
+          "the card to be taken away", 15)
     return report
 
 
-def _collect_receipt(kiosk: Kiosk, out: Path) -> list[Path]:
+def _collect_receipt(kiosk: Kiosk, out: Path, printed_before: int) -> list[Path]:
     sim = kiosk.receipt_simulator
     if sim is None:
         return []
-    receipt = sim.wait_for_receipts(1, timeout=10)[-1]
+    receipt = sim.wait_for_receipt(after=printed_before, timeout=10)
     text = out / "receipt.txt"
     text.write_text(receipt.text, encoding="utf-8")
     files = [text]

@@ -218,9 +218,11 @@ class LivenessSession:
             progress = self._settle(img, faces, t)
         else:
             progress = self._challenge(img, faces, t)
-        if self._on_prompt is not None and progress.challenge is not self._prompted:
-            self._prompted = progress.challenge
-            self._on_prompt(progress.challenge)
+        # Once decided, nothing is asked any more: the person looks straight again.
+        asked = None if progress.result is not None else progress.challenge
+        if self._on_prompt is not None and asked is not self._prompted:
+            self._prompted = asked
+            self._on_prompt(asked)
         return progress
 
     @property

@@ -5,8 +5,10 @@ The people are invented; their ID numbers carry correct check digits so every ru
 from __future__ import annotations
 
 import copy
+import itertools
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from kiosk.domain.application import Applicant, new_record
@@ -60,8 +62,40 @@ _SERVICES: dict[str, Any] = {
 }
 
 
-def sample_answers(subject_type: str, applicant: Applicant) -> dict[str, Any]:
+# Characters for made-up 字号 (trade names) when one process files many applications: the
+# platform refuses a second name with the same 字号 and 行业, so each visit needs its own.
+_TRADE_CHARS = "青禾松竹梅兰菊桂桃杏枫柳荷莲春秋晨曦朗悦康乐福顺祥瑞丰盛嘉禧鑫源润恒达信诚睿"
+
+
+def _trade_names() -> Iterator[str]:
+    from kiosk.domain import names, subject_types
+    llc = subject_types.BY_ID["natural_person_llc"]
+    k = len(_TRADE_CHARS)
+    for i in itertools.count():
+        candidate = "".join(_TRADE_CHARS[(i // k ** p + p) % k] for p in range(2 + i // (k * k)))
+        parts = names.NameParts("杭州", candidate, "百货", "有限公司")
+        if len(set(candidate)) == len(candidate) and not names.parts_problems(parts, llc):
+            yield candidate
+
+
+_TRADE_NAMES: list[str] = []
+_TRADE_SOURCE = _trade_names()
+
+
+def trade_name(n: int) -> str:
+    """The ``n``-th made-up 字号 (0 is 青禾, the samples' own) that the naming rules accept."""
+    while len(_TRADE_NAMES) <= n:
+        _TRADE_NAMES.append(next(_TRADE_SOURCE))
+    return _TRADE_NAMES[n]
+
+
+def sample_answers(subject_type: str, applicant: Applicant, trade: str = "青禾") -> dict[str, Any]:
+    """Answers to every question for ``subject_type``; ``trade`` replaces the 字号 青禾."""
     answers = copy.deepcopy(dict(_ANSWERS[subject_type], **_SERVICES))  # callers may edit it
+    if "name" in answers:
+        answers["name"]["trade_name"] = trade
+    if subject_type == "branch":
+        answers["branch_name"]["place"] = "西湖" if trade == "青禾" else trade
     if subject_type == "individual_business":
         answers.pop("housing_fund")
     if subject_type == "natural_person_llc":

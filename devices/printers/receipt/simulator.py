@@ -16,6 +16,7 @@ Run by hand: ``python -m devices.printers.receipt.simulator --port 9100 --out DI
 from __future__ import annotations
 
 import argparse
+import collections
 import logging
 import socket
 import threading
@@ -51,16 +52,19 @@ class ReceiptPrinterSimulator:
         out_dir: where ``receipt-0001.txt``/``.png`` go; None keeps receipts in memory only.
         paper_width_dots: width of the rendered PNG.
         control_port: if given, also listen there for text commands (see ``_control``).
+        keep: how many of the latest receipts stay in ``receipts`` and in ``out_dir``; a
+            simulator behind a kiosk that serves thousands of visits must not grow with them.
     """
 
     def __init__(self, port: int = 0, out_dir: Path | None = None, paper_width_dots: int = 576,
-                 control_port: int | None = None) -> None:
+                 control_port: int | None = None, keep: int = 100) -> None:
         self._want_port = port
         self.port = port
         self.out_dir = Path(out_dir) if out_dir else None
         self.width = paper_width_dots
         self.control_port = control_port
-        self.receipts: list[PrintedReceipt] = []
+        self.receipts: collections.deque[PrintedReceipt] = collections.deque(maxlen=keep)
+        self.printed = 0          # every receipt ever printed, also those no longer kept
         self.errors: list[str] = []
         self.spoiled = 0
         self.incomplete = 0
@@ -122,12 +126,23 @@ class ReceiptPrinterSimulator:
             self._drop_after = n_bytes
 
     def wait_for_receipts(self, count: int, timeout: float = 5.0) -> list[PrintedReceipt]:
-        """Block until at least ``count`` receipts were printed (or timeout); return them all."""
+        """Block until at least ``count`` receipts were printed (or timeout); return those kept."""
         deadline = time.monotonic() + timeout
         with self._lock:
-            while len(self.receipts) < count and time.monotonic() < deadline:
+            while self.printed < count and time.monotonic() < deadline:
                 self._lock.wait(timeout=max(0.0, deadline - time.monotonic()))
             return list(self.receipts)
+
+    def wait_for_receipt(self, after: int, timeout: float = 5.0) -> PrintedReceipt:
+        """Block until a receipt comes out after the first ``after``; return the latest.
+
+        Raises:
+            TimeoutError: none came out within ``timeout`` seconds.
+        """
+        got = self.wait_for_receipts(after + 1, timeout)
+        if self.printed <= after:
+            raise TimeoutError(f"no receipt printed within {timeout:.0f} s")
+        return got[-1]
 
     # -- sockets ----------------------------------------------------------------------------------
     def _listen(self) -> None:
@@ -232,12 +247,16 @@ class ReceiptPrinterSimulator:
                 self.spoiled += 1
                 self._lock.notify_all()
                 return
-            index = len(self.receipts) + 1
+            self.printed += 1
+            index = self.printed
         png = None
         if self.out_dir:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             png = page.save_png(self.out_dir / f"receipt-{index:04d}.png", self.width)
             (self.out_dir / f"receipt-{index:04d}.txt").write_text(page.to_text(), encoding="utf-8")
+            gone = index - (self.receipts.maxlen or index)
+            for suffix in (".png", ".txt"):
+                (self.out_dir / f"receipt-{gone:04d}{suffix}").unlink(missing_ok=True)
         with self._lock:
             self.receipts.append(PrintedReceipt(index, page.to_text(), png, raw, page))
             self._lock.notify_all()
@@ -265,7 +284,7 @@ class ReceiptPrinterSimulator:
                 return f"error unknown command {cmd!r}"
         except ValueError as exc:
             return f"error {exc}"
-        return f"ok state={self._state.value} printed={len(self.receipts)} spoiled={self.spoiled}"
+        return f"ok state={self._state.value} printed={self.printed} spoiled={self.spoiled}"
 
 
 def _close(sock: socket.socket) -> None:
