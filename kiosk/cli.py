@@ -1,6 +1,6 @@
 """The ``kiosk`` command.
 
-    kiosk run [--config F] [--headless] [--out DIR] [--subject TYPE]
+    kiosk run [--config F] [--headless] [--out DIR] [--subject TYPE] [--visits N]
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
     kiosk check-config F                           (validate a settings file)
 
@@ -10,6 +10,7 @@ layer, and the import is made when the command runs (declared in tests/test_arch
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -37,6 +38,16 @@ def _settings_or_defaults() -> settings_mod.Settings:
         return settings_mod.Settings()   # the command that needs them reports the error
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= n <= 1_000_000:
+        raise argparse.ArgumentTypeError("between 1 and 1000000")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="自助申报一体机")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="where the headless visit writes its files")
     run.add_argument("--subject", default="natural_person_llc",
                      choices=[t.id for t in subject_types.ALL])
+    run.add_argument("--visits", type=_positive, default=1,
+                     help="headless: repeat the scripted visit N times in this process (a soak); "
+                          "prints one JSON line per 25 visits: memory, threads, files, outbox")
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
@@ -58,8 +72,12 @@ def _run(args: argparse.Namespace) -> int:
     settings = settings_mod.load(args.config)
     from ui import main as ui_main  # the one upward import: the command line sits above ui
     if args.headless or not ui_main.has_display():
-        out, report = ui_main.run_headless(settings, args.out, args.subject)
-        print(f"没有显示器：已离屏完成一次模拟办理（{len(report.steps)} 个页面）。")
+        def batch(b: ui_main.Batch) -> None:
+            print(json.dumps({"batch": b.as_dict()}, ensure_ascii=False), flush=True)
+
+        out, report = ui_main.run_headless(settings, args.out, args.subject, visits=args.visits,
+                                           on_batch=batch if args.visits > 1 else None)
+        print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")
         print(f"申请编号 {report.application_id}，平台结果：{report.remote_status or '未同步'}")
         print(f"屏幕截图、回执和营业执照在：{out.resolve()}")
         for f in report.files:

@@ -10,6 +10,7 @@ from PySide6.QtCore import (  # noqa: F401 - re-exported
     QByteArray,
     QBuffer,
     QCoreApplication,
+    QEvent,
     QIODevice,
     QLibraryInfo,
     QMetaObject,

@@ -18,7 +18,7 @@ from kiosk.flow.session import Session
 from kiosk.flow.steps import Kind
 from ui.app import DEFAULT_SIZE, KioskUi, create_app
 from ui.bridges.session_bridge import EventRelay
-from ui.qt import QMetaObject
+from ui.qt import QCoreApplication, QEvent, QMetaObject
 
 _MAX_PAGES = 80
 
@@ -31,15 +31,21 @@ class _Discard:
         return None
 
 
-def _settle(ui: KioskUi) -> None:
-    # Qt.callLater and Loader work run from the event loop; two passes let bindings settle.
+def settle(ui: KioskUi) -> None:
+    """Let Qt finish what the last change started, as its event loop would.
+
+    Qt.callLater and Loader work run from the event loop; three passes let bindings settle.
+    ``processEvents`` outside ``exec()`` never deletes objects scheduled with ``deleteLater``
+    (each page's replaced screen), so a script that drives many pages must send those too.
+    """
     for _ in range(3):
         ui.app.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def grab(ui: KioskUi, path: Path) -> Path:
     """Save the window as it is now to ``path`` (PNG). Raises OSError when it cannot be saved."""
-    _settle(ui)
+    settle(ui)
     image = ui.window.grabWindow()
     if image.isNull() or not image.save(str(path), "PNG"):
         raise OSError(f"could not save a frame to {path}")
