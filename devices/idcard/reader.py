@@ -54,6 +54,7 @@ class IdCardReader:
         reconnect_min, reconnect_max: reopen backoff, doubling from min to max seconds.
         read_new_address: also read 追加住址 (``30 03``) after each card read.
         photo_decoder: WLT decoder (photo.py); by default none, and the photo stays raw.
+        clock: monotonic seconds, for when the SAM is checked or reset next (tests move it).
     """
 
     def __init__(
@@ -72,8 +73,10 @@ class IdCardReader:
         reconnect_max: float = 5.0,
         read_new_address: bool = False,
         photo_decoder: PhotoDecoder | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url
+        self._clock = clock
         self.on_event = on_event
         self.poll_interval = poll_interval
         self.status_interval = status_interval
@@ -353,7 +356,7 @@ class IdCardReader:
         self._timeouts = 0
         self._last_fault = None
         self._card_present = self._card_read = False
-        self._next_status_check = time.monotonic() + self.status_interval
+        self._next_status_check = self._clock() + self.status_interval
         self._set_status(ReaderStatus.READY)
         self._emit(ReaderConnected(self.url, self.sam_id))
         if sam_error is not None:
@@ -383,7 +386,7 @@ class IdCardReader:
         if error.status is ReaderStatus.SAM_FAULT:
             self._sam_faulty = True
         self._fault(error)
-        now = time.monotonic()
+        now = self._clock()
         if error.action in (Action.ALARM, Action.RESET_SAM) and now >= self._next_reset:
             self._next_reset = now + self.status_interval  # not more often than status checks
             try:
@@ -394,7 +397,7 @@ class IdCardReader:
 
     def _poll(self) -> None:
         """One presence poll: check the SAM when due, find, and read a new card once."""
-        now = time.monotonic()
+        now = self._clock()
         if self._sam_faulty or now >= self._next_status_check:
             self._next_status_check = now + self.status_interval
             self.check_sam()  # raises while the SAM is unwell

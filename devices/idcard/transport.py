@@ -72,6 +72,7 @@ class SerialTransport:
         self.frame_timeout = frame_timeout
         self.bytes_written = 0  #: counters over the transport's life, for diagnostics and bench
         self.bytes_read = 0
+        self.open_attempts = 0  #: how often open() tried the port (a reconnect loop shows here)
         self._port: serial.SerialBase | None = None
         self._parser = FrameParser(Response)
 
@@ -87,6 +88,7 @@ class SerialTransport:
         """
         if self._port is not None:
             return
+        self.open_attempts += 1
         try:
             self._port = serial.serial_for_url(
                 self.url,

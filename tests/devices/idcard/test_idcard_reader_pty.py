@@ -5,7 +5,6 @@ intervals and timeouts (conftest.FAST) so the whole file takes a few seconds.
 """
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -25,6 +24,7 @@ from devices.idcard.reader import (
 )
 from devices.idcard.simulator import CardSimulator, Fault, simulated_cards
 from devices.idcard.transport import PortUnavailable, ReplyTimeout, SerialTransport
+from tests.clock import Clock
 
 CARDS = simulated_cards()
 
@@ -190,14 +190,20 @@ def test_sam_self_test_failure_is_reset_and_recovers(sim, make_reader, events, w
 
 def test_a_sam_that_stays_broken_makes_the_reader_unavailable(sim, make_reader, events, wait_until) -> None:
     sim.inject(Fault.SAM_SELF_TEST, count=None)  # a reset does not help
-    reader = make_reader()
+    clock = Clock(100.0)
+    reader = make_reader(clock=clock)
     events.wait_for(ReaderConnected)
     fault = events.wait_for(ReaderFault)
     assert fault.status is ReaderStatus.SAM_FAULT and "工作人员" in fault.message
     health = reader.health()
     assert (health.state, health.code) == (DeviceState.UNAVAILABLE, "sam_fault")
-    time.sleep(0.5)  # resets are rate-limited to one per status interval (0.3 s)
-    assert 1 <= sim.requests[Command.RESET_SAM] <= 3
+    # Resets are rate-limited to one per status interval (0.3 s): while the reader's clock
+    # stands still, many polls find the SAM broken and none resets it again.
+    checks = sim.requests[Command.SAM_STATUS]
+    wait_until(lambda: sim.requests[Command.SAM_STATUS] >= checks + 5)
+    assert sim.requests[Command.RESET_SAM] == 1
+    clock.advance(0.3)
+    wait_until(lambda: sim.requests[Command.RESET_SAM] == 2)
     assert len(events.of(ReaderFault)) == 1
     sim.clear_faults()
     wait_until(lambda: reader.health().code == "ready")
@@ -263,7 +269,9 @@ def test_unplug_mid_frame_then_plug_back(sim, make_reader, events, wait_until) -
     events.wait_for(ReaderDisconnected)
     assert not sim.plugged and not events.of(CardRead)
     assert reader.health().state is DeviceState.DISCONNECTED
-    time.sleep(0.3)  # the reader keeps trying the vanished path with backoff
+    # The reader keeps trying the vanished path with backoff, and stays disconnected meanwhile.
+    tries = reader.transport.open_attempts
+    wait_until(lambda: reader.transport.open_attempts >= tries + 2)
     assert reader.health().state is DeviceState.DISCONNECTED
     sim.plug()
     events.wait_for(ReaderConnected, 2)
