@@ -5,7 +5,6 @@ intervals and timeouts (conftest.FAST) so the whole file takes a few seconds.
 """
 from __future__ import annotations
 
-
 import pytest
 
 from devices.health import DeviceState
