@@ -53,6 +53,7 @@ from devices.idcard.protocol import (
     join_read_data,
 )
 from devices.idcard.sim_cards import simulated_cards, with_check_digit
+from devices.simcontrol import ControlServer
 
 __all__ = ["DEFAULT_SAM_ID", "CardSimulator", "Fault", "main", "simulated_cards", "with_check_digit"]
 
@@ -151,6 +152,7 @@ class CardSimulator:
         self._calls: queue.Queue[tuple[Callable[[], None], threading.Event]] = queue.Queue()
         self._stopping = False
         self._thread: threading.Thread | None = None
+        self._control: ControlServer | None = None
         self.place(card)
 
     # --- Life cycle -----------------------------------------------------------------------
@@ -178,8 +180,19 @@ class CardSimulator:
             atexit.register(self.stop)  # an owner that only stopped its reader leaves no temp files
         return self.device_path
 
+    def open_control(self, port: int = 0) -> str:
+        """Listen for the by-hand commands (``place <card>``, ``remove``, ``fault``, ``unplug``...)
+        on a loopback control channel (``devices.simcontrol``); returns its URL."""
+        if self._control is None:
+            self._control = ControlServer(lambda line: _command_line(self, line) or "ok", port,
+                                          "idcard-sim")
+        return self._control.url
+
     def stop(self) -> None:
         """Unplug, stop the thread and remove what the simulator created."""
+        if self._control is not None:
+            self._control.close()
+            self._control = None
         if self._thread is not None:
             self._stopping = True
             os.write(self._wake_w, b"x")

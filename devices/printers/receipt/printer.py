@@ -130,6 +130,13 @@ class ReceiptPrinter:
         with self._lock:
             return tuple(self._pending)
 
+    def discard(self, job_id: str) -> None:
+        """Never print ``job_id`` here (its person left); the journal keeps the id for staff."""
+        with self._lock:
+            self._pending.pop(job_id, None)
+            if self.journal.state(job_id) is not JobState.PRINTED:
+                self.journal.mark_discarded(job_id)
+
     def discard_pending(self) -> int:
         """Drop every waiting receipt (the session wipe). Returns how many were dropped."""
         with self._lock:

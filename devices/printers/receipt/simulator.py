@@ -27,6 +27,7 @@ from pathlib import Path
 from devices.printers.receipt import parser as p
 from devices.printers.receipt.render import Page
 from devices.printers.receipt.status import PrinterStatus, replies_for
+from devices.simcontrol import ControlServer
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
@@ -51,7 +52,7 @@ class ReceiptPrinterSimulator:
         port: TCP port; 0 picks a free one (read ``.port`` after ``start``).
         out_dir: where ``receipt-0001.txt``/``.png`` go; None keeps receipts in memory only.
         paper_width_dots: width of the rendered PNG.
-        control_port: if given, also listen there for text commands (see ``_control``).
+        control_port: if given, also listen there for text commands (``_control_command``).
         keep: how many of the latest receipts stay in ``receipts`` and in ``out_dir``; a
             simulator behind a kiosk that serves thousands of visits must not grow with them.
     """
@@ -71,9 +72,10 @@ class ReceiptPrinterSimulator:
         self.status_requests = 0
         self._state = PrinterStatus.READY
         self._drop_after: int | None = None
+        self._reply_delay = 0.0          # seconds before each status reply; None: never reply
         self._lock = threading.Condition()
         self._server: socket.socket | None = None
-        self._control: socket.socket | None = None
+        self._control: ControlServer | None = None
         self._conns: set[socket.socket] = set()
         self._threads: list[threading.Thread] = []
         self._running = False
@@ -83,16 +85,15 @@ class ReceiptPrinterSimulator:
         self._running = True
         self._listen()
         if self.control_port is not None:
-            self._control = socket.create_server((HOST, self.control_port))
-            self.control_port = self._control.getsockname()[1]
-            self._spawn(self._control_loop, self._control)
+            self._control = ControlServer(self._control_command, self.control_port, "receipt-sim")
+            self.control_port = self._control.port
         return self
 
     def stop(self) -> None:
         self._running = False
         self._unlisten()
         if self._control:
-            _close(self._control)
+            self._control.close()
         for t in self._threads:
             t.join(timeout=2)
 
@@ -119,6 +120,17 @@ class ReceiptPrinterSimulator:
             self._unlisten()
         elif old is PrinterStatus.DISCONNECTED and self._running:
             self._listen()
+
+    def set_reply_delay(self, seconds: float | None) -> None:
+        """Answer status queries ``seconds`` late (a slow printer), or never (None: silent).
+
+        Raises:
+            ValueError: a negative or non-finite delay.
+        """
+        if seconds is not None and not 0 <= seconds < float("inf"):
+            raise ValueError("the reply delay must be a finite number of seconds >= 0")
+        with self._lock:
+            self._reply_delay = seconds
 
     def drop_after(self, n_bytes: int) -> None:
         """Close the current/next connection once ``n_bytes`` more bytes have arrived."""
@@ -232,8 +244,11 @@ class ReceiptPrinterSimulator:
         state = self._state
         with self._lock:
             self.status_requests += 1
-        if state is PrinterStatus.DISCONNECTED:
+            delay = self._reply_delay
+        if state is PrinterStatus.DISCONNECTED or delay is None:
             return
+        if delay:
+            time.sleep(delay)   # the simulated printer's own slowness, on its own thread
         b = replies_for(state)
         value = (b.printer, b.offline_cause, b.error_cause, b.roll_paper)[n - 1]
         try:
@@ -261,25 +276,18 @@ class ReceiptPrinterSimulator:
             self.receipts.append(PrintedReceipt(index, page.to_text(), png, raw, page))
             self._lock.notify_all()
 
-    def _control_loop(self, server: socket.socket) -> None:
-        while True:
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
-            with conn, conn.makefile("rw", encoding="utf-8", newline="\n") as f:
-                for line in f:
-                    f.write(self._control_command(line.strip()) + "\n")
-                    f.flush()
-
     def _control_command(self, line: str) -> str:
-        """``state <name>`` | ``drop <n>`` | ``status`` -> one reply line."""
+        """``state <name>`` | ``drop <n>`` | ``delay <s>`` | ``silent`` | ``status`` -> a reply."""
         cmd, _, arg = line.partition(" ")
         try:
             if cmd == "state":
                 self.set_state(PrinterStatus(arg))
             elif cmd == "drop":
                 self.drop_after(int(arg))
+            elif cmd == "delay":
+                self.set_reply_delay(float(arg))
+            elif cmd == "silent":
+                self.set_reply_delay(None)
             elif cmd != "status":
                 return f"error unknown command {cmd!r}"
         except ValueError as exc:
