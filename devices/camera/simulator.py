@@ -29,6 +29,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from devices.simcontrol import ControlServer
+
 from .liveness import Challenge
 
 # Face box of the astronaut photo as found by the frontal Haar cascade, and her eyes inside it
@@ -192,6 +194,25 @@ class SimulatorSource:
         self._t0 = time.monotonic()
         self._next = self._t0
         self.is_open = True
+        self._control: ControlServer | None = None
+
+    def open_control(self, port: int = 0) -> str:
+        """Listen for ``mode <live|still|moved_photo|absent>`` and ``status`` on a loopback
+        control channel (``devices.simcontrol``): who stands in front of the camera now."""
+        if self._control is None:
+            self._control = ControlServer(self._command, port, "camera-sim")
+        return self._control.url
+
+    def _command(self, line: str) -> str:
+        verb, _, arg = line.partition(" ")
+        if verb == "mode":
+            try:
+                self.person.mode = SimMode(arg.strip())
+            except ValueError:
+                return f"error unknown mode {arg.strip()!r}; known: {', '.join(m.value for m in SimMode)}"
+        elif verb != "status":
+            return "error commands: mode <live|still|moved_photo|absent>, status"
+        return f"ok mode={self.person.mode.value}"
 
     def now(self) -> float:
         return time.monotonic() - self._t0
@@ -211,6 +232,9 @@ class SimulatorSource:
 
     def close(self) -> None:
         self.is_open = False
+        if self._control is not None:
+            self._control.close()
+            self._control = None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,6 +64,7 @@ def test_the_card_reader_simulator_is_driven_through_its_channel(tmp_path) -> No
 def test_the_receipt_printer_simulator_can_be_slow_or_silent() -> None:
     with ReceiptPrinterSimulator(control_port=0) as sim:
         url = f"tcp://127.0.0.1:{sim.control_port}"
+        assert send(url, "last") == "ok 0"
         assert send(url, "state paper_out").startswith("ok state=paper_out")
         assert sim.state is PrinterStatus.PAPER_OUT
         assert send(url, "delay 0.5").startswith("ok")
@@ -72,3 +73,21 @@ def test_the_receipt_printer_simulator_can_be_slow_or_silent() -> None:
             send(url, "delay nan")
         with pytest.raises(ControlError):
             send(url, "delay -1")
+
+
+def test_who_stands_in_front_of_the_camera_simulator_is_set_through_its_channel() -> None:
+    from devices.camera.detector import HaarDetector
+    from devices.camera.simulator import SimulatedPerson, SimulatorSource
+
+    source = SimulatorSource(SimulatedPerson("live"), fps=1000)
+    url = source.open_control()
+    try:
+        detector = HaarDetector()
+        assert detector.detect(source.read())
+        assert send(url, "mode absent") == "ok mode=absent"
+        assert not detector.detect(source.read())
+        with pytest.raises(ControlError, match="unknown mode"):
+            send(url, "mode ghost")
+        assert send(url, "status") == "ok mode=absent"
+    finally:
+        source.close()

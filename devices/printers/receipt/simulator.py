@@ -277,9 +277,16 @@ class ReceiptPrinterSimulator:
             self._lock.notify_all()
 
     def _control_command(self, line: str) -> str:
-        """``state <name>`` | ``drop <n>`` | ``delay <s>`` | ``silent`` | ``status`` -> a reply."""
+        """``state <name>`` | ``drop <n>`` | ``delay <s>`` | ``silent`` | ``status`` | ``last``.
+
+        ``last`` answers ``ok <n> <png path>`` for the latest receipt kept (``ok 0`` before any).
+        """
         cmd, _, arg = line.partition(" ")
         try:
+            if cmd == "last":
+                with self._lock:
+                    last = self.receipts[-1] if self.receipts else None
+                return f"ok {last.index} {last.png or ''}".rstrip() if last else "ok 0"
             if cmd == "state":
                 self.set_state(PrinterStatus(arg))
             elif cmd == "drop":
