@@ -24,7 +24,7 @@ from devices.printers.licence import Licence, LicencePrinter
 from devices.printers.receipt import Receipt, open_receipt_printer
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.domain.application import Applicant
-from kiosk.face_check import FaceCheck
+from kiosk.visit.face_check import FaceCheck
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Session
 from kiosk.platform import identity

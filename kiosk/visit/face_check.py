@@ -1,7 +1,8 @@
 """Runs one liveness challenge on the camera, off the UI thread, and reports back.
 
 The camera package does the vision; this only loops frames into a ``LivenessSession`` and hands
-prompts and the result to callbacks (which the composition root moves to the session's thread).
+prompts and the result to callbacks (which the coordinator moves to the session's thread). Its
+time limit reads an injected clock, so tests move time instead of waiting it out.
 """
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ NO_FRAMES_LIMIT = 10   # consecutive empty reads before the camera counts as fai
 class FaceCheck:
     def __init__(self, camera: Any, on_prompt: Callable[[str], None],
                  on_result: Callable[[bool, bytes | None, str], None], *,
-                 challenges: Sequence[Any] | None = None, time_limit_s: float = 60.0) -> None:
+                 challenges: Sequence[Any] | None = None, time_limit_s: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._camera = camera
+        self._clock = clock
         self._challenges = challenges
         self._on_prompt = on_prompt
         self._on_result = on_result
@@ -40,9 +43,9 @@ class FaceCheck:
 
     def _run(self) -> None:
         live = self._camera.liveness(self._challenges)
-        started, empty, last_prompt = time.monotonic(), 0, ""
+        started, empty, last_prompt = self._clock(), 0, ""
         while not self._cancel.is_set():
-            if time.monotonic() - started > self._limit:
+            if self._clock() - started > self._limit:
                 self._on_result(False, None, "人脸核验超时，请正对摄像头再试一次")
                 return
             frame = self._camera.latest(0.5)
