@@ -20,7 +20,7 @@ from devices.idcard import ReaderStatus
 from kiosk.app import Kiosk
 from kiosk.domain.samples import sample_answers
 from kiosk.flow.session import Phase
-from kiosk.flow.steps import Kind
+from kiosk.domain.questions import Kind
 
 SIGNATURE_PNG = b"\x89PNG\r\n\x1a\n" + b"demo-signature"   # stands in for the pad's strokes
 

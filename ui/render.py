@@ -15,7 +15,7 @@ from typing import Any
 
 from kiosk.domain.samples import sample_answers, sample_applicant
 from kiosk.flow.session import Session
-from kiosk.flow.steps import Kind
+from kiosk.domain.questions import Kind
 from ui.app import DEFAULT_SIZE, KioskUi, create_app
 from ui.bridges.session_bridge import EventRelay
 from ui.qt import QCoreApplication, QEvent, QMetaObject

@@ -1,11 +1,11 @@
 """Which QML screen shows which kind of page: the UI's only knowledge of the flow's pages.
 
-Like Electrum's ``{'gui': 'WC...'}`` merge: ``kiosk.flow.steps`` decides the pages and their
-order; this table only names the file under ``ui/qml/screens/`` that draws each ``Kind``.
+Like Electrum's ``{'gui': 'WC...'}`` merge: ``kiosk.domain.questions`` decides the pages and
+their order; this table only names the file under ``ui/qml/screens/`` that draws each ``Kind``.
 """
 from __future__ import annotations
 
-from kiosk.flow.steps import Kind
+from kiosk.domain.questions import Kind
 
 ATTRACT = "AttractScreen"
 

@@ -6,7 +6,7 @@ Shape (schema 1)::
      "identity_verified": bool,           # the live face matched the card (人证比对)
      "applicant": {name, id_number, sex, ethnic, birth_date, address, authority,
                    card_type, valid_until},  # valid_until null = 长期
-     "answers": {field: cleaned value}}   # fields from ``requirements.FIELDS``
+     "answers": {field: cleaned value}}   # one per question of ``kiosk.domain.questions``
 
 This dict is what the offline queue seals and the platform reviews. ``Applicant`` never prints
 personal data in its repr. No I/O.

@@ -31,8 +31,17 @@ class NameParts:
         return f"{self.region}{self.trade_name}{self.industry}{self.form}"
 
 
+def branch_full_name(parent: object, branch: object) -> str:
+    """A branch's registered name: the parent's full name + place + form (Art. 13, domain.md §6),
+    from the cleaned ``parent`` and ``branch_name`` answers: 杭州青禾百货有限公司西湖分公司."""
+    p = parent if isinstance(parent, dict) else {}
+    b = branch if isinstance(branch, dict) else {}
+    return f"{p.get('name', '')}{b.get('place', '')}{b.get('form', '')}"
+
+
 def _clean(text: object) -> str:
-    return "".join(str(text or "").split())
+    # Only text: str() of what the person did not type (a huge number, deep nesting) can raise.
+    return "".join(text.split()) if isinstance(text, str) else ""
 
 
 def parts_from(answer: object) -> NameParts:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from kiosk.domain import answers as answer_rules
-from kiosk.domain import catalogues, names, requirements, scope, subject_types, validation
+from kiosk.domain import catalogues, names, scope, subject_types, validation
+from kiosk.domain.answers import Context
 from kiosk.domain.application import GB11643_CARDS, SCHEMA, Applicant
+from kiosk.domain.questions import QUESTIONS, Questionnaire
 from kiosk.domain.subject_types import CapitalKind
 
 # Subject types the platform approves without a clerk (configurable per deployment).
@@ -47,8 +48,13 @@ def _today(record: dict[str, Any]) -> dt.date:
         return dt.date.today()
 
 
-def review_record(record: object) -> Review:
-    """Check a record completely; never raises on a malformed record."""
+def review_record(record: object, questions: Questionnaire = QUESTIONS) -> Review:
+    """Check a record completely against the question table; never raises on a malformed record.
+
+    Every question that applies to the record's subject type and answers is checked with its own
+    checker (the one the kiosk ran on 继续); optional ones may be missing; answers to questions
+    that do not apply are dropped from ``Review.record``.
+    """
     if not isinstance(record, dict) or record.get("schema") != SCHEMA:
         return Review(problems=["申请数据格式无法识别"], reasons=["申请数据格式无法识别"])
     st = subject_types.BY_ID.get(str(record.get("subject_type")))
@@ -65,16 +71,18 @@ def review_record(record: object) -> Review:
 
     problems.extend(applicant_problems(applicant, st.person_label, today))
 
-    capital = answer_rules.check("capital", given.get("capital"), answer_rules.Context(st, today=today))
-    ctx = answer_rules.Context(st, applicant.id_number, today, capital.value if capital.ok else None)
+    # The shareholders' amounts are checked against the cleaned capital, as on the kiosk.
+    capital = (questions["capital"].clean(given.get("capital"), Context(st, today=today))
+               if "capital" in questions else None)
+    ctx = Context(st, applicant.id_number, today, capital.value if capital and capital.ok else None)
     cleaned: dict[str, Any] = {}
-    for f in requirements.needed(st, given):
-        raw = given.get(f)
-        if raw is None and requirements.is_optional(f, st):
+    for q in questions.needed(st, given):
+        raw = given.get(q.id)
+        if raw is None and q.is_optional(st):
             continue
-        checked = answer_rules.check(f, raw, ctx)
+        checked = q.clean(raw, ctx)
         if checked.ok:
-            cleaned[f] = checked.value
+            cleaned[q.id] = checked.value
         else:
             problems.append(checked.message)
 
@@ -146,10 +154,10 @@ def amount_in_words(wan: str) -> str:
 
 
 def full_name(st: subject_types.SubjectType, record: dict[str, Any]) -> str:
+    """The name the licence prints (and the review page shows)."""
     a = record.get("answers", {})
     if st.is_branch:
-        parent, branch = a.get("parent", {}), a.get("branch_name", {})
-        return f"{parent.get('name', '')}{branch.get('place', '')}{branch.get('form', '')}"
+        return names.branch_full_name(a.get("parent"), a.get("branch_name"))
     if a.get("name"):
         return names.parts_from(a["name"]).full
     return "（无字号）"

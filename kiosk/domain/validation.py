@@ -124,12 +124,17 @@ def address_detail(raw: object, label: str = "详细地址") -> Checked:
 
 
 def whole_number(raw: object, label: str, *, minimum: int = 0, maximum: int = 100000) -> Checked:
-    text = str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else normalise(raw)
-    if not text:
-        return fail(f"请输入{label}")
-    if not text.isascii() or not text.isdigit():
-        return fail(f"{label}只能填写整数，例如 3")
-    value = int(text)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw               # not via str(): a huge integer makes str() itself raise
+    else:
+        text = normalise(raw)
+        if not text:
+            return fail(f"请输入{label}")
+        if not text.isascii() or not text.isdigit():
+            return fail(f"{label}只能填写整数，例如 3")
+        if len(text.lstrip("0")) > len(str(maximum)):   # before int(): no 5,000-digit parse
+            return fail(f"{label}不能超过{maximum}")
+        value = int(text)
     if value < minimum:
         return fail(f"{label}不能少于{minimum}")
     if value > maximum:

@@ -11,10 +11,14 @@ The session owns the person's data for as long as the visit lasts: the card iden
 answers (and the raw text last typed, so an error never clears it), the face photo, the
 signature and a per-session directory (the on-screen keyboard's user dictionary lives there).
 ``wipe`` drops all of it. At submit the record goes to the ``SubmitPort`` (the offline queue),
-which owns it from then on. The clock is injected; nothing here sleeps, draws or imports Qt.
+which owns it from then on. Which pages there are, in which order, and what each one accepts
+come from the question table (``kiosk.domain.questions``), read through its flags; the session
+keeps no list of its own. Both clocks are injected (``clock`` for timeouts, ``wall_clock`` for
+the date and ``submitted_at``); nothing here sleeps, draws or imports Qt.
 """
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import shutil
 import time
@@ -25,12 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.domain import answers as rules
-from kiosk.domain import requirements, subject_types
+from kiosk.domain import subject_types
+from kiosk.domain.answers import Context
 from kiosk.domain.application import Applicant, new_application_id, new_record
+from kiosk.domain.questions import QUESTIONS, Kind, Question, Questionnaire, Stage
 from kiosk.domain.review import applicant_problems, full_name
 from kiosk.flow import events as ev
-from kiosk.flow.steps import AFTER_REVIEW, PAGES, Page, path
+from kiosk.flow.summary import Section, review_sections
 from kiosk.flow.timeouts import Timeouts
 
 MAX_FACE_ATTEMPTS = 3
@@ -78,14 +83,24 @@ def mask_name(name: str) -> str:
 
 
 class Session:
+    """One visit at a time. Args: ``submit``, where a finished application goes; ``workdir_root``,
+    under which each visit gets its own directory; ``clock``, monotonic seconds for the timeouts;
+    ``wall_clock``, seconds since the epoch for today's date, the record's ``created_at`` and
+    the receipt's ``submitted_at``; ``timeouts``; ``admission``, asked at 开始办理; ``listener``,
+    told every ``kiosk.flow.events`` event; ``questions``, the question table."""
+
     def __init__(self, submit: SubmitPort, workdir_root: Path, *,
                  clock: Callable[[], float] = time.monotonic,
+                 wall_clock: Callable[[], float] = time.time,
                  timeouts: Timeouts = Timeouts(),
                  admission: Callable[[], Admission] | None = None,
-                 listener: Callable[[ev.Event], None] | None = None) -> None:
+                 listener: Callable[[ev.Event], None] | None = None,
+                 questions: Questionnaire = QUESTIONS) -> None:
         self._submit = submit
         self._root = Path(workdir_root)
         self._clock = clock
+        self._wall_clock = wall_clock
+        self.questions = questions
         self.base_timeouts = timeouts
         self._admission = admission or (lambda: Admission(True))
         self._listener = listener or (lambda e: None)
@@ -123,12 +138,54 @@ class Session:
         return self.base_timeouts.elderly() if self.elderly else self.base_timeouts
 
     @property
-    def page(self) -> Page | None:
-        return PAGES[self.step] if self.step else None
+    def page(self) -> Question | None:
+        """The table's entry for the current step."""
+        return self.questions.get(self.step)
 
     @property
     def steps(self) -> list[str]:
-        return path(self.subject_type, self.answers)
+        return self.questions.path(self.subject_type, self.answers)
+
+    @property
+    def today(self) -> dt.date:
+        """Today by the wall clock: the day every date rule of this visit is checked against."""
+        return dt.datetime.fromtimestamp(self._wall_clock()).date()
+
+    @property
+    def can_go_back(self) -> bool:
+        """上一步 is possible: the previous page on the path may be revisited (never the card or
+        the face), and the application is not submitted yet."""
+        steps = self.steps
+        if self.phase not in (Phase.ACTIVE, Phase.WARNING) or self.step not in steps:
+            return False
+        i = steps.index(self.step)
+        return i > 0 and self.questions[steps[i - 1]].revisitable
+
+    @property
+    def optional(self) -> bool:
+        """The current page may be skipped (选填) for this subject type."""
+        page = self.page
+        return bool(page and page.answered and page.is_optional(self.subject_type))
+
+    @property
+    def offered(self) -> Any:
+        """What the current page starts from: what was typed last, else the kept answer, else
+        what the card or earlier pages already said (ask each thing once, WCAG 3.3.7)."""
+        page = self.page
+        if page is None:
+            return None
+        if page.id in self.raw:
+            return self.raw[page.id]
+        if page.id in self.answers:
+            return self.answers[page.id]
+        return page.offer(self.applicant, self.answers) if page.offer else None
+
+    def review_sections(self) -> list[Section]:
+        """The review page's sections; empty before the subject type is chosen."""
+        if self.subject_type is None:
+            return []
+        return review_sections(self.subject_type, self.answers, self.skipped,
+                               questions=self.questions)
 
     @property
     def position(self) -> tuple[int, int]:
@@ -152,6 +209,9 @@ class Session:
     @property
     def extensions_left(self) -> int:
         return max(0, self.timeouts.max_extensions - self.extensions_used)
+
+    def _first(self, stage: Stage) -> str:
+        return next(q.id for q in self.questions if q.stage is stage)
 
     def _emit(self, event: ev.Event) -> None:
         self._listener(event)
@@ -186,11 +246,11 @@ class Session:
         if self.step != "id_card":
             return ""
         self.touch()
-        problems = applicant_problems(applicant, "申请人", today)
+        problems = applicant_problems(applicant, "申请人", today or self.today)
         if problems:
             return self._refuse("id_card", problems[0])[0]
         self.applicant = applicant
-        self.application_id = new_application_id()
+        self.application_id = new_application_id(self.today)
         self._go("face")
         return ""
 
@@ -226,10 +286,9 @@ class Session:
             self._go("subject_type")
 
     # ----- answering --------------------------------------------------------------------------
-    def _context(self) -> rules.Context:
-        assert self.subject_type is not None
-        return rules.Context(self.subject_type, self.applicant.id_number if self.applicant else "",
-                             capital=self.answers.get("capital"))
+    def _context(self) -> Context:
+        return Context(self.subject_type, self.applicant.id_number if self.applicant else "",
+                       today=self.today, capital=self.answers.get("capital"))
 
     def answer(self, value: Any) -> list[str]:
         """The person pressed 继续 on a question page. Returns the problems, empty when moved on."""
@@ -237,23 +296,18 @@ class Session:
         if self.phase not in (Phase.ACTIVE, Phase.WARNING) or step is None:
             return ["本次办理已结束，请重新开始"]
         self.touch()
-        self.raw[step] = value
-        if step == "subject_type":
-            st = subject_types.BY_ID.get(value) if isinstance(value, str) else None
-            if st is None:
-                return self._refuse(step, "请选择要办理的市场主体类型")
-            self.subject_type = st
-            self.answers["subject_type"] = st.id
-            return self._advance()
-        if step not in rules.CHECKERS:
-            return self._refuse(step, "这一页不需要填写，请按页面上的按钮继续")
-        checked = rules.check(step, value, self._context())
+        page = self.questions[step]
+        if page.answered:
+            self.raw[step] = value
+        checked = page.clean(value, self._context())
         if not checked.ok:
             return self._refuse(step, checked.message)
+        if page.stage is Stage.TYPE:
+            self.subject_type = subject_types.BY_ID[checked.value]
         self.answers[step] = checked.value
         self.skipped.discard(step)
-        if step == "signature":
-            return self._submit_now()
+        if page.after_review and step == self.steps[-1]:
+            return self._submit_now()          # the last page (the signature) submits
         return self._advance()
 
     def _refuse(self, step: str, message: str) -> list[str]:
@@ -262,10 +316,10 @@ class Session:
         return self.errors
 
     def _unanswered(self) -> str | None:
+        """The first question before the review that has neither an answer nor a skip."""
         for s in self.steps:
-            if s in ("id_card", "face", "review") or s in AFTER_REVIEW:
-                continue
-            if s not in self.answers and s not in self.skipped:
+            q = self.questions[s]
+            if q.answered and not q.after_review and s not in self.answers and s not in self.skipped:
                 return s
         return None
 
@@ -273,8 +327,8 @@ class Session:
         steps = self.steps
         if self.editing:
             # After a change, ask only what the change made newly necessary, then the review.
-            self._go(self._unanswered() or "review")
-            if self.step == "review":
+            self._go(self._unanswered() or self._first(Stage.REVIEW))
+            if self.step == self._first(Stage.REVIEW):
                 self.editing = False
             return []
         i = steps.index(self.step) if self.step in steps else 0
@@ -283,45 +337,47 @@ class Session:
 
     def skip(self) -> list[str]:
         """选填 pages may be left empty; the review shows 未填写."""
-        if self.step and self.subject_type and self.step in rules.CHECKERS:
-            if requirements.is_optional(self.step, self.subject_type):
-                self.answers.pop(self.step, None)
-                self.skipped.add(self.step)
-                return self._advance()
+        if self.step and self.optional:
+            self.answers.pop(self.step, None)
+            self.skipped.add(self.step)
+            return self._advance()
         return self._refuse(self.step or "", "这一项必须填写")
 
     def back(self) -> None:
+        """上一步: to the previous page on the path, when ``can_go_back``."""
         self.touch()
-        steps = self.steps
-        if self.step not in steps:
-            return
-        i = steps.index(self.step)
-        # The card and the face are not asked again once done.
-        if i > steps.index("subject_type"):
-            self._go(steps[i - 1])
+        if self.can_go_back:
+            steps = self.steps
+            self._go(steps[steps.index(self.step) - 1])
 
     def change(self, step: str) -> None:
         """修改 on the review page: edit one answer, then straight back to the review."""
-        if self.step == "review" and step in self.steps and step in PAGES:
+        page = self.page
+        target = self.questions.get(step)
+        if (page and page.stage is Stage.REVIEW and target and target.listed
+                and step in self.steps):
             self.touch()
             self.editing = True
             self._go(step)
 
     def confirm_review(self) -> list[str]:
-        if self.step != "review":
+        page = self.page
+        if page is None or page.stage is not Stage.REVIEW:
             return []
         self.touch()
         missing = self._unanswered()
         if missing:
             self.editing = True
             self._go(missing)
-            return [f"请先完成“{PAGES[missing].label or PAGES[missing].title}”"]
-        self._go("commitment")
+            q = self.questions[missing]
+            name = q.label_for(self.subject_type, self.answers) or q.heading_for(self.subject_type)
+            return [f"请先完成“{name}”"]
+        self._advance()
         return []
 
     def sign(self, png: bytes) -> list[str]:
         """The signature pad's image; submitting follows from ``answer(True)``."""
-        if self.step != "signature":
+        if self.page is None or self.page.kind is not Kind.SIGNATURE:
             return []
         self.signature_png = bytearray(png)
         return self.answer(bool(png))
@@ -329,10 +385,14 @@ class Session:
     # ----- submit and end ---------------------------------------------------------------------
     def record(self) -> dict[str, Any]:
         assert self.applicant and self.subject_type and self.application_id
-        needed = [s for s in self.steps if s in rules.CHECKERS]
-        answers = {s: self.answers[s] for s in needed if s in self.answers}
+        answers = {q.id: self.answers[q.id] for q in self.questions.needed(self.subject_type,
+                                                                          self.answers)
+                   if q.id in self.answers}
+        # Local time with its offset: the platform's review takes "today" from this date, and it
+        # must be the day the kiosk checked the answers against (``today``), not the UTC one.
+        created = dt.datetime.fromtimestamp(self._wall_clock()).astimezone()
         return new_record(self.application_id, self.subject_type.id, self.applicant, answers,
-                          identity_verified=self.identity_verified)
+                          identity_verified=self.identity_verified, created_at=created)
 
     def _submit_now(self) -> list[str]:
         record = self.record()
@@ -343,19 +403,21 @@ class Session:
             self._submit.enqueue(self.application_id or "", record, attachments,
                                  record["subject_type"])
         except Exception:  # noqa: BLE001 - any storage failure: keep everything, ask for staff
-            return self._refuse("signature", "申请暂时无法保存，您填写的内容仍在。请按“呼叫工作人员”")
+            return self._refuse(self.step or "", "申请暂时无法保存，您填写的内容仍在。请按“呼叫工作人员”")
         assert self.applicant and self.subject_type
+        delivery = self.questions.get("delivery")
         self.receipt = ReceiptFacts(
             application_id=self.application_id or "",
             business_name=full_name(self.subject_type, record),
             subject_type_label=self.subject_type.label,
             applicant_masked=mask_name(self.applicant.name),
-            delivery=dict(PAGES["delivery"].options).get(self.answers.get("delivery"), ""),
-            submitted_at=time.time())
+            delivery=delivery.option_label(self.answers["delivery"], self.subject_type)
+            if delivery and "delivery" in self.answers else "",
+            submitted_at=self._wall_clock())
         self.phase = Phase.FINISHED
         self._finished_at = self._clock()
         self._emit(ev.SubmissionQueued(self.application_id or ""))
-        self._go("done")
+        self._go(self._first(Stage.DONE))
         return []
 
     def cancel(self) -> None:

@@ -1,5 +1,6 @@
-"""Fixtures for the UI tests: a session on a real outbox, a clock the test moves, and one
-Qt Quick UI for the whole test run (QML singletons are registered once per process)."""
+"""Fixtures for the UI tests: a session on a real outbox, clocks the test moves (monotonic and
+wall), and one Qt Quick UI for the whole test run (QML singletons are registered once per
+process)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -35,24 +36,28 @@ class Kit:
     clock: Clock
     outbox: Outbox
     events: list
+    wall: Clock
 
 
-def _make(root: Path) -> tuple[Session, EventRelay, Clock, Outbox, list]:
+WALL_START = dt.datetime(2026, 11, 21, 10, 0).timestamp()   # a fixed day for date rules
+
+
+def _make(root: Path) -> tuple[Session, EventRelay, Clock, Outbox, list, Clock]:
     outbox = Outbox(root / "queue" / "outbox.db", X25519PrivateKey.generate().public_key())
-    clock = Clock(5000.0)
+    clock, wall = Clock(5000.0), Clock(WALL_START)
     relay = EventRelay()
     events: list = []
     relay.happened.connect(events.append)
-    session = Session(outbox, root / "sessions", clock=clock, listener=relay)
-    return session, relay, clock, outbox, events
+    session = Session(outbox, root / "sessions", clock=clock, wall_clock=wall, listener=relay)
+    return session, relay, clock, outbox, events, wall
 
 
 @pytest.fixture()
 def kit(qapp, tmp_path: Path) -> Iterator[Kit]:
     """A bridge over a fresh session, without QML and without the 1 s timer."""
-    session, relay, clock, outbox, events = _make(tmp_path)
+    session, relay, clock, outbox, events, wall = _make(tmp_path)
     bridge = SessionBridge(session, relay, clock=clock, tick=False)
-    yield Kit(session, bridge, clock, outbox, events)
+    yield Kit(session, bridge, clock, outbox, events, wall)
     session.cancel()
 
 
@@ -73,7 +78,7 @@ class UiKit:
 @pytest.fixture(scope="session")
 def ui_kit(qapp, tmp_path_factory: pytest.TempPathFactory) -> UiKit:
     """The real Main.qml, offscreen at 1080x1920, created once for the test run."""
-    session, relay, clock, _, _ = _make(tmp_path_factory.mktemp("ui"))
+    session, relay, clock, _, _, _ = _make(tmp_path_factory.mktemp("ui"))
     ui = create_app(session, relay, keyboard=False, tick=False, clock=clock)
     return UiKit(ui, clock)
 

@@ -169,3 +169,37 @@ def test_every_page_renders_without_qml_warnings(fresh_ui: UiKit, tmp_path: Path
     assert (image.width(), image.height()) == (1080, 1920)
     colours = {image.pixel(x, y) for x in range(0, 1080, 60) for y in range(0, 1920, 60)}
     assert len(colours) > 3     # not a blank frame
+
+
+
+def _walk(kit: UiKit, subject: str, until: str) -> None:
+    """Answer with the sample (skipping what it leaves out) until the page ``until``."""
+    b, s = kit.bridge, kit.bridge.session
+    if s.step is None:
+        click(kit, "startButton")
+        s.card_read(person())
+        s.face_checked(True, b"\xff\xd8jpeg")
+        b.refresh()
+    answers = dict(sample_answers(subject, person()), subject_type=subject)
+    while s.step != until:
+        if s.step == "review":
+            assert b.confirmReview() == []
+        elif s.step in answers:
+            assert b.answer(answers[s.step]) == [], s.step
+        else:
+            assert b.skip() == [], s.step
+    kit.settle()
+
+
+@pytest.mark.parametrize("subject, field, person_label", [
+    ("natural_person_llc", "注册资本（万元）", "法定代表人"),
+    ("sole_proprietorship", "出资额（万元）", "投资人"),
+    ("individual_business", "资金数额（万元）", "经营者")])
+def test_the_screens_show_the_wording_of_the_subject_type(fresh_ui: UiKit, subject: str,
+                                                          field: str, person_label: str) -> None:
+    kit = fresh_ui
+    _walk(kit, subject, "capital")
+    assert find(kit, "pageTitle").property("text") == kit.bridge.title
+    assert find(kit, "amountField").property("label") == field
+    _walk(kit, subject, "commitment")
+    assert f"本人作为{person_label}承诺" in find(kit, "commitmentText").property("text")

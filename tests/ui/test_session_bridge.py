@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kiosk.domain.samples import sample_answers
 from kiosk.flow import events as ev
-from kiosk.flow.steps import PAGES, Kind
+from kiosk.domain.questions import QUESTIONS, Kind
 from tests.ui.conftest import ID_NUMBER, NAME, Kit, person
 
 STROKES = [[{"x": 10, "y": 10}, {"x": 200, "y": 120}, {"x": 380, "y": 40}]]
@@ -29,7 +29,7 @@ def test_begin_moves_to_the_id_card_page_and_signals_it(kit: Kit, qtbot) -> None
                             b.progressTextChanged], timeout=1000):
         b.begin()
     assert (b.phase, b.step, b.kind, b.screen) == ("active", "id_card", "id_card", "IdCardScreen")
-    assert b.title == PAGES["id_card"].title
+    assert b.title == QUESTIONS["id_card"].heading
     assert b.progressText == "第 1 步"
     assert b.canGoBack is False
 
@@ -207,6 +207,21 @@ def test_pickers_read_the_catalogues(kit: Kit) -> None:
         {"code": found[0]["code"], "name": found[0]["name"], "licensed": found[0]["licensed"]}]
     dates = b.appointmentDates()
     assert len(dates) == 30 and dates == sorted(dates)
+    assert dates[0] == "2026-11-22" and dates[-1] == "2026-12-21"   # from the session's day
+
+
+def test_appointment_dates_follow_the_injected_wall_clock(kit: Kit) -> None:
+    kit.wall.advance(40 * 86400)                    # 2026-12-31
+    dates = kit.bridge.appointmentDates()
+    assert dates[0] == "2027-01-01" and len(dates) == 30
+    to_question(kit, "sole_proprietorship")
+    answers = sample_answers("sole_proprietorship", person())
+    while kit.bridge.step != "bank":
+        assert kit.bridge.answer(answers[kit.bridge.step]) == [], kit.bridge.step
+    # Every day the page offers is one its checker accepts.
+    for day in (dates[0], dates[-1]):
+        assert kit.bridge.answer({"appointment": True, "bank": "中国银行", "date": day}) == []
+        kit.bridge.back()
 
 
 def test_slots_on_an_idle_session_do_not_raise(kit: Kit) -> None:
@@ -228,3 +243,58 @@ def test_the_camera_prompt_reaches_qml_as_notice(kit) -> None:  # noqa: ANN001
     s.card_read(flow_person())
     s.device_notice("face", "请把脸慢慢靠近屏幕")
     assert b.notice == "请把脸慢慢靠近屏幕"
+
+
+def test_the_bridge_reads_flags_and_wording_from_the_session_and_the_table(kit: Kit) -> None:
+    to_question(kit)
+    b, s = kit.bridge, kit.session
+    answers = sample_answers("individual_business", person())
+    while b.step != "review":
+        assert b.canGoBack is s.can_go_back and b.optional is s.optional
+        assert b.title == s.page.heading_for(s.subject_type, s.answers)
+        assert b.hint == s.page.hint_for(s.subject_type, s.answers)
+        if b.step == "capital":
+            assert b.title == "经营的资金数额是多少万元？（选填）" and b.label == "资金数额"
+            assert b.optional is True
+        if b.step == "premises":
+            assert b.label == "经营场所" and b.title == "经营场所在哪里？"
+        if b.step == "invoice":
+            assert [o["label"] for o in b.options] == ["小规模纳税人", "一般纳税人"]
+        assert b.answer(answers[b.step]) == [], b.step
+    assert b.confirmReview() == [] and b.step == "commitment"
+    assert "本人作为经营者承诺" in b.body and "经营场所可以合法使用" in b.body
+
+
+def test_a_branch_s_pages_name_its_person_in_charge_and_premises(kit: Kit) -> None:
+    to_question(kit, "branch")
+    b = kit.bridge
+    answers = sample_answers("branch", person())
+    seen = {}
+    while b.step != "review":
+        seen[b.step] = (b.title, b.label, [o["label"] for o in b.options])
+        assert b.answer(answers[b.step]) == [], b.step
+    assert seen["premises"][:2] == ("营业场所在哪里？", "营业场所")
+    assert seen["seals"][2][-1] == "负责人名章"
+    rows = {r["step"]: r["value"] for sec in b.reviewSections for r in sec["rows"]}
+    assert rows["branch_name"] == "杭州青禾百货有限公司西湖分公司"
+
+
+def test_a_question_added_to_the_table_reaches_the_bridge(qapp, tmp_path) -> None:  # noqa: ANN001
+    from kiosk.domain import answers as checks
+    from kiosk.domain.questions import Question, describe
+    from kiosk.flow.session import Session
+    from tests.clock import Clock
+    from ui.bridges.session_bridge import SessionBridge
+    pets = Question("pets", Kind.YES_NO, "经营场所内会饲养宠物吗？", section="经营信息",
+                    label="饲养宠物", check=checks.yes_no("是否饲养宠物"),
+                    describe=describe.yes_no, optional=True)
+    session = Session(None, tmp_path, questions=QUESTIONS.inserting(pets, after="phone"))  # type: ignore[arg-type]
+    kit = Kit(session, SessionBridge(session, tick=False), Clock(), None, [], Clock())  # type: ignore[arg-type]
+    to_question(kit)
+    b = kit.bridge
+    answers = sample_answers("individual_business", person())
+    while b.step != "pets":
+        assert b.answer(answers[b.step]) == [], b.step
+    assert b.title == "经营场所内会饲养宠物吗？（选填）" and b.optional and b.canGoBack
+    assert b.skip() == [] and b.step == "seals"
+    session.cancel()

@@ -2,8 +2,9 @@
 
 It translates, in both directions: session state becomes camelCase properties with a change
 signal each, and the person's actions (QML slots named as verbs) become calls on the session.
-It decides nothing: which page comes next, what is valid and when time runs out all stay in
-``kiosk.flow``. After every call and every tick it re-reads the session and emits a change
+It decides nothing: which page comes next, what is valid, what a page says and when time runs
+out all stay in ``kiosk.flow`` and the question table (``kiosk.domain.questions``), which the
+bridge reads through the session's properties and the current page's entry. After every call and every tick it re-reads the session and emits a change
 signal for each property whose value moved, so QML bindings follow the session.
 
 Session events (``kiosk.flow.events``) reach QML through ``EventRelay``, a callable the
@@ -17,15 +18,14 @@ import datetime as dt
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from kiosk.domain import catalogues, requirements, subject_types
-from kiosk.domain.answers import BANK_APPOINTMENT_DAYS, CHECKERS
+from kiosk.domain import answers, catalogues
+from kiosk.domain.questions import Kind, Question
+from kiosk.domain.subject_types import SubjectType
 from kiosk.flow import events as ev
 from kiosk.flow.session import Phase, Session
-from kiosk.flow.steps import PAGES
-from kiosk.flow.summary import review_sections
 from ui.bridges.signature import strokes_to_png
 from ui.qt import Property, QByteArray, QObject, Qt, QTimer, Signal, Slot
 from ui.screens import screen_for
@@ -83,6 +83,8 @@ class SessionBridge(QObject):
     screenChanged = Signal()
     titleChanged = Signal()
     hintChanged = Signal()
+    labelChanged = Signal()
+    bodyChanged = Signal()
     noticeChanged = Signal()
     progressTextChanged = Signal()
     errorsChanged = Signal()
@@ -172,15 +174,27 @@ class SessionBridge(QObject):
         return screen_for(page.kind if page and self._session.phase is not Phase.IDLE else None)
     screen = _prop("screen", str, screenChanged)
 
+    def _words(self, text: Callable[[Question, SubjectType | None, Mapping[str, Any]], str]) -> str:
+        """One of the current page's texts, worded for this person's type and answers."""
+        s = self._session
+        return text(s.page, s.subject_type, s.answers) if s.page else ""
+
     def _read_title(self) -> str:
-        page = self._session.page
-        return page.title if page else ""
+        return self._words(Question.heading_for)   # with “（选填）” when the page is optional
     title = _prop("title", str, titleChanged)
 
     def _read_hint(self) -> str:
-        page = self._session.page
-        return page.hint if page else ""
+        return self._words(Question.hint_for)
     hint = _prop("hint", str, hintChanged)
+
+    def _read_label(self) -> str:
+        # The short name of what the page asks (注册资本, 出资额...), for a field's own label.
+        return self._words(Question.label_for)
+    label = _prop("label", str, labelChanged)
+
+    def _read_body(self) -> str:
+        return self._words(Question.body_for)       # the declaration's text
+    body = _prop("body", str, bodyChanged)
 
     def _read_notice(self) -> str:
         return self._session.notice
@@ -196,13 +210,11 @@ class SessionBridge(QObject):
     errors = _prop("errors", "QVariantList", errorsChanged)
 
     def _read_options(self) -> list[dict[str, str]]:
-        page = self._session.page
-        if not page:
+        s = self._session
+        if not s.page:
             return []
-        # The subject types carry a one-line description to help the person choose.
-        described = {t.id: t.description for t in subject_types.ALL} if page.id == "subject_type" else {}
-        return [{"value": v, "label": label, "description": described.get(v, "")}
-                for v, label in page.options]
+        return [{"value": o.value, "label": o.label, "description": o.description}
+                for o in s.page.options_for(s.subject_type)]
     options = _prop("options", "QVariantList", optionsChanged)
 
     def _read_continueLabel(self) -> str:
@@ -211,33 +223,17 @@ class SessionBridge(QObject):
     continueLabel = _prop("continueLabel", str, continueLabelChanged)
 
     def _read_rawValue(self) -> Any:
-        s = self._session
-        if not s.step:
-            return None
-        if s.step in s.raw:
-            return _plain(s.raw[s.step])
-        if s.step in s.answers:
-            return _plain(s.answers[s.step])
-        return _plain(self._offered(s.step))
+        # What the page starts from: typed last, kept, or offered from the card (the session's).
+        return _plain(self._session.offered)
     rawValue = _prop("rawValue", "QVariant", rawValueChanged)
-
-    def _offered(self, step: str) -> Any:
-        # Ask each thing once (WCAG 3.3.7): what the card or earlier pages already said.
-        s = self._session
-        if step == "shareholders" and s.applicant:
-            return [{"name": s.applicant.name, "id_number": s.applicant.id_number,
-                     "amount": s.answers.get("capital") or ""}]
-        if step == "mail_address" and "premises" in s.answers:
-            return dict(s.answers["premises"])
-        return None
 
     def _read_reviewSections(self) -> list[dict[str, Any]]:
         s = self._session
-        if s.step != "review" or s.subject_type is None:
+        if s.page is None or s.page.kind is not Kind.REVIEW:
             return []
         return [{"title": sec.title,
                  "rows": [{"step": r.step, "label": r.label, "value": r.value} for r in sec.rows]}
-                for sec in review_sections(s.subject_type, s.answers, s.skipped)]
+                for sec in s.review_sections()]
     reviewSections = _prop("reviewSections", "QVariantList", reviewSectionsChanged)
 
     def _read_receipt(self) -> dict[str, Any]:
@@ -264,17 +260,11 @@ class SessionBridge(QObject):
     extensionsLeft = _prop("extensionsLeft", int, extensionsLeftChanged)
 
     def _read_canGoBack(self) -> bool:
-        # Mirrors Session.back: the card and face pages are never revisited.
-        s = self._session
-        steps = s.steps
-        return (s.phase is not Phase.FINISHED and s.step in steps and "subject_type" in steps
-                and steps.index(s.step) > steps.index("subject_type"))
+        return self._session.can_go_back       # the very property Session.back obeys
     canGoBack = _prop("canGoBack", bool, canGoBackChanged)
 
     def _read_optional(self) -> bool:
-        s = self._session
-        return bool(s.step in CHECKERS and s.subject_type
-                    and requirements.is_optional(s.step, s.subject_type))
+        return self._session.optional          # the very property Session.skip obeys
     optional = _prop("optional", bool, optionalChanged)
 
     def _read_endedMessage(self) -> str:
@@ -389,7 +379,7 @@ class SessionBridge(QObject):
 
     @Slot(result="QVariantList")
     def appointmentDates(self) -> list[str]:
-        today = dt.date.today()
-        return [(today + dt.timedelta(days=i)).isoformat()
-                for i in range(1, BANK_APPOINTMENT_DAYS + 1)]
+        """The days the bank page offers: the ones its checker accepts, from the session's day
+        (its injected wall clock)."""
+        return [d.isoformat() for d in answers.appointment_dates(self._session.today)]
 

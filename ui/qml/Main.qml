@@ -132,7 +132,7 @@ Window {
                 objectName: "pageTitle"
                 visible: !root.onAttract && text !== ""
                 width: parent.width
-                text: Session.title + (Session.optional && Session.title.indexOf("选填") < 0 ? "（选填）" : "")
+                text: Session.title
                 font.pixelSize: Theme.headingSize
                 font.bold: true
                 Accessible.role: Accessible.Heading

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain import requirements, subject_types
+from kiosk.domain import subject_types
+from kiosk.domain.questions import QUESTIONS
 from kiosk.domain.review import amount_in_words, review_record
 from kiosk.domain.samples import make_id_number, sample_record
 
@@ -110,7 +111,7 @@ def test_malformed_records_get_a_problem_not_an_exception(record: object) -> Non
 
 
 @settings(max_examples=60)
-@given(st.sampled_from(TYPES), st.sampled_from([f for f, _, _ in requirements.FIELDS]),
+@given(st.sampled_from(TYPES), st.sampled_from([q.id for q in QUESTIONS if q.in_record]),
        st.one_of(st.none(), st.integers(), st.text(max_size=20), st.booleans(),
                  st.lists(st.text(max_size=4), max_size=3),
                  st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3)))

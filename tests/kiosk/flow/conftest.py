@@ -1,4 +1,5 @@
-"""A session wired to a real outbox on a temporary disk, and a clock the test moves."""
+"""A session wired to a real outbox on a temporary disk, and clocks the test moves: the
+monotonic one for timeouts, the wall clock for the date and ``submitted_at``."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,11 @@ from kiosk.domain.application import Applicant
 from tests.clock import Clock
 from kiosk.domain.samples import make_id_number, sample_answers
 from kiosk.flow.session import Session
-from kiosk.flow.steps import Kind
+from kiosk.domain.questions import Kind
 from offline_queue.outbox import Outbox
 
+# 2026-11-21 10:00 local time: a fixed day, so date rules do not depend on when tests run.
+WALL_START = dt.datetime(2026, 11, 21, 10, 0).timestamp()
 # A person who appears nowhere else in the code base, so finding them after a wipe means a leak.
 NAME = "欧阳明远"
 ID_NUMBER = make_id_number("370323", dt.date(1976, 4, 9), 357)
@@ -36,15 +39,17 @@ class Kit:
     outbox: Outbox
     events: list = field(default_factory=list)
     workdir: Path = Path()
+    wall: Clock = field(default_factory=Clock)
 
 
 @pytest.fixture()
 def kit(tmp_path: Path) -> Kit:
     outbox = Outbox(tmp_path / "queue" / "outbox.db", X25519PrivateKey.generate().public_key())
-    clock = Clock()
+    clock, wall = Clock(), Clock(WALL_START)
     events: list = []
-    session = Session(outbox, tmp_path / "sessions", clock=clock, listener=events.append)
-    return Kit(session, clock, outbox, events, tmp_path / "sessions")
+    session = Session(outbox, tmp_path / "sessions", clock=clock, wall_clock=wall,
+                      listener=events.append)
+    return Kit(session, clock, outbox, events, tmp_path / "sessions", wall)
 
 
 def answers_for(subject: str, applicant: Applicant) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def test_minor_and_expired_card_stay_on_the_card_page(kit: Kit) -> None:
     assert "已于" in s.card_read(person(valid_until=dt.date(2020, 1, 1)))
     assert s.step == "id_card"
     from kiosk.domain.samples import make_id_number
-    minor = person(id_number=make_id_number("330106", dt.date.today().replace(year=dt.date.today().year - 16), 11))
+    minor = person(id_number=make_id_number("330106", s.today.replace(year=s.today.year - 16), 11))
     assert "年满18周岁" in s.card_read(minor)
     assert s.step == "id_card" and s.applicant is None
 
@@ -249,3 +249,58 @@ def test_a_device_notice_shows_on_its_own_page_only_and_clears_on_leaving(kit: K
     assert kit.events[-1] == ev.NoticeChanged("face", "请慢慢向左转头")
     s.face_checked(True, b"\xff\xd8")
     assert s.step == "subject_type" and s.notice == ""
+
+
+def test_back_and_change_read_the_table_s_flags(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    assert s.can_go_back is False                    # the card page: nothing before it
+    drive_to(s, "subject_type", answers_for("individual_business", person()))
+    assert s.can_go_back is False                    # the face before it is never asked again
+    s.back()
+    assert s.step == "subject_type"
+    drive_to(s, "signature", answers_for("individual_business", person()))
+    assert s.can_go_back is True
+    s.back()
+    assert s.step == "commitment"
+    s.back()
+    assert s.step == "review"
+    for not_listed in ("id_card", "face", "commitment", "signature", "done", "no_such_step"):
+        s.change(not_listed)
+        assert s.step == "review", not_listed
+    s.change("subject_type")
+    assert s.step == "subject_type"
+
+
+def test_the_date_and_submitted_at_come_from_the_wall_clock(kit: Kit) -> None:
+    import datetime as dt
+    s = kit.session
+    kit.wall.advance(3 * 86400)                      # 2026-11-24
+    s.begin()
+    answers = answers_for("natural_person_llc", person())
+    drive_to(s, "bank", answers)
+    assert s.today == dt.date(2026, 11, 24)
+    # The bank page accepts the days after the session's date, whatever today really is.
+    assert "30天" in s.answer({"appointment": True, "bank": "中国银行", "date": "2026-11-24"})[0]
+    assert s.answer({"appointment": True, "bank": "中国银行", "date": "2026-12-24"}) == []
+    drive_to(s, "signature", answers)
+    kit.wall.advance(60)
+    assert s.sign(b"\x89PNG-signature") == []
+    assert s.receipt.submitted_at == kit.wall.now
+    assert s.application_id.startswith("20261124-")
+    record = s.record()
+    assert dt.datetime.fromisoformat(record["created_at"]).timestamp() == int(kit.wall.now)
+    from kiosk.domain.review import review_record
+    assert review_record(record).valid           # the platform checks against the same day
+
+
+def test_a_skipped_funds_page_says_so_and_keeps_what_was_typed(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    drive_to(s, "capital", answers_for("individual_business", person()))
+    heading = s.page.heading_for(s.subject_type, s.answers)
+    assert s.optional and heading.endswith("（选填）") and "资金数额" in heading
+    assert s.answer("abc") and s.raw["capital"] == "abc"
+    assert s.skip() == [] and "capital" not in s.answers and s.raw["capital"] == "abc"
+    rows = {r.step: (r.label, r.value) for sec in s.review_sections() for r in sec.rows}
+    assert rows["capital"] == ("资金数额", NOT_GIVEN)

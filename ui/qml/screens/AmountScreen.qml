@@ -1,4 +1,4 @@
-// An amount in 万元 (capital, contribution, funds).
+// An amount in 万元: 注册资本, 出资额 or 资金数额, named by the page's label.
 import QtQuick
 import Kiosk
 import "../controls"
@@ -14,7 +14,7 @@ KScreen {
         KTextField {
             id: field
             objectName: "amountField"
-            label: "金额（万元）"
+            label: (Session.label !== "" ? Session.label : "金额") + "（万元）"
             hint: "只填数字，例如 10 或 10.5"
             extraHints: Qt.ImhFormattedNumbersOnly
             error: Session.errors.length > 0 ? Session.errors[0] : ""

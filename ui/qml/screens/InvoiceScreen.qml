@@ -1,4 +1,4 @@
-// Invoices: needed or not, and if needed the taxpayer kind.
+// Invoices: needed or not, and if needed the taxpayer kind (the page's options).
 import QtQuick
 import Kiosk
 import "../controls"
@@ -23,8 +23,7 @@ KScreen {
         KChoiceList {
             id: taxpayer
             visible: need.value === true
-            options: [{"value": "small", "label": "小规模纳税人", "description": "年销售额500万元以下，多数新开办的小店选这一项"},
-                      {"value": "general", "label": "一般纳税人"}]
+            options: Session.options
             value: screen.start.taxpayer ?? undefined
         }
     }
