@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from central.testing import SignedClient, running_platform  # noqa: E402
+from contract.envelope import seal  # noqa: E402
 from kiosk.domain.samples import sample_record  # noqa: E402
-from offline_queue.envelope import seal  # noqa: E402
 
 
 _CHARS = "安邦成德丰和华嘉锦康乐联茂明宁平瑞盛顺泰通万新信兴阳益永裕源悦致"

@@ -4,8 +4,8 @@
     kiosk-central --data DIR --register-kiosk ID PUBKEY_B64
     kiosk-central --data DIR --publish-config CHANNEL FILE.json
 
-The first start creates DIR, the platform X25519 key and the config Ed25519 key, and writes
-their public halves as base64 to DIR/keys/*.pub for kiosk configuration. Registering and
+The first start creates DIR, the platform X25519 key and the config and decision Ed25519 keys,
+and writes their public halves as base64 to DIR/keys/*.pub for kiosk configuration. Registering and
 publishing change the database and exit without serving.
 """
 from __future__ import annotations

@@ -28,6 +28,8 @@ from central.errors import ApiError
 from central.faults import FaultInjector, FaultSettings
 from central.names import SEED_NAMES
 from central.store import Store
+from contract import signing
+from contract.wire import DecisionStatus
 
 API_TITLE = "自助申报一体机 reference central platform"
 API_VERSION = "1.0.0"
@@ -135,9 +137,13 @@ class Platform:
             self.publish_config(DEFAULT_CHANNEL, DEFAULT_CONFIG)
 
     def register_kiosk(self, kiosk_id: str, public_key: Ed25519PublicKey | str) -> None:
-        """Allow a kiosk to call the API with this Ed25519 key (replaces an earlier key)."""
-        text = public_key if isinstance(public_key, str) else keys_mod.raw_public_b64(public_key)
-        keys_mod.load_ed25519_public(text)  # refuse a bad key now, not at its first request
+        """Allow a kiosk to call the API with this Ed25519 key (replaces an earlier key).
+
+        Raises:
+            KeyTextError: the key text is not base64 of 32 raw bytes.
+        """
+        text = public_key if isinstance(public_key, str) else signing.public_key_text(public_key)
+        signing.load_public_key(text)  # refuse a bad key now, not at its first request
         self.store().register_kiosk(kiosk_id, text)
 
     def publish_config(self, channel: str, payload: dict) -> int:
@@ -162,14 +168,13 @@ class Platform:
             ValueError: see ``central.decide.clerk_decision``.
         """
         from central.decide import clerk_decision
-        from central.models import SubmissionStatus
 
         store = self.store()
         with store.transaction():
-            decision = clerk_decision(store, self.keys, self.settings, submission_id,
-                                      SubmissionStatus(status), list(reasons or []))
-        return {"status": decision.status.value, "reasons": decision.reasons,
-                "licence": decision.licence}
+            outcome = clerk_decision(store, self.keys, self.settings, submission_id,
+                                     DecisionStatus(status), list(reasons or []))
+        return {"status": outcome.status.value, "reasons": outcome.reasons,
+                "licence": outcome.licence}
 
     def openapi(self) -> dict:
         return self.api.openapi()

@@ -2,7 +2,7 @@
 
 For each request it reads the whole body (refusing more than ``MAX_BODY`` bytes with 413),
 looks up the kiosk's Ed25519 key, checks the signature and freshness with
-``kiosk.platform.signing.verify_headers`` and remembers the nonce in SQLite so a replay is
+``contract.signing.verify_headers`` and remembers the nonce in SQLite so a replay is
 refused. It then hands the body on unchanged and puts the kiosk id in ``scope["state"]``.
 
 It does not parse bodies, decide authorisation per resource, or store anything but nonces.
@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from central.errors import ApiError, send_error
-from central.keys import KeyFileError, load_ed25519_public
 from central.store import Store
-from kiosk.platform.signing import HEADER_KIOSK, MAX_SKEW_SECONDS, SignatureError, verify_headers
+from contract.signing import (HEADER_KIOSK, MAX_SKEW_SECONDS, KeyTextError, SignatureError,
+                              load_public_key, verify_headers)
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +115,8 @@ class AuthMiddleware:
         if key_text is None:
             raise ApiError(401, "unknown_kiosk", "this kiosk is not registered with the platform")
         try:
-            public_key = load_ed25519_public(key_text)
-        except KeyFileError:
+            public_key = load_public_key(key_text)
+        except KeyTextError:
             raise ApiError(401, "unknown_kiosk", "the kiosk's registered key is unusable") from None
         now = self.clock()
         try:

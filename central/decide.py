@@ -5,12 +5,16 @@ envelope with the platform key, runs ``kiosk.domain.review.review_record`` and t
 collision check, and records one of:
 
 - ``needs_correction`` with the problems as reasons (the applicant must fix something);
-- ``approved`` (秒批) with a fresh USCC and licence number, the name then registered;
+- ``approved`` (秒批) with a fresh USCC and licence number, the name then registered; the
+  licence is built as ``contract.wire.Licence``, so one whose fields the kiosk would refuse to
+  print (too long, control characters) is left for a clerk instead;
 - ``received`` with the reasons it needs a clerk (valid, but not eligible for 秒批);
 - ``rejected`` when the sealed parts cannot be opened (tampered, or for another key).
 
-It runs inside the caller's transaction and writes through the Store; no HTTP here. Logs
-carry submission ids and outcomes only, never what the record says.
+The platform runs the kiosk's own domain rules (``kiosk.domain``), the one kiosk layer it
+imports, so both sides agree on what a valid application is. It runs inside the caller's
+transaction and writes through the Store; no HTTP and no signing here (the routes sign what
+they answer). Logs carry submission ids and outcomes only, never what the record says.
 """
 from __future__ import annotations
 
@@ -19,12 +23,14 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from central import credit
 from central.keys import PlatformKeys
-from central.models import SubmissionStatus
 from central.names import NameCheck, find_conflicts
 from central.store import Store
-from offline_queue.envelope import EnvelopeError, open_attachment, open_record
+from contract.envelope import EnvelopeError, open_attachment, open_record
+from contract.wire import DecisionStatus, Licence
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +53,12 @@ class PlatformSettings:
 
 
 @dataclass(frozen=True)
-class Decision:
-    status: SubmissionStatus
+class Outcome:
+    """What deciding recorded: the status, its reasons, and the licence when approved."""
+
+    status: DecisionStatus
     reasons: list[str] = field(default_factory=list)
-    licence: dict | None = None
+    licence: dict | None = None   # ``Licence.model_dump(mode="json")``
 
 
 def open_submission(keys: PlatformKeys, envelope: dict, record: bytes) -> dict:
@@ -69,32 +77,32 @@ def open_submission(keys: PlatformKeys, envelope: dict, record: bytes) -> dict:
     return value
 
 
-def _review(record: dict, registered: list[str]) -> Decision | dict:
-    """Run the domain review; a Decision when it ends here, else the licence fields."""
+def _review(record: dict, registered: list[str]) -> Outcome | dict:
+    """Run the domain review; an Outcome when it ends here, else the licence fields."""
     try:
         from kiosk.domain.review import review_record
     except ImportError:
-        return Decision(SubmissionStatus.received, [MANUAL_REVIEW])
+        return Outcome(DecisionStatus.RECEIVED, [MANUAL_REVIEW])
     try:
         review = review_record(record)
         if review.problems:
-            return Decision(SubmissionStatus.needs_correction, list(review.problems))
+            return Outcome(DecisionStatus.NEEDS_CORRECTION, list(review.problems))
         fields = dict(review.licence_fields())
     except Exception as exc:  # a bug in the rules must not lose the submission: hand to a clerk
         log.error("review failed (%s); left for manual review", type(exc).__name__)
-        return Decision(SubmissionStatus.received, [MANUAL_REVIEW])
+        return Outcome(DecisionStatus.RECEIVED, [MANUAL_REVIEW])
     # The review already applied the naming rules; only the collision check is left.
     conflicts = find_conflicts(str(fields.get("name", "")), registered)
     if conflicts:
-        return Decision(SubmissionStatus.needs_correction,
-                        [NameCheck(problems=[], conflicts=conflicts).message])
+        return Outcome(DecisionStatus.NEEDS_CORRECTION,
+                       [NameCheck(problems=[], conflicts=conflicts).message])
     if not review.instant:
-        return Decision(SubmissionStatus.received, list(review.reasons) or [MANUAL_REVIEW])
+        return Outcome(DecisionStatus.RECEIVED, list(review.reasons) or [MANUAL_REVIEW])
     return fields
 
 
 def decide_submission(store: Store, keys: PlatformKeys, settings: PlatformSettings,
-                      submission_id: str, today: dt.date | None = None) -> Decision:
+                      submission_id: str, today: dt.date | None = None) -> Outcome:
     """Decide a submission whose parts are all in and record the outcome.
 
     The caller holds a transaction on ``store``; the submission row exists.
@@ -109,76 +117,80 @@ def decide_submission(store: Store, keys: PlatformKeys, settings: PlatformSettin
             open_attachment(keys.platform, envelope, att["name"],
                             store.attachment_bytes(submission_id, att["name"]))
     except EnvelopeError:
-        decision = Decision(SubmissionStatus.rejected, [UNREADABLE])
+        outcome = Outcome(DecisionStatus.REJECTED, [UNREADABLE])
     else:
         registered = [n["name"] for n in store.registered_names()]
-        outcome = _review(record, registered)
-        if isinstance(outcome, Decision):
-            decision = outcome
+        reviewed = _review(record, registered)
+        if isinstance(reviewed, Outcome):
+            outcome = reviewed
         else:
-            decision = _approve(store, settings, subject_type, outcome,
-                                today or dt.date.today())
-    store.set_decision(submission_id, decision.status.value, decision.reasons, decision.licence)
-    log.info("submission %s decided: %s", submission_id, decision.status.value)
-    return decision
+            try:
+                outcome = _approve(store, settings, subject_type, reviewed,
+                                   today or dt.date.today())
+            except ValidationError as exc:
+                # Valid by the rules, yet not printable as a licence: a clerk looks at it.
+                log.error("licence fields unprintable (%d problems); left for manual review",
+                          exc.error_count())
+                outcome = Outcome(DecisionStatus.RECEIVED, [MANUAL_REVIEW])
+    store.set_decision(submission_id, outcome.status.value, outcome.reasons, outcome.licence)
+    log.info("submission %s decided: %s", submission_id, outcome.status.value)
+    return outcome
 
 
 def _approve(store: Store, settings: PlatformSettings, subject_type: str, fields: dict,
-             today: dt.date) -> Decision:
+             today: dt.date) -> Outcome:
+    """Issue the licence: a fresh USCC and licence number, and the name registered.
+
+    Raises:
+        ValidationError: the fields do not make a printable ``contract.wire.Licence``.
+    """
     uscc = credit.credit_code(subject_type, settings.region, store.next_value("organisation"))
     number = credit.licence_number(settings.region, today,
                                    store.next_value(f"licence-{today.year}"))
     capital = fields.get("capital")
-    licence = {
-        "uscc": uscc,
-        "licence_number": number,
-        "name": str(fields["name"]),
-        "subject_type_label": str(fields["subject_type_label"]),
-        "legal_person": str(fields["person_name"]),
-        "person_label": str(fields["person_label"]),
-        "premises": str(fields["premises"]),
-        "premises_label": str(fields["premises_label"]),
-        "scope": str(fields["scope"]),
-        "capital": None if capital is None else str(capital),
-        "established": today.isoformat(),
-        "authority": settings.authority,
-        "issued_on": today.isoformat(),
-    }
-    store.add_name(licence["name"], subject_type, "approved")
-    return Decision(SubmissionStatus.approved, [], licence)
+    licence = Licence(
+        uscc=uscc, licence_number=number, name=str(fields["name"]),
+        subject_type_label=str(fields["subject_type_label"]),
+        legal_person=str(fields["person_name"]), person_label=str(fields["person_label"]),
+        premises=str(fields["premises"]), premises_label=str(fields["premises_label"]),
+        scope=str(fields["scope"]), capital=None if capital is None else str(capital),
+        established=today, authority=settings.authority, issued_on=today)
+    store.add_name(licence.name, subject_type, "approved")
+    return Outcome(DecisionStatus.APPROVED, [], licence.model_dump(mode="json"))
 
 
 def clerk_decision(store: Store, keys: PlatformKeys, settings: PlatformSettings,
-                   submission_id: str, status: SubmissionStatus, reasons: list[str],
-                   today: dt.date | None = None) -> Decision:
+                   submission_id: str, status: DecisionStatus, reasons: list[str],
+                   today: dt.date | None = None) -> Outcome:
     """A clerk's decision on a submission left for manual review (caller holds a transaction).
 
     Approving assigns a USCC and licence number exactly as 秒批 does.
 
     Raises:
         ValueError: unknown submission, not waiting for a clerk (status ``received`` with all
-            parts in), or approving a record the review finds problems in.
+            parts in), approving a record the review finds problems in, or one whose licence
+            fields are not printable (a pydantic ``ValidationError``).
     """
     row = store.submission(submission_id)
     if row is None:
         raise ValueError("no such submission")
-    if row["status"] != SubmissionStatus.received.value or \
+    if row["status"] != DecisionStatus.RECEIVED.value or \
             not all(a["complete"] for a in store.attachments(submission_id)):
         raise ValueError("only a complete submission waiting for review can be decided")
-    if status is SubmissionStatus.approved:
+    if status is DecisionStatus.APPROVED:
         from kiosk.domain.review import review_record
 
         review = review_record(open_submission(keys, json.loads(row["envelope"]), row["record"]))
         if review.problems:
             raise ValueError("the record has problems; it cannot be approved")
-        decision = _approve(store, settings, row["subject_type"],
-                            dict(review.licence_fields()), today or dt.date.today())
-    elif status is SubmissionStatus.received:
+        outcome = _approve(store, settings, row["subject_type"],
+                           dict(review.licence_fields()), today or dt.date.today())
+    elif status is DecisionStatus.RECEIVED:
         raise ValueError("a clerk decides approved, needs_correction or rejected")
     else:
         if not reasons:
             raise ValueError("say why, in words the applicant can act on")
-        decision = Decision(status, list(reasons))
-    store.set_decision(submission_id, decision.status.value, decision.reasons, decision.licence)
-    log.info("submission %s decided by a clerk: %s", submission_id, decision.status.value)
-    return decision
+        outcome = Outcome(status, list(reasons))
+    store.set_decision(submission_id, outcome.status.value, outcome.reasons, outcome.licence)
+    log.info("submission %s decided by a clerk: %s", submission_id, outcome.status.value)
+    return outcome

@@ -1,8 +1,14 @@
-"""Request and response shapes of the platform API (pydantic), the source of ``openapi.json``.
+"""The platform's own API shapes (pydantic): what kiosks send, and the answers only it uses.
+
+The answers a kiosk parses (submission status, the signed decision and its licence, the POST
+answer, attachment progress) are shared with the kiosk and live in ``contract.wire``; this
+module holds the request bodies, which are the platform's to refuse, and the answers of its
+other endpoints. Together with the routes they are the source of ``openapi.json``.
 
 Shapes only: length limits, patterns and closed value sets. Cross-field rules (the
 Idempotency-Key equals the body's id, the envelope belongs to this submission) live in the
-handlers. Models forbid unknown fields and coerce nothing (strict), so a wrong shape is a 422.
+handlers. Request models forbid unknown fields and coerce nothing (strict), so a wrong shape is
+a 422.
 """
 from __future__ import annotations
 
@@ -11,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{2,127}$"
-ATTACHMENT_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+from contract.wire import ATTACHMENT_NAME_PATTERN, ID_PATTERN
+
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 CHANNEL_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 MAX_ATTACHMENTS = 16
@@ -32,22 +38,13 @@ class SubjectTypeId(str, enum.Enum):
     branch = "branch"
 
 
-class SubmissionStatus(str, enum.Enum):
-    """Where a submission stands on the platform."""
-
-    received = "received"
-    approved = "approved"
-    needs_correction = "needs_correction"
-    rejected = "rejected"
-
-
 class ErrorOut(BaseModel):
     error: str = Field(description="machine-readable reason, e.g. bad_signature")
     message: str
 
 
 class EnvelopeHeader(_Strict):
-    """``offline_queue.envelope.Sealed.header``: no personal data."""
+    """``contract.envelope.Sealed.header``: no personal data."""
 
     v: int
     alg: str = Field(max_length=64)
@@ -74,45 +71,6 @@ class SubmissionIn(_Strict):
                                                      max_length=MAX_ATTACHMENTS)
 
 
-class SubmissionAck(BaseModel):
-    submission_id: str
-    status: SubmissionStatus
-    pending_attachments: list[str]
-    received_at: str
-
-
-class Licence(BaseModel):
-    uscc: str
-    licence_number: str
-    name: str
-    subject_type_label: str
-    legal_person: str
-    person_label: str
-    premises: str
-    premises_label: str
-    scope: str
-    capital: str | None
-    established: str
-    authority: str
-    issued_on: str
-
-
-class SubmissionOut(BaseModel):
-    submission_id: str
-    status: SubmissionStatus
-    reasons: list[str]
-    licence: Licence | None
-    updated_at: str
-
-
-class AttachmentOut(BaseModel):
-    name: str
-    received: int
-    size: int
-    complete: bool
-    status: SubmissionStatus | None = None
-
-
 class NameCheckOut(BaseModel):
     available: bool
     conflicts: list[str]
@@ -134,6 +92,9 @@ class RatingOut(BaseModel):
     level: int
     negative: bool = Field(description="差评 (level 1 or 2): followed up by the authority")
     received_at: str
+    replayed: bool = Field(default=False,
+                           description="true when this answers a repeat of an earlier POST of "
+                                       "the same rating: nothing new was stored")
 
 
 class RatingSummaryOut(BaseModel):

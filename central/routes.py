@@ -1,9 +1,12 @@
 """The HTTP endpoints of the platform contract (docs/platform-contract.md).
 
 Handlers check what the shapes in ``central.models`` cannot (cross-field rules, ownership,
-idempotency, offsets), write through the Store in one transaction each and answer JSON.
-Authentication already happened in ``central.auth``; the kiosk id is in ``request.state``.
-Handlers are ``async`` so every database write runs on the server's one event-loop thread.
+offsets), keep POSTs idempotent through ``central.idempotency``, write through the Store in one
+transaction each and answer JSON. Every decision they answer with is signed with the
+platform's decision key (``contract.decisions``); the shapes kiosks parse are
+``contract.wire``'s. Authentication already happened in ``central.auth``; the kiosk id is in
+``request.state``. Handlers are ``async`` so every database write runs on the server's one
+event-loop thread.
 """
 from __future__ import annotations
 
@@ -18,15 +21,18 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from central import idempotency
 from central.decide import decide_submission, open_submission
 from central.errors import ApiError
-from central.models import (ATTACHMENT_NAME_PATTERN, CHANNEL_PATTERN, ID_PATTERN, AttachmentOut,
-                            ConfigBundleOut, ErrorOut, HeartbeatIn, HeartbeatOut, NameCheckOut,
-                            RatingIn, RatingOut, RatingSummaryOut, SubjectTypeId, SubmissionAck,
-                            SubmissionIn, SubmissionOut, SubmissionStatus)
+from central.models import (CHANNEL_PATTERN, ConfigBundleOut, ErrorOut, HeartbeatIn, HeartbeatOut,
+                            NameCheckOut, RatingIn, RatingOut, RatingSummaryOut, SubjectTypeId,
+                            SubmissionIn)
 from central.names import check_name
 from central.store import Store, utc_now
-from offline_queue.envelope import EnvelopeError
+from contract.decisions import sign_decision
+from contract.envelope import EnvelopeError
+from contract.wire import (ATTACHMENT_NAME_PATTERN, ID_PATTERN, AttachmentProgress, Decision,
+                           DecisionStatus, SignedDecision, SubmissionAck)
 
 if TYPE_CHECKING:  # app.py imports this module to build the app
     from central.app import Platform
@@ -74,12 +80,31 @@ def _owned(store: Store, submission_id: str, kiosk_id: str) -> dict:
     return row
 
 
+def _signed_decision(platform: Platform, row: dict) -> SignedDecision:
+    """A stored submission's decision, signed with the platform's decision key."""
+    decision = Decision(
+        submission_id=row["submission_id"], kiosk_id=row["kiosk_id"],
+        status=DecisionStatus(row["status"]), reasons=json.loads(row["reasons"]),
+        licence=json.loads(row["licence"]) if row["licence"] else None,
+        updated_at=row["updated_at"])
+    return sign_decision(platform.keys.decision, decision)
+
+
 @router.post("/submissions", status_code=201, response_model=SubmissionAck,
-             responses={409: {"model": ErrorOut}, 403: {"model": ErrorOut}})
+             responses={409: {"model": ErrorOut,
+                              "description": "idempotency_conflict: this id cannot be used for "
+                                             "this body (a different body, or not this kiosk's)"},
+                        403: {"model": ErrorOut}})
 async def post_submission(request: Request, body: SubmissionIn, kiosk: Kiosk,
-                          idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
+                          idempotency_key: Annotated[str, Header(
+                              alias="Idempotency-Key",
+                              description="must equal the body's submission_id (else 400)")],
                           ) -> JSONResponse:
-    """Accept a sealed submission; the same key and body answers as the first time."""
+    """Accept a sealed submission.
+
+    The same key and body from the same kiosk answers as the first time, with
+    ``replayed: true``. When there are no attachments the decision is taken at once and the
+    answer carries it, signed."""
     raw = await request.body()
     digest = hashlib.sha256(raw).hexdigest()
     if idempotency_key != body.submission_id:
@@ -87,13 +112,9 @@ async def post_submission(request: Request, body: SubmissionIn, kiosk: Kiosk,
     if body.kiosk_id != kiosk:
         raise ApiError(403, "kiosk_mismatch", "kiosk_id in the body is not the signing kiosk")
     store = _store(request)
-    existing = store.submission(body.submission_id)
-    if existing is not None:
-        if existing["body_sha256"] != digest:
-            raise ApiError(409, "idempotency_conflict",
-                           "this submission id was already used with a different body")
-        return JSONResponse(json.loads(existing["response_body"]),
-                            status_code=existing["response_code"])
+    repeated = idempotency.replay(store.submission(body.submission_id), kiosk, digest)
+    if repeated is not None:
+        return repeated
     try:
         dt.datetime.fromisoformat(body.created_at)
     except ValueError:
@@ -121,30 +142,32 @@ async def post_submission(request: Request, body: SubmissionIn, kiosk: Kiosk,
             "submission_id": body.submission_id, "kiosk_id": kiosk, "body_sha256": digest,
             "subject_type": body.subject_type.value, "created_at": body.created_at,
             "envelope": json.dumps(envelope), "record": record,
-            "status": SubmissionStatus.received.value, "received_at": now, "updated_at": now,
+            "status": DecisionStatus.RECEIVED.value, "received_at": now, "updated_at": now,
             "response_code": 0, "response_body": "",
         }, [a.model_dump() for a in body.attachments])
-        status = SubmissionStatus.received
+        decision = None
         if not body.attachments:
-            status = decide_submission(store, platform.keys, platform.settings,
-                                       body.submission_id).status
-        answer = {"submission_id": body.submission_id, "status": status.value,
-                  "pending_attachments": sorted(names), "received_at": now}
-        store.set_response(body.submission_id, 201, json.dumps(answer, ensure_ascii=False))
+            decide_submission(store, platform.keys, platform.settings, body.submission_id)
+            decided = store.submission(body.submission_id)
+            assert decided is not None, "inserted in this transaction"
+            decision = _signed_decision(platform, decided)
+        answer = SubmissionAck(
+            submission_id=body.submission_id,
+            status=decision.status if decision else DecisionStatus.RECEIVED,
+            pending_attachments=sorted(names), received_at=now, decision=decision)
+        text = answer.model_dump_json()
+        store.set_response(body.submission_id, 201, text)
     log.info("submission %s stored from kiosk %s", body.submission_id, kiosk)
-    return JSONResponse(answer, status_code=201)
+    return JSONResponse(json.loads(text), status_code=201)
 
 
-@router.get("/submissions/{submission_id}", response_model=SubmissionOut,
+@router.get("/submissions/{submission_id}", response_model=SignedDecision,
             responses={404: {"model": ErrorOut}})
 async def get_submission(request: Request, kiosk: Kiosk,
-                         submission_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict:
-    """Status of a submission, with the licence data once approved."""
-    row = _owned(_store(request), submission_id, kiosk)
-    return {"submission_id": submission_id, "status": row["status"],
-            "reasons": json.loads(row["reasons"]),
-            "licence": json.loads(row["licence"]) if row["licence"] else None,
-            "updated_at": row["updated_at"]}
+                         submission_id: Annotated[str, Path(pattern=ID_PATTERN)],
+                         ) -> SignedDecision:
+    """The platform's decision on a submission, signed, with the licence once approved."""
+    return _signed_decision(_platform(request), _owned(_store(request), submission_id, kiosk))
 
 
 def _attachment(store: Store, submission_id: str, name: str, kiosk: str) -> dict:
@@ -160,7 +183,7 @@ def _attachment_out(att: dict, status: str | None = None) -> dict:
             "complete": bool(att["complete"]), "status": status}
 
 
-@router.get("/submissions/{submission_id}/attachments/{name}", response_model=AttachmentOut,
+@router.get("/submissions/{submission_id}/attachments/{name}", response_model=AttachmentProgress,
             responses={404: {"model": ErrorOut}})
 async def get_attachment(request: Request, kiosk: Kiosk,
                          submission_id: Annotated[str, Path(pattern=ID_PATTERN)],
@@ -169,7 +192,7 @@ async def get_attachment(request: Request, kiosk: Kiosk,
     return _attachment_out(_attachment(_store(request), submission_id, name, kiosk))
 
 
-@router.put("/submissions/{submission_id}/attachments/{name}", response_model=AttachmentOut,
+@router.put("/submissions/{submission_id}/attachments/{name}", response_model=AttachmentProgress,
             responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
             openapi_extra={"requestBody": {"required": True, "content": {
                 "application/octet-stream": {"schema": {"type": "string",
@@ -228,19 +251,17 @@ async def names_check(request: Request, kiosk: Kiosk,
 
 
 @router.post("/ratings", status_code=201, response_model=RatingOut,
-             responses={409: {"model": ErrorOut}})
+             responses={409: {"model": ErrorOut,
+                              "description": "idempotency_conflict: this rating id cannot be "
+                                             "used for this body"}})
 async def post_rating(request: Request, body: RatingIn, kiosk: Kiosk) -> JSONResponse:
-    """好差评: five levels, 1-2 counted as 差评; idempotent on rating_id."""
+    """好差评: five levels, 1-2 counted as 差评; idempotent on rating_id, as submissions are."""
     raw = await request.body()
     digest = hashlib.sha256(raw).hexdigest()
     store = _store(request)
-    existing = store.rating(body.rating_id)
-    if existing is not None:
-        if existing["body_sha256"] != digest or existing["kiosk_id"] != kiosk:
-            raise ApiError(409, "idempotency_conflict",
-                           "this rating id was already used with a different body")
-        return JSONResponse(json.loads(existing["response_body"]),
-                            status_code=existing["response_code"])
+    repeated = idempotency.replay(store.rating(body.rating_id), kiosk, digest)
+    if repeated is not None:
+        return repeated
     if any(not 1 <= v <= 5 for v in body.indicators.values()):
         raise ApiError(422, "invalid_request", "each indicator is a level from 1 to 5")
     if any(not t or len(t) > 32 for t in body.tags):
@@ -248,7 +269,7 @@ async def post_rating(request: Request, body: RatingIn, kiosk: Kiosk) -> JSONRes
     now = utc_now()
     negative = body.level <= 2
     answer = {"rating_id": body.rating_id, "level": body.level, "negative": negative,
-              "received_at": now}
+              "received_at": now, "replayed": False}
     with store.transaction():
         store.insert_rating({
             "rating_id": body.rating_id, "kiosk_id": kiosk, "submission_id": body.submission_id,

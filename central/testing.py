@@ -51,6 +51,11 @@ class PlatformHandle:
     def config_public_key(self) -> Ed25519PublicKey:
         return self.platform.keys.config_public
 
+    @property
+    def decision_public_key(self) -> Ed25519PublicKey:
+        """What kiosks verify the platform's decisions with."""
+        return self.platform.keys.decision_public
+
     def register_kiosk(self, kiosk_id: str, public_key: Ed25519PublicKey) -> None:
         """Let a kiosk with this key call the API."""
         self.platform.register_kiosk(kiosk_id, public_key)
@@ -142,7 +147,7 @@ class SignedClient:
 
         import requests
 
-        from kiosk.platform.signing import sign_headers
+        from contract.signing import sign_headers
 
         extra = dict(headers or {})
         if isinstance(body, dict):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from contract import envelope, signing
 from devices.camera import CameraConfig, open_camera
 from devices.health import Health
 from devices.idcard import ReaderConfig, open_reader
@@ -30,7 +31,6 @@ from kiosk.flow.session import Admission, Session
 from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.embedded import EmbeddedPlatform
-from offline_queue.envelope import load_public_key
 from offline_queue.outbox import Outbox
 from offline_queue.sync import SyncWorker
 
@@ -57,13 +57,16 @@ class Kiosk:
         s.data_dir.mkdir(parents=True, exist_ok=True)
         key = identity.load_or_create(s.key_path)
         url, public_key = s.platform.url, s.platform.public_key
+        decision_key = s.platform.decision_key
         if url == EMBEDDED:
             self.embedded = EmbeddedPlatform(s.data_dir / "central", s.kiosk_id,
                                              identity.public_text(key)).start()
             url, public_key = self.embedded.url, public_key or self.embedded.public_key
+            decision_key = decision_key or self.embedded.decision_key
         self.client = PlatformClient(url, s.kiosk_id, key,
+                                     decision_key=signing.load_public_key(decision_key),
                                      timeout=(s.platform.timeout_s, s.platform.timeout_s))
-        self.outbox = Outbox(s.outbox_path, load_public_key(public_key))
+        self.outbox = Outbox(s.outbox_path, envelope.load_public_key(public_key))
         self.sync = SyncWorker(self.outbox, self.client, heartbeat_extra=self._heartbeat)
         self.devices = DeviceManager(self._build_devices(), on_change=self._health_changed)
         self.session = Session(self.outbox, s.sessions_dir, timeouts=s.timeouts,

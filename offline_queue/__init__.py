@@ -1,15 +1,16 @@
 """The offline queue: finalized applications stored durably and encrypted, then delivered.
 
-`Outbox` (outbox.py) stores sealed submissions in SQLite; `SyncWorker` (sync.py) delivers them
-through a `PlatformPort` (port.py) that the composition root injects (kiosk/platform/client.py);
-`cli.register` adds ``kiosk queue status|sync|report``. This package never imports `kiosk`,
-`ui` or Qt.
+`Outbox` (outbox.py) stores submissions sealed with `contract.envelope` in SQLite; `SyncWorker`
+(sync.py) delivers them through a `PlatformPort` (port.py) that the composition root injects
+(kiosk/platform/client.py); `cli.register` adds ``kiosk queue status|sync|report``. The
+platform's answers are `contract.wire` models. This package imports `contract` and never
+`kiosk`, `ui`, `devices`, `central` or Qt.
 """
 from __future__ import annotations
 
 from offline_queue.model import (
     Admission, AdmissionReason, DuplicateSubmission, InvalidSubmission, OutboxFull, QueueError,
-    QueueState, QueueSummary, RemoteStatus, SchemaError, SubmissionStatus, UnknownSubmission,
+    QueueState, QueueSummary, SchemaError, SubmissionStatus, UnknownSubmission,
 )
 from offline_queue.outbox import Outbox
 from offline_queue.port import ErrorKind, PlatformError, PlatformPort
@@ -18,6 +19,6 @@ from offline_queue.sync import SyncReport, SyncWorker
 __all__ = [
     "Admission", "AdmissionReason", "DuplicateSubmission", "ErrorKind", "InvalidSubmission",
     "Outbox", "OutboxFull", "PlatformError", "PlatformPort", "QueueError", "QueueState",
-    "QueueSummary", "RemoteStatus", "SchemaError", "SubmissionStatus", "SyncReport",
+    "QueueSummary", "SchemaError", "SubmissionStatus", "SyncReport",
     "SyncWorker", "UnknownSubmission",
 ]

@@ -1,14 +1,17 @@
 """Closed value sets and plain records shared by the outbox, the sync worker and the CLI.
 
-What it does: names every state a queued submission can be in, every status the platform can
-report, and the small frozen records the outbox hands out (status, summary, admission). It also
-holds the queue's exception hierarchy. What it does not do: any I/O, any SQL, any HTTP.
+What it does: names every state a queued submission can be in and the small frozen records the
+outbox hands out (status, summary, admission). It also holds the queue's exception hierarchy.
+The platform's own statuses are `contract.wire.DecisionStatus`. What it does not do: any I/O,
+any SQL, any HTTP.
 """
 from __future__ import annotations
 
 import enum
 import re
 from dataclasses import dataclass, field
+
+from contract.wire import DecisionStatus
 
 #: Submission ids travel in URL paths and in logs, so they are restricted to URL-safe,
 #: non-personal characters. The flow generates them; they are never derived from an ID number.
@@ -30,20 +33,6 @@ class QueueState(str, enum.Enum):
 
 #: States that still have to reach the platform.
 UNSENT_STATES = (QueueState.QUEUED, QueueState.SENDING, QueueState.FAILED, QueueState.HELD)
-
-
-class RemoteStatus(str, enum.Enum):
-    """The platform's decision on a submission (docs/platform-contract.md §Submissions)."""
-
-    RECEIVED = "received"
-    APPROVED = "approved"
-    NEEDS_CORRECTION = "needs_correction"
-    REJECTED = "rejected"
-
-    @property
-    def final(self) -> bool:
-        """A final status is not polled again."""
-        return self is not RemoteStatus.RECEIVED
 
 
 class AttemptOutcome(str, enum.Enum):
@@ -99,7 +88,15 @@ class Admission:
 
 @dataclass(frozen=True)
 class SubmissionStatus:
-    """Everything the receipt and the status query may show about one submission."""
+    """Everything the receipt and the status query may show about one submission.
+
+    ``remote_status`` is the platform's last known status: ``received`` once delivered, and a
+    final one only from a decision whose platform signature verified. ``verified`` says the
+    status came from such a signed decision (a delivered submission is ``received`` unverified
+    until its first one arrives). ``reasons`` and ``licence`` come only from a verified decision
+    (empty and None before one): the kiosk prints a licence from nothing else. ``licence`` is
+    the decision's ``contract.wire.Licence`` as JSON (``model_dump(mode="json")``).
+    """
 
     submission_id: str
     subject_type: str
@@ -110,10 +107,16 @@ class SubmissionStatus:
     last_error: str | None
     sent_at: float | None
     purged: bool
-    remote_status: RemoteStatus | None
+    remote_status: DecisionStatus | None
     reasons: tuple[str, ...] = ()
     licence: dict | None = None
     remote_updated_at: str | None = None
+    verified: bool = False
+
+    @property
+    def decided(self) -> bool:
+        """The platform's final decision is in, and its signature verified."""
+        return self.verified and self.remote_status is not None and self.remote_status.final
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class QueueSummary:
     last_error: str | None
     free_bytes: int
     low_disk: bool
-    remote_counts: dict[RemoteStatus, int] = field(default_factory=dict)
+    remote_counts: dict[DecisionStatus, int] = field(default_factory=dict)
 
     def heartbeat_queue(self) -> dict:
         """The `queue` object of the heartbeat body."""

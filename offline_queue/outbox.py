@@ -1,14 +1,17 @@
 """The durable, encrypted outbox: where a finalized application lives until the platform has it.
 
-What it does: seals each submission for the platform (`envelope.seal`) and commits the
+What it does: seals each submission for the platform (`contract.envelope.seal`) and commits the
 ciphertext to SQLite before `enqueue` returns; keeps explicit states and a history of attempts;
 hands the sync worker what to send and records what happened; keeps the platform's verdict for
 the receipt and the status query; purges bodies after the retention time; refuses new
 applications when the disk is nearly full. What it does not do: HTTP (see `sync.py`), or ever
 decrypt a queued submission (it holds only the platform's public key).
 
-The platform's answer (reasons, licence data) names the legal person, so it is sealed under a
-kiosk-local key (`localseal.py`); it is kept for status queries after the body is purged.
+The platform's decision (reasons, licence data) names the legal person, so it is sealed under a
+kiosk-local key (`localseal.py`); it is kept for status queries after the body is purged. Only a
+decision whose platform signature verified is recorded (`record_status`): a delivered submission
+is `received`, unverified, until the signed decision comes, and a verified final decision is
+never replaced. So a final ``remote_status`` is always a verified one.
 """
 from __future__ import annotations
 
@@ -25,15 +28,15 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
-from offline_queue import envelope
+from contract import envelope
+from contract.wire import Decision, DecisionStatus
 from offline_queue.localseal import LocalSealer
 from offline_queue.model import (
     ATTACHMENT_NAME_RE, SUBJECT_TYPE_RE, UNSENT_STATES, Admission, AdmissionReason,
     AttemptOutcome, DuplicateSubmission, InvalidSubmission, OutboxFull, QueueError, QueueState,
-    QueueSummary, RemoteStatus, SchemaError, SubmissionStatus, UnknownSubmission,
-    check_submission_id,
+    QueueSummary, SchemaError, SubmissionStatus, UnknownSubmission, check_submission_id,
 )
-from offline_queue.port import AttachmentMeta, OutgoingSubmission, StatusReport
+from offline_queue.port import AttachmentMeta, OutgoingSubmission
 from offline_queue.schema import open_database
 
 log = logging.getLogger(__name__)
@@ -55,7 +58,8 @@ class Outbox:
         reserve_applications: new applications stop when fewer than this many would fit.
         headroom_bytes: space kept free for the system on top of that reserve.
         disk_free: returns free bytes on the database's file system (injectable for tests).
-        clock: seconds since the epoch.
+        clock: seconds since the epoch; every time the outbox stores or compares is read from
+            it, and the sync worker reads ``outbox.clock`` too, so there is one clock.
     Raises:
         SchemaError: the file is not a usable outbox.
     """
@@ -77,6 +81,11 @@ class Outbox:
         self._db = open_database(self.path)
         self._local = LocalSealer(self.path.with_name(self.path.name + ".key"))
         self._low_disk_reported = False
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The outbox's clock (seconds since the epoch)."""
+        return self._clock
 
     # ------------------------------------------------------------------ citizen-facing API
 
@@ -187,9 +196,9 @@ class Outbox:
             state=_state(row["state"]), created_at=row["created_at"], attempts=row["attempts"],
             next_attempt_at=row["next_attempt_at"], last_error=row["last_error"],
             sent_at=row["sent_at"], purged=row["purged_at"] is not None,
-            remote_status=RemoteStatus(remote) if remote else None,
+            remote_status=DecisionStatus(remote) if remote else None,
             reasons=tuple(detail.get("reasons") or ()), licence=detail.get("licence"),
-            remote_updated_at=row["remote_updated_at"])
+            remote_updated_at=row["remote_updated_at"], verified=bool(row["remote_verified"]))
 
     def summary(self) -> QueueSummary:
         """Counts by state, depth, the oldest unsent item's age, the last error, disk state."""
@@ -198,10 +207,10 @@ class Outbox:
             counts = {s: 0 for s in QueueState}
             for row in self._db.execute("SELECT state, COUNT(*) FROM submissions GROUP BY state"):
                 counts[_state(row[0])] = row[1]
-            remote = {s: 0 for s in RemoteStatus}
+            remote = {s: 0 for s in DecisionStatus}
             for row in self._db.execute("SELECT remote_status, COUNT(*) FROM submissions "
                                         "WHERE remote_status IS NOT NULL GROUP BY remote_status"):
-                remote[RemoteStatus(row[0])] = row[1]
+                remote[DecisionStatus(row[0])] = row[1]
             marks = ",".join("?" * len(UNSENT_STATES))
             oldest = self._db.execute(f"SELECT MIN(created_at) FROM submissions WHERE state IN ({marks})",
                                       [s.value for s in UNSENT_STATES]).fetchone()[0]
@@ -224,7 +233,7 @@ class Outbox:
         """One redacted row per submission: ids, times, sizes, states and error codes only."""
         cols = ("submission_id", "subject_type", "created_iso", "state", "record_size",
                 "attachments_size", "attempts", "next_attempt_at", "last_error", "sent_at",
-                "purged_at", "remote_status", "remote_updated_at")
+                "purged_at", "remote_status", "remote_verified", "remote_updated_at")
         with self._lock:
             return list(self._db["submissions"].rows_where(select=", ".join(cols),
                                                            order_by="created_at"))
@@ -313,16 +322,20 @@ class Outbox:
                              "submission_id = ? AND name = ?",
                              [received, int(complete), submission_id, name])
 
-    def finish_delivered(self, submission_id: str, attempt_id: int,
-                         remote_status: RemoteStatus) -> None:
-        """The platform holds the record and every attachment: state `sent`."""
+    def finish_delivered(self, submission_id: str, attempt_id: int) -> None:
+        """The platform holds the record and every attachment: state `sent`, and the platform's
+        status `received` until its signed decision says more.
+
+        The POST answer's own ``status`` is unsigned, so it is not kept: a final status here
+        always comes from a verified decision (`record_status`).
+        """
         now = self._clock()
         with self._lock, self._db.atomic():
             self._close_attempt(attempt_id, now, AttemptOutcome.DELIVERED, None)
             self._db.execute(
                 "UPDATE submissions SET state = ?, sent_at = ?, next_attempt_at = NULL, "
                 "remote_status = COALESCE(remote_status, ?) WHERE submission_id = ?",
-                [QueueState.SENT.value, now, remote_status.value, submission_id])
+                [QueueState.SENT.value, now, DecisionStatus.RECEIVED.value, submission_id])
 
     def finish_failed(self, submission_id: str, attempt_id: int, error: str,
                       retry_at: float | None) -> None:
@@ -352,7 +365,7 @@ class Outbox:
             return cur.rowcount
 
     def needs_status(self, poll_interval_s: float, limit: int) -> list[str]:
-        """Sent submissions whose verdict is not final and was not checked recently."""
+        """Sent submissions without a final decision, not checked recently."""
         cutoff = self._clock() - poll_interval_s
         with self._lock:
             return [r[0] for r in self._db.execute(
@@ -360,19 +373,29 @@ class Outbox:
                 "(remote_status IS NULL OR remote_status = ?) AND "
                 "(status_checked_at IS NULL OR status_checked_at <= ?) "
                 "ORDER BY status_checked_at IS NOT NULL, status_checked_at, created_at LIMIT ?",
-                [QueueState.SENT.value, RemoteStatus.RECEIVED.value, cutoff, limit])]
+                [QueueState.SENT.value, DecisionStatus.RECEIVED.value, cutoff, limit])]
 
-    def record_status(self, report: StatusReport) -> None:
-        """Keep the platform's verdict (reasons and licence sealed under the local key)."""
-        detail = json.dumps({"reasons": list(report.reasons), "licence": report.licence},
+    def record_status(self, decision: Decision) -> None:
+        """Keep the platform's decision, marked verified (reasons and licence sealed under the
+        local key).
+
+        The caller vouches that the decision's signature verified: the `PlatformPort` contract
+        says every decision a port returns did. A verified final decision already kept is
+        final: a later answer (e.g. a replayed POST answer) never replaces it.
+        """
+        licence = decision.licence.model_dump(mode="json") if decision.licence else None
+        detail = json.dumps({"reasons": list(decision.reasons), "licence": licence},
                             ensure_ascii=False).encode()
-        sealed = self._local.seal(report.submission_id, detail)
-        with self._lock:
+        sealed = self._local.seal(decision.submission_id, detail)
+        with self._lock, self._db.atomic():
             self._db.execute(
-                "UPDATE submissions SET remote_status = ?, remote_detail = ?, "
-                "remote_updated_at = ?, status_checked_at = ? WHERE submission_id = ?",
-                [report.status.value, sealed, report.updated_at, self._clock(),
-                 report.submission_id])
+                "UPDATE submissions SET remote_status = ?, remote_detail = ?, remote_verified = 1, "
+                "remote_updated_at = ? WHERE submission_id = ? AND "
+                "NOT (remote_verified = 1 AND remote_status != ?)",
+                [decision.status.value, sealed, decision.updated_at, decision.submission_id,
+                 DecisionStatus.RECEIVED.value])
+            self._db.execute("UPDATE submissions SET status_checked_at = ? WHERE submission_id = ?",
+                             [self._clock(), decision.submission_id])
 
     def note_status_checked(self, submission_id: str) -> None:
         with self._lock:

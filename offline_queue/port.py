@@ -1,17 +1,27 @@
 """The small port through which the sync worker talks to the platform.
 
-What it does: declares the five calls the worker needs (a `typing.Protocol`), the records they
-return and the one exception type they raise. `kiosk/platform/client.py` implements the port with
-requests; tests may implement it too. What it does not do: HTTP, signing, or any knowledge of
-`kiosk` (the offline queue never imports it; the composition root injects the client).
+What it does: declares the five calls the worker needs (a `typing.Protocol`), what the worker
+hands them, and the one exception type they raise. They return the platform's answers as the
+shared wire models (`contract.wire`: `SubmissionAck`, `AttachmentProgress`, `Decision`).
+`kiosk/platform/client.py` implements the port with requests; tests may implement it too.
+
+Every `Decision` a port returns, from `get_status` or inside `SubmissionAck.decision`, has had
+its platform signature verified (`contract.decisions`); a decision that does not verify is a
+`PlatformError` of kind `BAD_RESPONSE` and never reaches the outbox. The unsigned `status`
+summaries of an ack or an attachment answer are only that.
+
+What it does not do: HTTP, signing, or any knowledge of `kiosk` (the offline queue never imports
+it; the composition root injects the client).
 """
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from offline_queue.model import RemoteStatus
+from contract.wire import AttachmentProgress, Decision, SubmissionAck
+
+__all__ = ["AttachmentMeta", "ErrorKind", "OutgoingSubmission", "PlatformError", "PlatformPort"]
 
 
 class ErrorKind(str, enum.Enum):
@@ -24,7 +34,8 @@ class ErrorKind(str, enum.Enum):
     OFFSET = "offset_mismatch"     # 409 on an attachment chunk: `offset` says where to go on
     CHECKSUM = "checksum_mismatch"  # 422 on the last chunk: the upload restarts from 0
     REFUSED = "refused"            # 400/404/413/422: the platform will never take this request
-    BAD_RESPONSE = "bad_response"  # the answer is not what the contract promises
+    BAD_RESPONSE = "bad_response"  # the answer is not what the contract promises, or a
+    #                                decision whose signature does not verify
 
 
 _RETRYABLE = {ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.AUTH, ErrorKind.OFFSET,
@@ -85,36 +96,6 @@ class OutgoingSubmission:
     attachments: tuple[AttachmentMeta, ...] = ()
 
 
-@dataclass(frozen=True)
-class SubmissionAck:
-    """The platform's answer to `post_submission`."""
-
-    submission_id: str
-    status: RemoteStatus
-    replayed: bool = False     # True when the platform answered a repeat of an earlier POST
-
-
-@dataclass(frozen=True)
-class AttachmentProgress:
-    """How much of an attachment the platform holds."""
-
-    received: int
-    size: int
-    complete: bool
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    """The platform's view of a submission (`GET /v1/submissions/{id}`)."""
-
-    submission_id: str
-    status: RemoteStatus
-    reasons: tuple[str, ...] = ()
-    licence: dict | None = None
-    updated_at: str | None = None
-    extra: dict = field(default_factory=dict)
-
-
 @runtime_checkable
 class PlatformPort(Protocol):
     """The calls the sync worker makes. Every call has a timeout; every failure is a
@@ -133,8 +114,8 @@ class PlatformPort(Protocol):
         """PUT one chunk at `offset` (must equal the platform's `received`)."""
         ...
 
-    def get_status(self, submission_id: str) -> StatusReport:
-        """GET the platform's status of a submission."""
+    def get_status(self, submission_id: str) -> Decision:
+        """GET the platform's decision on a submission, its signature verified."""
         ...
 
     def heartbeat(self, payload: dict) -> None:

@@ -2,8 +2,9 @@
 
 What it does: opens the file through sqlite-utils with WAL, ``synchronous=FULL`` (a commit is on
 disk when it returns) and ``secure_delete`` (a purged body is overwritten, not left in free
-pages); creates the tables on a fresh file; refuses files that are not an outbox or come from a
-newer version. What it does not do: any query about submissions (see `outbox.py`).
+pages); creates the tables on a fresh file; brings a file of an older version up to date in one
+transaction (`MIGRATIONS`); refuses files that are not an outbox or come from a newer version.
+What it does not do: any query about submissions (see `outbox.py`).
 
 Only non-personal metadata is stored in clear: ids, times, sizes, states, error codes. The
 record and attachments are ciphertext sealed for the platform (`envelope.py`); the platform's
@@ -18,7 +19,7 @@ import sqlite_utils
 
 from offline_queue.model import SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_ID = "kiosk-outbox"
 
 TABLES: dict[str, dict] = {
@@ -34,12 +35,13 @@ TABLES: dict[str, dict] = {
             "attempts": int, "next_attempt_at": float, "last_error": str,
             "sent_at": float, "purged_at": float,
             "remote_status": str, "remote_detail": bytes,   # detail sealed under the local key
+            "remote_verified": int,     # 1: remote_status is from a signed decision that verified
             "remote_updated_at": str, "status_checked_at": float,
         },
         "pk": "submission_id",
         "not_null": {"subject_type", "created_at", "created_iso", "state", "record_size",
-                     "attachments_size", "attempts"},
-        "defaults": {"attempts": 0, "attachments_size": 0},
+                     "attachments_size", "attempts", "remote_verified"},
+        "defaults": {"attempts": 0, "attachments_size": 0, "remote_verified": 0},
     },
     "attachments": {
         "columns": {"submission_id": str, "name": str, "size": int, "sha256": str,
@@ -56,6 +58,16 @@ TABLES: dict[str, dict] = {
         "not_null": {"submission_id", "started_at"},
         "foreign_keys": [("submission_id", "submissions", "submission_id")],
     },
+}
+
+#: SQL that takes a file from version N to N+1, run in order in one transaction.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # Version 2: decisions are signed. A status recorded before was never verified: it goes back
+    # to `received` and is asked for again; the licence kept with it is dropped, and comes back
+    # with the signed decision.
+    1: ("ALTER TABLE submissions ADD COLUMN remote_verified INTEGER NOT NULL DEFAULT 0",
+        "UPDATE submissions SET remote_detail = NULL, remote_status = 'received' "
+        "WHERE remote_status IS NOT NULL"),
 }
 
 INDEXES = [
@@ -116,6 +128,27 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     missing = set(TABLES) - names
     if missing:
         raise SchemaError(f"outbox is missing tables: {', '.join(sorted(missing))}")
+    if version < SCHEMA_VERSION:
+        _migrate(db, version)
+
+
+def _migrate(db: sqlite_utils.Database, version: int) -> None:
+    if version < 1:
+        raise SchemaError(f"outbox schema version {version} is unknown")
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")   # one writer: another process may be migrating too
+    try:
+        current = int(conn.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+                      .fetchone()[0])
+        for step in range(current, SCHEMA_VERSION):
+            for sql in MIGRATIONS[step]:
+                conn.execute(sql)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                     [str(SCHEMA_VERSION)])
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _create(db: sqlite_utils.Database) -> None:

@@ -5,10 +5,12 @@ submission id, the same body byte for byte on every retry), uploads each attachm
 from the platform's own offset, and marks the submission `sent` only when the platform holds all
 of it. A failure backs that one submission off (exponential, capped, jittered) and the round
 moves on to the next; a network outage ends the round early without charging the others an
-attempt. After a restart, submissions caught in `sending` are resumed. It then polls the verdict
-of sent submissions, purges expired bodies, and sends a heartbeat now and then. The contract has
-no batch endpoint, so "batching" here means taking `batch_size` due submissions per round over
-the client's one keep-alive session.
+attempt. After a restart, submissions caught in `sending` are resumed. It then polls the
+decision of sent submissions until a signed, final one is in (a decision the POST answer already
+carries is recorded at once), purges expired bodies, and sends a heartbeat now and then. Time is
+the outbox's clock (`Outbox.clock`): one clock for what the outbox stores and what the worker
+compares. The contract has no batch endpoint, so "batching" here means taking `batch_size` due
+submissions per round over the client's one keep-alive session.
 
 What it does not do: HTTP or signing (the injected `PlatformPort` does), or decryption.
 """
@@ -18,7 +20,6 @@ import hashlib
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,7 +57,6 @@ class SyncWorker:
     Args:
         outbox: the outbox to drain.
         port: the platform client (any `PlatformPort`).
-        clock: seconds since the epoch; must be the outbox's clock too.
         batch_size: how many due submissions one round takes on.
         chunk_size: attachment chunk size in bytes.
         backoff: retry delays.
@@ -67,16 +67,16 @@ class SyncWorker:
         rng: randomness for jitter (seeded in tests).
     """
 
-    def __init__(self, outbox: Outbox, port: PlatformPort, clock: Callable[[], float] = time.time,
-                 *, batch_size: int = 20, chunk_size: int = DEFAULT_CHUNK,
-                 backoff: Backoff | None = None, status_poll_s: float = 60.0,
-                 heartbeat_s: float = 300.0, heartbeat_extra: Callable[[], dict] | None = None,
-                 idle_s: float = 5.0, rng: random.Random | None = None) -> None:
+    def __init__(self, outbox: Outbox, port: PlatformPort, *, batch_size: int = 20,
+                 chunk_size: int = DEFAULT_CHUNK, backoff: Backoff | None = None,
+                 status_poll_s: float = 60.0, heartbeat_s: float = 300.0,
+                 heartbeat_extra: Callable[[], dict] | None = None, idle_s: float = 5.0,
+                 rng: random.Random | None = None) -> None:
         if batch_size < 1 or chunk_size < 1:
             raise ValueError("batch_size and chunk_size must be positive")
         self.outbox = outbox
         self.port = port
-        self.clock = clock
+        self.clock = outbox.clock
         self.batch_size = batch_size
         self.chunk_size = chunk_size
         self.backoff = backoff or Backoff()
@@ -119,12 +119,13 @@ class SyncWorker:
             return report
 
     def deliver_now(self, submission_id: str) -> SubmissionStatus:
-        """Send one submission at once, out of turn, and ask for its verdict (for printing the
+        """Send one submission at once, out of turn, and ask for its decision (for printing the
         licence on the spot after instant approval). Call it off the UI thread.
 
         Returns:
             the submission's status afterwards; a failure shows as `failed`/`held` with
-            `last_error`, it is not raised.
+            `last_error`, it is not raised. ``decided`` on it says the final decision is in
+            and verified.
         Raises:
             UnknownSubmission: no such id in the outbox.
         """
@@ -136,8 +137,7 @@ class SyncWorker:
             if status.state in (QueueState.QUEUED, QueueState.FAILED, QueueState.SENDING):
                 self._deliver(submission_id)
             status = self.outbox.status(submission_id)
-            if status.state is QueueState.SENT and (status.remote_status is None
-                                                    or not status.remote_status.final):
+            if status.state is QueueState.SENT and not status.decided:
                 try:
                     self.outbox.record_status(self.port.get_status(submission_id))
                 except PlatformError as exc:
@@ -202,7 +202,9 @@ class SyncWorker:
             self.outbox.finish_failed(sid, attempt_id, f"local: {type(exc).__name__}", None)
             log.error("queue-send-local-error submission=%s error=%s", sid, type(exc).__name__)
             return "held"
-        self.outbox.finish_delivered(sid, attempt_id, ack.status)
+        self.outbox.finish_delivered(sid, attempt_id)
+        if ack.decision is not None:   # decided at once, and verified by the port
+            self.outbox.record_status(ack.decision)
         log.info("queue-sent submission=%s attempt=%d", sid, attempts)
         return "delivered"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contract import signing
 from kiosk.flow.timeouts import Timeouts
 
 EMBEDDED = "embedded"   # start the reference platform locally
@@ -28,6 +29,7 @@ class SettingsError(ValueError):
 class PlatformSettings:
     url: str = EMBEDDED
     public_key: str = ""         # base64 X25519; read from the embedded platform when empty
+    decision_key: str = ""       # base64 Ed25519 the platform signs decisions with; likewise
     timeout_s: float = 10.0
 
 
@@ -108,6 +110,17 @@ def parse(text: str, where: str = "<config>") -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{where}: not valid TOML: {exc}") from None
     settings = _build(Settings, values, where)
+    p = settings.platform
+    if p.url != EMBEDDED and not (p.public_key and p.decision_key):
+        # Only the embedded platform can hand the kiosk its keys; without the decision key no
+        # approval would ever verify, and no licence would be printed.
+        raise SettingsError(f"{where} [platform]: with a url, set public_key and decision_key "
+                            "(the platform's keys/platform_x25519.pub and decision_ed25519.pub)")
+    if p.decision_key:
+        try:
+            signing.load_public_key(p.decision_key)
+        except signing.KeyTextError as exc:
+            raise SettingsError(f"{where} [platform]: decision_key: {exc}") from None
     if settings.timeouts.warning_s < 20:
         raise SettingsError(f"{where} [timeouts]: warning_s must be at least 20 (WCAG 2.2.1)")
     if settings.timeouts.max_extensions < 10:

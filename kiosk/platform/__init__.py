@@ -1,1 +1,2 @@
-"""The kiosk's side of the platform contract: request signing and the HTTP client."""
+"""The kiosk's side of the platform contract: its signing identity, the HTTP client, and
+the embedded platform. What both sides share lives in ``contract/``."""

@@ -1,11 +1,20 @@
 """The kiosk's HTTP client for the platform (docs/platform-contract.md), built on requests.
 
-What it does: signs every request with `signing.sign_headers` over the exact bytes and path that
-go on the wire, puts a timeout on every call, and turns every failure (refused connection,
-timeout, dropped answer, error status, a body that is not what the contract promises) into one
-exception type, `PlatformError`, that says whether a retry may help. It implements the offline
-queue's `PlatformPort` (post_submission, attachment_offset, upload_chunk, get_status, heartbeat)
-and offers the rest of the kiosk `check_name`, `post_rating` and `get_config`.
+What it does: signs every request with `contract.signing.sign_headers` over the exact bytes and
+path that go on the wire, puts a timeout on every call, and turns every failure (refused
+connection, timeout, dropped answer, error status, a body that is not what the contract
+promises) into one exception type, `PlatformError`, that says whether a retry may help. It
+implements the offline queue's `PlatformPort` (post_submission, attachment_offset,
+upload_chunk, get_status, heartbeat) and offers the rest of the kiosk `check_name`,
+`post_rating` and `get_config`.
+
+Answers are parsed strictly into the shared `contract.wire` models. Every decision is checked
+before it is returned: the platform's signature against the decision key this kiosk trusts
+(`contract.decisions`), the submission and kiosk it names, and its licence's credit code by
+the GB 32100 check (`kiosk.domain.identifiers`). A decision that fails any check is a
+`BAD_RESPONSE` from `get_status`; inside a POST answer it is left out (the delivery itself
+stands, and the signed decision is asked for again), so it never reaches the outbox, and a
+licence is printed only from a decision that passed.
 
 What it does not do: retry (the sync worker decides when), queue anything, or verify a config
 bundle's signature (that is `kiosk/config`'s job; `get_config` returns the bundle as received).
@@ -16,17 +25,19 @@ import base64
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import requests
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pydantic import BaseModel
 
-from kiosk.platform.signing import sign_headers
-from offline_queue.model import RemoteStatus
-from offline_queue.port import (
-    AttachmentProgress, ErrorKind, OutgoingSubmission, PlatformError, StatusReport,
-    SubmissionAck,
-)
+from contract.decisions import DecisionSignatureError, verify_decision
+from contract.signing import sign_headers
+from contract.wire import (AttachmentProgress, Decision, SignedDecision, SubmissionAck, WireError,
+                           parse)
+from kiosk.domain.identifiers import validate_credit_code
+from offline_queue.port import ErrorKind, OutgoingSubmission, PlatformError
 
 __all__ = ["PlatformClient", "PlatformError", "ErrorKind", "NameCheck"]
 
@@ -64,16 +75,21 @@ class PlatformClient:
         base_url: e.g. ``http://127.0.0.1:8700`` (no trailing path needed).
         kiosk_id: this kiosk's registered id.
         private_key: this kiosk's Ed25519 signing key.
+        decision_key: the platform's decision key this kiosk trusts (``[platform]
+            decision_key``). Without one no decision verifies: statuses stay unverified and no
+            licence is printed, though submissions are still delivered.
         timeout: (connect, read) seconds for every call.
         session: a requests session to reuse (keep-alive across a sync round).
     """
 
     def __init__(self, base_url: str, kiosk_id: str, private_key: Ed25519PrivateKey, *,
+                 decision_key: Ed25519PublicKey | None = None,
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT,
                  session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self._key = private_key
+        self._decision_key = decision_key
         self.timeout = timeout
         self._session = session or requests.Session()
 
@@ -85,8 +101,11 @@ class PlatformClient:
     def post_submission(self, submission: OutgoingSubmission) -> SubmissionAck:
         """POST /v1/submissions with ``Idempotency-Key`` = the submission id.
 
+        Returns:
+            the platform's answer; ``replayed`` is true when it repeats the answer to an earlier
+            POST of this body, and ``decision`` is the verified decision when it came with it.
         Raises:
-            PlatformError: ``CONFLICT`` on 409 (same id, different body), ``REFUSED`` on other
+            PlatformError: ``CONFLICT`` on 409 (an id this body cannot use), ``REFUSED`` on other
                 4xx, ``SERVER``/``NETWORK``/``AUTH``/``BAD_RESPONSE`` as described in the class.
         """
         body = {
@@ -100,17 +119,24 @@ class PlatformClient:
         resp = self._call("POST", "/v1/submissions", _canonical_json(body),
                           {"Idempotency-Key": submission.submission_id,
                            "Content-Type": "application/json"})
-        data = self._json(resp, dict)
-        status = self._status(data.get("status"))
-        if data.get("submission_id") not in (None, submission.submission_id):
+        ack = self._parse(resp, SubmissionAck)
+        if ack.submission_id != submission.submission_id:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "wrong_submission",
                                 "platform acknowledged another submission id")
-        return SubmissionAck(submission.submission_id, status, replayed=resp.status_code == 200)
+        if ack.decision is not None:
+            try:
+                self._verified(ack.decision, submission.submission_id)
+            except PlatformError as exc:
+                # The delivery stands; the decision is asked for again and must verify then.
+                log.warning("platform-decision-refused submission=%s error=%s",
+                            submission.submission_id, exc.summary)
+                ack = ack.model_copy(update={"decision": None})
+        return ack
 
     def attachment_offset(self, submission_id: str, name: str) -> AttachmentProgress:
         """GET how many bytes of an attachment the platform holds."""
         resp = self._call("GET", self._attachment_path(submission_id, name))
-        return self._progress(self._json(resp, dict))
+        return self._progress(resp, name)
 
     def upload_chunk(self, submission_id: str, name: str, offset: int,
                      chunk: bytes) -> AttachmentProgress:
@@ -123,22 +149,18 @@ class PlatformClient:
         resp = self._call("PUT", self._attachment_path(submission_id, name), chunk,
                           {"Upload-Offset": str(offset),
                            "Content-Type": "application/octet-stream"})
-        return self._progress(self._json(resp, dict))
+        return self._progress(resp, name)
 
-    def get_status(self, submission_id: str) -> StatusReport:
-        """GET /v1/submissions/{id}: the verdict, reasons and licence data."""
+    def get_status(self, submission_id: str) -> Decision:
+        """GET /v1/submissions/{id}: the platform's decision, reasons and licence.
+
+        Raises:
+            PlatformError: ``BAD_RESPONSE`` when the answer is not a signed decision on this
+                submission for this kiosk that verifies against the trusted decision key, or
+                its licence does not pass the kiosk's own checks.
+        """
         resp = self._call("GET", f"/v1/submissions/{quote(submission_id, safe='')}")
-        data = self._json(resp, dict)
-        reasons = data.get("reasons") or []
-        licence = data.get("licence")
-        if not isinstance(reasons, list) or not (licence is None or isinstance(licence, dict)):
-            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_status_shape",
-                                "reasons must be a list and licence an object or null")
-        return StatusReport(
-            submission_id=str(data.get("submission_id", submission_id)),
-            status=self._status(data.get("status")),
-            reasons=tuple(str(r) if not isinstance(r, str) else r for r in reasons),
-            licence=licence, updated_at=data.get("updated_at"))
+        return self._verified(self._parse(resp, SignedDecision), submission_id)
 
     def heartbeat(self, payload: dict) -> None:
         """POST /v1/kiosks/{id}/heartbeat."""
@@ -238,6 +260,36 @@ class PlatformClient:
                                  http_status=status)
         return PlatformError(ErrorKind.REFUSED, code, http_status=status)
 
+    def _verified(self, signed: SignedDecision, submission_id: str) -> Decision:
+        """The decision, once its signature, addressee and licence have passed."""
+        if signed.submission_id != submission_id or signed.kiosk_id != self.kiosk_id:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "wrong_submission",
+                                "the decision is about another submission or kiosk")
+        if self._decision_key is None:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "no_decision_key",
+                                "no platform decision key is configured: cannot verify")
+        try:
+            decision = verify_decision(self._decision_key, signed)
+        except DecisionSignatureError:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_decision_signature",
+                                "the decision's signature does not verify") from None
+        if decision.licence is not None:
+            # The wire model checked the code's shape; the check character is the domain's rule.
+            check = validate_credit_code(decision.licence.uscc)
+            if not check.valid or check.code != decision.licence.uscc:
+                raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_licence",
+                                    "the licence's credit code fails the GB 32100 check")
+        return decision
+
+    @staticmethod
+    def _parse(resp: requests.Response, model: type[BaseModel]) -> Any:
+        try:
+            return parse(model, resp.content)
+        except WireError as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_shape",
+                                f"answer is not a {model.__name__}: {exc}",
+                                http_status=resp.status_code) from None
+
     @staticmethod
     def _json(resp: requests.Response, kind: type) -> dict:
         try:
@@ -251,20 +303,9 @@ class PlatformClient:
                                 http_status=resp.status_code)
         return data
 
-    @staticmethod
-    def _status(value: object) -> RemoteStatus:
-        try:
-            return RemoteStatus(value)
-        except ValueError:
-            raise PlatformError(ErrorKind.BAD_RESPONSE, "unknown_status",
-                                f"unknown submission status {value!r}") from None
-
-    @staticmethod
-    def _progress(data: dict) -> AttachmentProgress:
-        received, size, complete = data.get("received"), data.get("size"), data.get("complete")
-        if (not isinstance(received, int) or isinstance(received, bool) or received < 0
-                or not isinstance(size, int) or isinstance(size, bool) or received > size
-                or not isinstance(complete, bool)):
-            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_progress_shape",
-                                "attachment progress needs received <= size and complete")
-        return AttachmentProgress(received, size, complete)
+    def _progress(self, resp: requests.Response, name: str) -> AttachmentProgress:
+        progress = self._parse(resp, AttachmentProgress)
+        if progress.name != name:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "wrong_attachment",
+                                "the platform answered about another attachment")
+        return progress

@@ -2,7 +2,7 @@
 
 Started as its own process on loopback, exactly as a separate server would be, so the kiosk
 talks to it only over HTTP. Used by ``kiosk run`` on embedded defaults and by demos; a real
-deployment configures ``[platform] url`` and ``public_key`` instead.
+deployment configures ``[platform] url``, ``public_key`` and ``decision_key`` instead.
 """
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from pathlib import Path
 
 import requests
 
-PUBLIC_KEY_FILE = Path("keys") / "platform_x25519.pub"   # written by kiosk-central on start
+# Written by kiosk-central on start (central/keys.py).
+PUBLIC_KEY_FILE = Path("keys") / "platform_x25519.pub"     # what submissions are sealed for
+DECISION_KEY_FILE = Path("keys") / "decision_ed25519.pub"  # what signs its decisions
 
 
 class EmbeddedPlatformError(RuntimeError):
@@ -28,7 +30,7 @@ def _free_port() -> int:
 
 
 class EmbeddedPlatform:
-    """``with EmbeddedPlatform(dir, kiosk_id, pubkey) as p: p.url, p.public_key``."""
+    """``with EmbeddedPlatform(dir, kiosk_id, pubkey) as p: p.url, p.public_key, p.decision_key``."""
 
     def __init__(self, data_dir: Path, kiosk_id: str, kiosk_public_key: str,
                  log_path: Path | None = None) -> None:
@@ -46,6 +48,11 @@ class EmbeddedPlatform:
     @property
     def public_key(self) -> str:
         return (self.data_dir / PUBLIC_KEY_FILE).read_text().strip()
+
+    @property
+    def decision_key(self) -> str:
+        """The platform's decision key (base64 Ed25519), which the kiosk then trusts."""
+        return (self.data_dir / DECISION_KEY_FILE).read_text().strip()
 
     def _central(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "central", "--data", str(self.data_dir), *args]

@@ -1,12 +1,13 @@
 """This kiosk's own Ed25519 signing key: created on first start, kept private on disk."""
 from __future__ import annotations
 
-import base64
 import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from contract.signing import public_key_text
 
 
 def load_or_create(path: Path) -> Ed25519PrivateKey:
@@ -32,5 +33,4 @@ def load_or_create(path: Path) -> Ed25519PrivateKey:
 
 def public_text(key: Ed25519PrivateKey) -> str:
     """Base64 of the raw public key, as the platform registers it."""
-    return base64.b64encode(key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+    return public_key_text(key.public_key())

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from central.testing import PlatformHandle, SignedClient
-from offline_queue.envelope import seal
+from contract.envelope import seal
 
 KIOSK_ID = "kiosk-xihu-001"
 

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from platform_helpers import KIOSK_ID, build_submission
 
 from central.auth import MAX_BODY
-from kiosk.platform.signing import sign_headers
+from contract.signing import sign_headers
 
 
 def _raw_post(platform, headers, body: bytes, target: str = "/v1/submissions"):

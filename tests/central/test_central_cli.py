@@ -10,9 +10,9 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from central.__main__ import main
-from central.keys import raw_public_b64
 from central.store import Store
 from central.testing import SignedClient
+from contract.signing import public_key_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,10 +21,10 @@ def test_register_publish_and_bad_arguments(tmp_path, capsys):
     data = tmp_path / "data"
     key = Ed25519PrivateKey.generate()
     assert main(["--data", str(data), "--register-kiosk", "kiosk-cli-01",
-                 raw_public_b64(key.public_key())]) == 0
+                 public_key_text(key.public_key())]) == 0
     assert (data / "keys" / "platform_x25519.pub").read_text().strip()
     assert (data / "keys" / "config_ed25519.pub").read_text().strip()
-    assert Store.in_dir(data).kiosk_key("kiosk-cli-01") == raw_public_b64(key.public_key())
+    assert Store.in_dir(data).kiosk_key("kiosk-cli-01") == public_key_text(key.public_key())
     payload = tmp_path / "config.json"
     payload.write_text(json.dumps({"notice": "春节期间暂停邮寄"}, ensure_ascii=False))
     assert main(["--data", str(data), "--publish-config", "pilot", str(payload)]) == 0
@@ -43,7 +43,7 @@ def test_the_command_serves_on_loopback(tmp_path):
     data = tmp_path / "data"
     key = Ed25519PrivateKey.generate()
     assert main(["--data", str(data), "--register-kiosk", "kiosk-cli-01",
-                 raw_public_b64(key.public_key())]) == 0
+                 public_key_text(key.public_key())]) == 0
     proc = subprocess.Popen(
         [sys.executable, "-m", "central", "--data", str(data), "--port", "0",
          "--log-level", "warning", "--faults", '{"slow_rate": 0}'],

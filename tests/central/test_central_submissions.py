@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from platform_helpers import KIOSK_ID, build_submission, post, upload
 
 from central.testing import SignedClient
-from offline_queue.envelope import seal
+from contract.envelope import seal
 
 
 def test_first_post_is_201_and_repeats_answer_the_same(platform, client):
@@ -20,9 +20,10 @@ def test_first_post_is_201_and_repeats_answer_the_same(platform, client):
     first = post(client, built)
     assert first.status_code == 201
     assert first.json()["submission_id"] == built.sid
+    assert first.json()["replayed"] is False
     again = post(client, built)
     assert again.status_code == 201
-    assert again.json() == first.json()
+    assert again.json() == {**first.json(), "replayed": True}   # the first answer, marked
     assert platform.stored_submission_ids() == [built.sid]
 
 

@@ -13,36 +13,43 @@ from stdnum.cn import uscc
 
 from central import credit, keys
 from central.openapi import SPEC_PATH, current_spec_text
-from offline_queue.envelope import load_public_key, open_record, seal
+from contract import signing
+from contract.envelope import load_public_key, open_record, public_key_text, seal
 
 
 def test_keys_are_created_once_and_reused(tmp_path):
     first = keys.load_or_create(tmp_path)
     key_dir = tmp_path / "keys"
-    for name in (keys.PLATFORM_KEY_FILE, keys.CONFIG_KEY_FILE):
+    for name in (keys.PLATFORM_KEY_FILE, keys.CONFIG_KEY_FILE, keys.DECISION_KEY_FILE):
         assert stat.S_IMODE(os.stat(key_dir / name).st_mode) == 0o600
     again = keys.load_or_create(tmp_path)
-    assert keys.raw_public_b64(again.platform_public) == keys.raw_public_b64(first.platform_public)
-    assert keys.raw_public_b64(again.config_public) == keys.raw_public_b64(first.config_public)
+    assert public_key_text(again.platform_public) == public_key_text(first.platform_public)
+    assert signing.public_key_text(again.config_public) == signing.public_key_text(first.config_public)
+    assert signing.public_key_text(again.decision_public) == \
+        signing.public_key_text(first.decision_public)
     # The published public half is what a kiosk seals for, and the platform can open it.
     pub = load_public_key((key_dir / keys.PLATFORM_PUB_FILE).read_text().strip())
     sealed = seal(pub, "sub-0001", b'{"x":1}')
     assert open_record(again.platform, sealed.header, sealed.record) == b'{"x":1}'
-    config_pub = keys.load_ed25519_public((key_dir / keys.CONFIG_PUB_FILE).read_text())
+    config_pub = signing.load_public_key((key_dir / keys.CONFIG_PUB_FILE).read_text())
     config_pub.verify(again.config.sign(b"m"), b"m")
+    decision_pub = signing.load_public_key((key_dir / keys.DECISION_PUB_FILE).read_text())
+    decision_pub.verify(again.decision.sign(b"m"), b"m")
+    # Two purposes, two keys: a decision signature is never a config signature.
+    assert signing.public_key_text(decision_pub) != signing.public_key_text(config_pub)
 
 
 def test_a_damaged_key_file_is_a_clear_error(tmp_path):
     keys.load_or_create(tmp_path)
-    (tmp_path / "keys" / keys.CONFIG_KEY_FILE).write_bytes(b"short")
+    (tmp_path / "keys" / keys.DECISION_KEY_FILE).write_bytes(b"short")
     with pytest.raises(keys.KeyFileError, match="32-byte"):
         keys.load_or_create(tmp_path)
 
 
 @pytest.mark.parametrize("text", ["", "!!!", base64.b64encode(b"x" * 31).decode()])
 def test_bad_public_keys_are_refused(text):
-    with pytest.raises(keys.KeyFileError):
-        keys.load_ed25519_public(text)
+    with pytest.raises(signing.KeyTextError):
+        signing.load_public_key(text)
 
 
 def test_organisation_check_character_matches_gb_11714_examples():

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from devices.idcard.simulator import simulated_cards
+from offline_queue.outbox import Outbox
 
 
 def test_a_whole_visit_is_approved_printed_and_leaves_no_personal_data(tmp_path: Path) -> None:
@@ -31,6 +32,16 @@ def test_a_whole_visit_is_approved_printed_and_leaves_no_personal_data(tmp_path:
     receipt = (out / "receipt.txt").read_text(encoding="utf-8")
     assert "申请编号" in receipt and "杭州青禾百货有限公司" in receipt
     assert (out / "licence.pdf").stat().st_size > 10_000 and (out / "licence.png").exists()
+    # The licence came from a decision whose platform signature the kiosk verified.
+    outbox = Outbox(data / "queue" / "outbox.db", None)
+    try:
+        (row,) = outbox.report_rows()
+        status = outbox.status(row["submission_id"])
+    finally:
+        outbox.close()
+    assert status.decided and status.verified and status.licence is not None
+    printed = data / "licences" / f"{status.licence['uscc']}-original.pdf"
+    assert printed.read_bytes() == (out / "licence.pdf").read_bytes()
 
     card = simulated_cards()["resident_valid"]
     assert card.name not in receipt and card.id_number not in receipt     # masked on paper

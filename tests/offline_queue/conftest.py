@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from contract.wire import Decision, DecisionStatus, Licence
 from offline_queue.outbox import Outbox
 
 # A made-up applicant; the ID number has a valid check digit so it looks like the real thing.
@@ -22,6 +23,24 @@ def personal_record(i: int = 0) -> dict:
     return {"subject_type": SUBJECT, "applicant": {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE},
             "business": {"name": f"北京市朝阳区小明便利店{i}", "scope": ["日用百货零售"]},
             "seq": i}
+
+
+#: A licence as the platform issues it (valid GB 32100 code), for approved decisions.
+LICENCE = Licence(
+    uscc="92330106MA0000013A", licence_number="33010620260000001", name="北京市朝阳区小明便利店",
+    subject_type_label="个体工商户", legal_person=NAME, person_label="经营者",
+    premises="北京市朝阳区建国路88号", premises_label="经营场所",
+    scope="一般项目：日用百货销售。（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
+    capital=None, established="2026-11-21", authority="北京市朝阳区市场监督管理局",
+    issued_on="2026-11-21")
+
+
+def decision(sid: str, status: DecisionStatus = DecisionStatus.APPROVED,
+             reasons: tuple[str, ...] = (), kiosk_id: str = "kiosk-001") -> Decision:
+    """The platform's decision as a port returns it once verified; approved ones carry LICENCE."""
+    return Decision(submission_id=sid, kiosk_id=kiosk_id, status=status, reasons=list(reasons),
+                    licence=LICENCE if status is DecisionStatus.APPROVED else None,
+                    updated_at="2026-11-21T10:00:00+00:00")
 
 
 class ManualClock:

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import requests  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
+from contract import envelope  # noqa: E402
 from kiosk.platform.client import PlatformClient  # noqa: E402
-from offline_queue import envelope  # noqa: E402
 from offline_queue.backoff import Backoff  # noqa: E402
 from offline_queue.outbox import Outbox  # noqa: E402
 from offline_queue.sync import SyncWorker  # noqa: E402

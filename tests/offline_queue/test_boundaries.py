@@ -35,7 +35,7 @@ def test_logs_hold_no_personal_data(make_outbox, ids, clock, caplog):
     caplog.set_level(logging.DEBUG)
     port = ContractPort()
     box = make_outbox(disk_free=lambda: 10, application_bytes=1)   # low disk: warnings too
-    worker = SyncWorker(box, port, clock, backoff=Backoff(1, 2, 0), heartbeat_s=1,
+    worker = SyncWorker(box, port, backoff=Backoff(1, 2, 0), heartbeat_s=1,
                         rng=random.Random(1))
     sids = [ids() for _ in range(3)]
     for sid in sids:

@@ -81,16 +81,14 @@ def test_sync_release_held(box):
 
 
 def test_report_is_redacted_and_complete(box, tmp_path):
-    from offline_queue.model import RemoteStatus
-    from offline_queue.port import StatusReport
-    box.record_status(StatusReport("SUB-000001", RemoteStatus.APPROVED, ("名称已核准",),
-                                   {"legal_person": NAME, "uscc": "91330106MA2B3C4D5E"}, None))
+    from tests.offline_queue.conftest import LICENCE, decision
+    box.record_status(decision("SUB-000001", reasons=("名称已核准",)))
     out = tmp_path / "report.json"
     code, text = run(parse("queue", "--db", str(box.path), "report", "--out", str(out)),
                      outbox=box)
     assert code == 0 and "3 条" in text
     raw = out.read_text(encoding="utf-8")
-    for secret in (NAME, ID_NUMBER, PHONE, "91330106MA2B3C4D5E", "名称已核准", "便利店"):
+    for secret in (NAME, ID_NUMBER, PHONE, LICENCE.uscc, "名称已核准", "便利店"):
         assert secret not in raw
     report = json.loads(raw)
     assert [r["submission_id"] for r in report["submissions"]] == [

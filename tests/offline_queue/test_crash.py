@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from central.testing import running_platform
+from contract import envelope
 from kiosk.platform.client import PlatformClient
-from offline_queue import envelope
 from offline_queue.backoff import Backoff
 from offline_queue.model import QueueState
 from offline_queue.outbox import Outbox

@@ -2,6 +2,7 @@
 every submission arrives exactly once, with every attachment complete."""
 from __future__ import annotations
 
+import json
 import random
 import time
 
@@ -12,7 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from central.testing import running_platform
 from kiosk.platform.client import PlatformClient
 from offline_queue.backoff import Backoff
-from offline_queue.model import QueueState, RemoteStatus
+from contract.wire import DecisionStatus
+from offline_queue.model import QueueState
 from offline_queue.outbox import Outbox
 from offline_queue.port import ErrorKind, PlatformError
 from offline_queue.sync import SyncWorker
@@ -46,6 +48,7 @@ def make_worker(tmp_path, platform, kiosk_key, name: str, **kw):
     box = Outbox(tmp_path / f"{name}.db", platform.platform_public_key,
                  disk_free=lambda: 10 * 1024 ** 3)
     client = PlatformClient(platform.base_url, KIOSK, kiosk_key, timeout=kw.pop("timeout", (1, 2)),
+                            decision_key=kw.pop("decision_key", platform.decision_public_key),
                             session=closing_session())
     worker = SyncWorker(box, client, chunk_size=kw.pop("chunk_size", 16384),
                         backoff=Backoff(0.01, 0.2, 0.5), status_poll_s=0.05, heartbeat_s=0,
@@ -118,7 +121,7 @@ def test_verdict_and_heartbeat_reach_the_kiosk(tmp_path, platform, kiosk_key):
     status = box.status("E2E-verdict-01")
     assert status.remote_status is not None
     stored = platform.submission("E2E-verdict-01")
-    assert status.remote_status is RemoteStatus(stored["status"])
+    assert status.remote_status is DecisionStatus(stored["status"]) and status.verified
     beat = platform.latest_heartbeat(KIOSK)
     assert beat["queue"]["depth"] == 0 and beat["low_disk"] is False
 
@@ -133,9 +136,41 @@ def test_deliver_now_gets_the_platform_verdict_at_once(tmp_path, platform, kiosk
     status = worker.deliver_now("E2E-now-01")
     assert status.state is QueueState.SENT
     stored = platform.submission("E2E-now-01")
-    assert status.remote_status is RemoteStatus(stored["status"])
-    if status.remote_status is RemoteStatus.APPROVED:
-        assert status.licence and status.licence["uscc"]
+    assert status.remote_status is DecisionStatus(stored["status"]) is DecisionStatus.APPROVED
+    assert status.decided and status.licence["uscc"] == json.loads(stored["licence"])["uscc"]
+
+
+def test_a_kiosk_that_trusts_another_key_never_takes_an_approval(tmp_path, platform, kiosk_key):
+    from kiosk.domain.samples import sample_record
+    record = dict(sample_record("individual_business"))
+    record["answers"] = {**record["answers"],
+                         "name": {**record["answers"]["name"], "trade_name": "远帆"}}
+    impostor = Ed25519PrivateKey.generate().public_key()
+    box, client, worker = make_worker(tmp_path, platform, kiosk_key, "impostor",
+                                      timeout=(2, 15), decision_key=impostor)
+    box.enqueue("E2E-impostor-01", record, {"face": b"\xff" * 2000}, "individual_business")
+    status = worker.deliver_now("E2E-impostor-01")
+    assert platform.submission("E2E-impostor-01")["status"] == "approved"
+    assert status.state is QueueState.SENT            # delivered all the same
+    assert not status.verified and status.licence is None and not status.decided
+    with pytest.raises(PlatformError) as info:
+        client.get_status("E2E-impostor-01")
+    assert info.value.kind is ErrorKind.BAD_RESPONSE and info.value.code == "bad_decision_signature"
+    # With the platform's real key (the technician fixes the setting) the same answer verifies.
+    trusted = PlatformClient(platform.base_url, KIOSK, kiosk_key, timeout=(2, 15),
+                             decision_key=platform.decision_public_key, session=closing_session())
+    box.record_status(trusted.get_status("E2E-impostor-01"))
+    assert box.status("E2E-impostor-01").decided
+
+
+def test_a_repeated_post_is_seen_as_a_replay(tmp_path, platform, kiosk_key):
+    box, client, worker = make_worker(tmp_path, platform, kiosk_key, "replay")
+    box.enqueue("E2E-replay-01", personal_record(3), {}, "individual_business")
+    out, _ = box.outgoing("E2E-replay-01")
+    first = client.post_submission(out)
+    again = client.post_submission(out)
+    assert not first.replayed and again.replayed
+    assert again.model_copy(update={"replayed": False}) == first
 
 
 def test_platform_receives_exactly_what_was_queued(tmp_path, platform, kiosk_key):
@@ -153,6 +188,7 @@ def test_unregistered_kiosk_waits_and_loses_nothing(tmp_path, platform):
     stranger = Ed25519PrivateKey.generate()
     box = Outbox(tmp_path / "stranger.db", platform.platform_public_key)
     worker = SyncWorker(box, PlatformClient(platform.base_url, "kiosk-unknown-9", stranger,
+                                            decision_key=platform.decision_public_key,
                                             session=closing_session()),
                         backoff=Backoff(0.01, 0.05, 0), heartbeat_s=0)
     box.enqueue("E2E-stranger-01", personal_record(), {}, "individual_business")
@@ -174,7 +210,8 @@ def test_client_extras_against_the_platform(platform, kiosk_key):
     rating = {"rating_id": "RATE-0001", "submission_id": "E2E-content-01", "level": 5,
               "indicators": {}, "comment": "很方便", "tags": []}
     first = client.post_rating(rating)
-    assert client.post_rating(rating) == first                 # idempotent on rating_id
+    assert first["replayed"] is False
+    assert client.post_rating(rating) == {**first, "replayed": True}   # idempotent on rating_id
     with pytest.raises(PlatformError) as info:
         client.get_config("no-such-channel")
     assert info.value.kind is ErrorKind.REFUSED and info.value.http_status == 404

@@ -8,13 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offline_queue import envelope
+from contract import envelope
+from contract.wire import DecisionStatus
 from offline_queue.model import (
     AdmissionReason, DuplicateSubmission, InvalidSubmission, OutboxFull, QueueState,
-    RemoteStatus, UnknownSubmission,
+    UnknownSubmission,
 )
-from offline_queue.port import StatusReport
-from tests.offline_queue.conftest import ID_NUMBER, NAME, PHONE, personal_record
+from tests.offline_queue.conftest import (ID_NUMBER, LICENCE, NAME, PHONE, decision,
+                                          personal_record)
 
 FACE = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40   # a JPEG-ish blob
 SIGNATURE = b"\x89PNG\r\n\x1a\n" + b"\x01" * 500
@@ -76,10 +77,9 @@ def test_verdict_with_licence_is_not_in_clear(make_outbox, ids):
     box = make_outbox()
     sid = ids()
     box.enqueue(sid, personal_record(), {}, "individual_business")
-    licence = {"uscc": "91110105MA01ABCD1X", "legal_person": NAME, "name": "小明便利店"}
-    box.record_status(StatusReport(sid, RemoteStatus.APPROVED, ("ok",), licence, "2026-01-01"))
-    assert box.status(sid).licence == licence
-    assert box.status(sid).remote_status is RemoteStatus.APPROVED
+    box.record_status(decision(sid, reasons=("ok",)))
+    assert box.status(sid).licence == LICENCE.model_dump(mode="json")
+    assert box.status(sid).remote_status is DecisionStatus.APPROVED
     raw = _files(box)
     assert NAME.encode() not in raw and "小明便利店".encode() not in raw
 
@@ -146,7 +146,7 @@ def test_states_attempt_history_and_summary(make_outbox, ids, clock):
     assert n == 1 and box.status(a).state is QueueState.SENDING
     box.finish_failed(a, attempt, "server: http_503 (HTTP 503)", clock() + 30)
     attempt, n = box.begin_attempt(b)
-    box.finish_delivered(b, attempt, RemoteStatus.RECEIVED)
+    box.finish_delivered(b, attempt)
     attempt, _ = box.begin_attempt(c)
     box.finish_failed(c, attempt, "refused: idempotency_conflict (HTTP 409)", None)
     s = box.summary()
@@ -182,15 +182,15 @@ def test_retention_purges_body_keeps_metadata_and_verdict(make_outbox, ids, cloc
     for sid in (sent, waiting):
         box.enqueue(sid, personal_record(), {"face": FACE}, "individual_business")
     attempt, _ = box.begin_attempt(sent)
-    box.finish_delivered(sent, attempt, RemoteStatus.RECEIVED)
-    box.record_status(StatusReport(sent, RemoteStatus.APPROVED, (), {"uscc": "X"}, None))
+    box.finish_delivered(sent, attempt)
+    box.record_status(decision(sent))
     clock.advance(3599)
     assert box.purge_expired() == 0
     clock.advance(2)
     assert box.purge_expired() == 1
     status = box.status(sent)
-    assert status.purged and status.remote_status is RemoteStatus.APPROVED
-    assert status.licence == {"uscc": "X"}
+    assert status.purged and status.remote_status is DecisionStatus.APPROVED
+    assert status.licence == LICENCE.model_dump(mode="json") and status.verified
     with pytest.raises(UnknownSubmission):
         box.outgoing(sent)
     assert box._db.execute("SELECT COUNT(*) FROM attachments WHERE data IS NOT NULL "
@@ -228,6 +228,6 @@ def test_report_rows_are_redacted(make_outbox, ids):
     box = make_outbox()
     sid = ids()
     box.enqueue(sid, personal_record(), {"face": FACE}, "individual_business")
-    box.record_status(StatusReport(sid, RemoteStatus.APPROVED, (), {"legal_person": NAME}, None))
+    box.record_status(decision(sid))
     text = json.dumps(box.report_rows(), ensure_ascii=False)
     assert sid in text and NAME not in text and ID_NUMBER not in text

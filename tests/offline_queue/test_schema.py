@@ -84,3 +84,32 @@ def test_bad_local_key_file_is_refused(tmp_path, platform_private):
     (tmp_path / "outbox.db.key").write_bytes(b"short")
     with pytest.raises(SchemaError, match="32-byte"):
         Outbox(tmp_path / "outbox.db", platform_private.public_key())
+
+
+def test_a_version_1_file_is_migrated_and_its_unsigned_verdicts_asked_again(
+        make_outbox, platform_private, ids, clock):
+    from contract.wire import DecisionStatus
+    from tests.offline_queue.conftest import decision
+
+    box = make_outbox()
+    sid = ids()
+    box.enqueue(sid, {"subject_type": "branch"}, {}, "branch")
+    attempt, _ = box.begin_attempt(sid)
+    box.finish_delivered(sid, attempt)
+    box.record_status(decision(sid))
+    path = box.path
+    box.close()
+    # Turn the file back into what version 1 wrote: no remote_verified column.
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE submissions DROP COLUMN remote_verified")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    again = make_outbox(path.name)
+    meta = {r["key"]: r["value"] for r in again._db["meta"].rows}
+    assert meta["schema_version"] == str(SCHEMA_VERSION)
+    status = again.status(sid)
+    assert status.remote_status is DecisionStatus.RECEIVED   # unproven until signed again
+    assert not status.verified and status.licence is None and not status.decided
+    clock.advance(3600)
+    assert again.needs_status(60, 10) == [sid]

@@ -12,14 +12,13 @@ from collections import defaultdict
 
 import pytest
 
+from contract.wire import (AttachmentProgress, Decision, DecisionStatus, SignedDecision,
+                           SubmissionAck)
 from offline_queue.backoff import Backoff
-from offline_queue.model import QueueState, RemoteStatus, UnknownSubmission
-from offline_queue.port import (
-    AttachmentProgress, ErrorKind, OutgoingSubmission, PlatformError, PlatformPort,
-    StatusReport, SubmissionAck,
-)
+from offline_queue.model import QueueState, UnknownSubmission
+from offline_queue.port import ErrorKind, OutgoingSubmission, PlatformError, PlatformPort
 from offline_queue.sync import SyncWorker
-from tests.offline_queue.conftest import personal_record
+from tests.offline_queue.conftest import LICENCE, ManualClock, decision, personal_record
 
 FACE = bytes(random.Random(7).randbytes(70_000))
 
@@ -34,7 +33,9 @@ class ContractPort:
         self.complete: set[tuple[str, str]] = set()
         self.fail: dict[tuple[str, str], list[PlatformError]] = defaultdict(list)
         self.lose_answer: set[tuple[str, str]] = set()
-        self.verdicts: dict[str, StatusReport] = {}
+        self.verdicts: dict[str, Decision] = {}
+        self.decided_at_once: dict[str, Decision] = {}   # what a POST answer carries
+        self.claimed: dict[str, DecisionStatus] = {}      # an ack status with no decision
         self.heartbeats: list[dict] = []
 
     def _maybe_fail(self, call: str, sid: str) -> None:
@@ -53,13 +54,24 @@ class ContractPort:
             raise PlatformError(ErrorKind.CONFLICT, "idempotency_conflict", http_status=409)
         replay = sid in self.bodies
         self.bodies[sid] = submission
-        return SubmissionAck(sid, RemoteStatus.RECEIVED, replayed=replay)
+        now = self.decided_at_once.get(sid)
+        if now is not None:   # what a port hands on once the signature verified
+            now = SignedDecision(**now.model_dump(), signature="A" * 86 + "==")
+        return SubmissionAck(submission_id=sid,
+                             status=now.status if now else
+                             self.claimed.get(sid, DecisionStatus.RECEIVED),
+                             pending_attachments=[a.name for a in submission.attachments],
+                             received_at="2026-11-21T10:00:00+00:00", replayed=replay,
+                             decision=now)
+
+    def _progress(self, sid: str, name: str) -> AttachmentProgress:
+        return AttachmentProgress(name=name, received=len(self.data[(sid, name)]),
+                                  size=self._meta(sid, name).size,
+                                  complete=(sid, name) in self.complete)
 
     def attachment_offset(self, sid: str, name: str) -> AttachmentProgress:
         self._maybe_fail("offset", sid)
-        meta = self._meta(sid, name)
-        return AttachmentProgress(len(self.data[(sid, name)]), meta.size,
-                                  (sid, name) in self.complete)
+        return self._progress(sid, name)
 
     def upload_chunk(self, sid: str, name: str, offset: int, chunk: bytes) -> AttachmentProgress:
         self._maybe_fail("put", sid)
@@ -76,11 +88,11 @@ class ContractPort:
         if (("put", sid)) in self.lose_answer:
             self.lose_answer.discard(("put", sid))
             raise PlatformError(ErrorKind.NETWORK, "connection")
-        return AttachmentProgress(len(buf), meta.size, (sid, name) in self.complete)
+        return self._progress(sid, name)
 
-    def get_status(self, sid: str) -> StatusReport:
+    def get_status(self, sid: str) -> Decision:
         self._maybe_fail("status", sid)
-        return self.verdicts.get(sid, StatusReport(sid, RemoteStatus.RECEIVED))
+        return self.verdicts.get(sid, decision(sid, DecisionStatus.RECEIVED))
 
     def heartbeat(self, payload: dict) -> None:
         self.heartbeats.append(payload)
@@ -100,9 +112,9 @@ def port() -> ContractPort:
 
 
 @pytest.fixture
-def worker(make_outbox, port, clock):
+def worker(make_outbox, port):
     box = make_outbox()
-    return SyncWorker(box, port, clock, chunk_size=16_384, backoff=Backoff(5, 300, 0.5),
+    return SyncWorker(box, port, chunk_size=16_384, backoff=Backoff(5, 300, 0.5),
                       rng=random.Random(3), heartbeat_s=0)
 
 
@@ -131,7 +143,7 @@ def test_delivers_oldest_first_with_attachments_in_chunks(worker, port, ids, clo
 
 
 def test_batch_size_limits_a_round(make_outbox, port, ids, clock):
-    worker = SyncWorker(make_outbox(), port, clock, batch_size=2, heartbeat_s=0)
+    worker = SyncWorker(make_outbox(), port, batch_size=2, heartbeat_s=0)
     fill(worker.outbox, ids, clock, 5, {})
     assert worker.run_once().delivered == 2
     assert worker.run_once().delivered == 2
@@ -225,7 +237,7 @@ def test_restart_mid_send_resumes_and_finishes(make_outbox, port, ids, clock):
     port.post_submission(box.outgoing(sid)[0])
     port.upload_chunk(sid, "face", 0, box.attachment_chunk(sid, "face", 0, 16_384))
     box.close()
-    worker = SyncWorker(make_outbox(), port, clock, chunk_size=16_384, heartbeat_s=0)
+    worker = SyncWorker(make_outbox(), port, chunk_size=16_384, heartbeat_s=0)
     report = worker.run_once()
     assert report.resumed == 1 and report.delivered == 1
     assert bytes(port.data[(sid, "face")]) == worker.outbox.attachment_chunk(sid, "face", 0, 10**6)
@@ -235,18 +247,71 @@ def test_restart_mid_send_resumes_and_finishes(make_outbox, port, ids, clock):
 def test_verdicts_are_polled_and_kept(worker, port, ids, clock):
     approved, pending = fill(worker.outbox, ids, clock, 2, {})
     worker.run_once()
-    port.verdicts[approved] = StatusReport(approved, RemoteStatus.APPROVED, (),
-                                           {"uscc": "91110105MA01ABCD1X"}, "2026-11-21")
+    assert not worker.outbox.status(approved).decided    # received, not decided yet
+    port.verdicts[approved] = decision(approved)
     clock.advance(61)
     assert worker.run_once().statuses == 2
-    assert worker.outbox.status(approved).licence == {"uscc": "91110105MA01ABCD1X"}
-    assert worker.outbox.status(pending).remote_status is RemoteStatus.RECEIVED
+    status = worker.outbox.status(approved)
+    assert status.licence == LICENCE.model_dump(mode="json") and status.verified and status.decided
+    assert worker.outbox.status(pending).remote_status is DecisionStatus.RECEIVED
+    assert not worker.outbox.status(pending).decided
     clock.advance(61)
     assert worker.run_once().statuses == 1      # the final verdict is not asked for again
 
 
+def test_a_decision_in_the_post_answer_is_kept_at_once(worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1, {})
+    port.decided_at_once[sid] = decision(sid)
+    assert worker.run_once().statuses == 0
+    status = worker.outbox.status(sid)
+    assert status.decided and status.licence == LICENCE.model_dump(mode="json")
+    clock.advance(61)
+    assert worker.run_once().statuses == 0      # nothing left to ask
+
+
+def test_an_unproven_approval_is_kept_as_received_and_asked_for_again(worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1, {})
+    box = worker.outbox
+    # The POST answer said "approved" but its decision did not verify, so the port dropped it.
+    port.claimed[sid] = DecisionStatus.APPROVED
+    port.fail[("status", sid)] = [PlatformError(ErrorKind.BAD_RESPONSE, "bad_decision_signature")]
+    worker.run_once()
+    status = box.status(sid)
+    assert status.state is QueueState.SENT and status.remote_status is DecisionStatus.RECEIVED
+    assert not status.verified and status.licence is None and not status.decided
+    port.verdicts[sid] = decision(sid)
+    clock.advance(61)
+    assert worker.run_once().statuses == 1
+    assert box.status(sid).decided
+
+
+def test_a_verified_final_decision_is_never_replaced(worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1, {})
+    port.decided_at_once[sid] = decision(sid)
+    worker.run_once()
+    # A replayed or stale answer saying "received" later changes nothing.
+    worker.outbox.record_status(decision(sid, DecisionStatus.RECEIVED, ("待审核",)))
+    status = worker.outbox.status(sid)
+    assert status.remote_status is DecisionStatus.APPROVED and status.reasons == ()
+    assert status.licence == LICENCE.model_dump(mode="json")
+
+
+def test_the_worker_keeps_the_outboxs_own_clock(make_outbox, port, ids):
+    own = ManualClock(start=5_000_000.0)           # not the fixture's clock
+    box = make_outbox("own-clock.db", clock=own)
+    worker = SyncWorker(box, port, backoff=Backoff(10, 300, 0), heartbeat_s=0)
+    (sid,) = fill(box, ids, own, 1, {})
+    port.fail[("post", sid)] = [server_error()]
+    worker.run_once()
+    assert box.status(sid).next_attempt_at == pytest.approx(own() + 10)
+    own.advance(9)
+    assert worker.run_once().delivered == 0      # not due yet by the outbox's clock
+    own.advance(1)
+    assert worker.run_once().delivered == 1
+
+
 def test_heartbeat_carries_queue_and_disk(make_outbox, port, ids, clock):
-    worker = SyncWorker(make_outbox(), port, clock, heartbeat_s=300,
+    worker = SyncWorker(make_outbox(), port, heartbeat_s=300,
                         heartbeat_extra=lambda: {"devices": [{"id": "printer"}],
                                                  "config_version": "7"})
     port.fail[("post", "SUB-000001")] = [server_error()]
@@ -300,9 +365,10 @@ def test_locally_corrupted_attachment_is_held_not_retried_forever(worker, port, 
 
 def test_deliver_now_jumps_the_queue_and_fetches_the_verdict(worker, port, ids, clock):
     older, mine = fill(worker.outbox, ids, clock, 2, {})
-    port.verdicts[mine] = StatusReport(mine, RemoteStatus.APPROVED, (), {"uscc": "X"}, None)
+    port.verdicts[mine] = decision(mine)
     status = worker.deliver_now(mine)
-    assert status.state is QueueState.SENT and status.licence == {"uscc": "X"}
+    assert status.state is QueueState.SENT and status.decided
+    assert status.licence == LICENCE.model_dump(mode="json")
     assert port.posts == [mine]
     assert worker.outbox.status(older).state is QueueState.QUEUED
 

@@ -1,7 +1,17 @@
-"""The business licence (营业执照) as a frozen value, and the page layout settings. No Qt, no I/O."""
+"""The business licence (营业执照) as a frozen value, and the page layout settings. No Qt, no I/O.
+
+The value checks only what the printer itself relies on: the credit code's shape, because the
+PDF's file name is made from it. Whether the licence is genuine and its fields valid is for the
+kiosk to decide before it asks for a print (a verified platform decision, checked fields).
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: 18 characters of the GB 32100 alphabet (digits and upper-case letters except I, O, S, V, Z).
+#: The check character is the kiosk's domain rule; here the shape keeps file names safe.
+USCC_SHAPE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")
 
 
 @dataclass(frozen=True)
@@ -32,8 +42,8 @@ class Licence:
     def __post_init__(self) -> None:
         if self.copy not in ("正本", "副本"):
             raise ValueError("copy must be 正本 or 副本")
-        if len(self.uscc) != 18:
-            raise ValueError("uscc (统一社会信用代码) must have 18 characters")
+        if not isinstance(self.uscc, str) or not USCC_SHAPE.fullmatch(self.uscc):
+            raise ValueError("uscc (统一社会信用代码) must be 18 characters of the GB 32100 alphabet")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """The licence printer: a Licence to PDF, and to a system (CUPS) printer; health via ``lpstat``.
 
-Output is chosen by a URI: ``pdf:///var/lib/kiosk/licences`` writes ``<uscc>-<copy>.pdf`` there;
+Output is chosen by a URI: ``pdf:///var/lib/kiosk/licences`` writes ``<uscc>-<copy>.pdf`` there
+(only a credit code of the GB 32100 shape names a file, and the resolved path must lie inside
+that folder, so no field of a licence can steer where a file goes);
 ``cups://QUEUE`` renders the same PDF to a temporary file and sends it with ``lp -d QUEUE`` (the PDF
 is what we test and look at, so the printer gets exactly those pages). Qt rules from ``layout.py``
 apply: call from the main thread. It does not queue or retry: a licence is printed while the
@@ -22,7 +24,7 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 
 from devices.health import DeviceState, Health
 from devices.printers.licence.layout import LayoutReport, draw_licence, ensure_gui_app
-from devices.printers.licence.model import Licence, LicenceLayout
+from devices.printers.licence.model import USCC_SHAPE, Licence, LicenceLayout
 
 log = logging.getLogger(__name__)
 DEVICE_ID = "licence_printer"
@@ -137,7 +139,7 @@ class LicencePrinter:
             LicencePrintError: rendering failed, or ``lp`` refused the job.
         """
         if self.kind == "pdf":
-            out = Path(self.target) / f"{licence.uscc}-{'original' if licence.copy == '正本' else 'duplicate'}.pdf"
+            out = self._pdf_path(licence)
             report = render_pdf(licence, self.layout, out)
             log.info("licence written as PDF (%s)", out.name[:4] + "…")  # no full USCC in logs
             return LicencePrintResult(out, report)
@@ -151,6 +153,21 @@ class LicencePrinter:
         if done.returncode != 0:
             raise LicencePrintError(f"lp -d {self.target} failed: {done.stderr.strip()[:200]}")
         return LicencePrintResult(tmp, report, done.stdout.strip())
+
+    def _pdf_path(self, licence: Licence) -> Path:
+        """``<folder>/<uscc>-original.pdf`` (or ``-duplicate``), proven to lie inside the folder.
+
+        Raises:
+            LicencePrintError: the credit code cannot name a file, or the path leaves the folder.
+        """
+        if not USCC_SHAPE.fullmatch(licence.uscc):   # the model checks too; the path must not rely on it
+            raise LicencePrintError("the credit code cannot name a file")
+        folder = Path(self.target).resolve()
+        copy = "original" if licence.copy == "正本" else "duplicate"
+        out = (folder / f"{licence.uscc}-{copy}.pdf").resolve()
+        if out.parent != folder:
+            raise LicencePrintError("the licence file would leave its folder")
+        return out
 
     def status(self) -> LicencePrinterStatus:
         if self.kind == "pdf":

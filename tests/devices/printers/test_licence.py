@@ -11,8 +11,8 @@ from PySide6.QtGui import QImage
 
 from devices.health import DeviceState
 from devices.printers.licence import (
-    Licence, LicenceLayout, LicencePrinter, LicencePrinterStatus, parse_lpstat, pdf_text, render_pdf,
-    render_png,
+    Licence, LicenceLayout, LicencePrinter, LicencePrinterStatus, LicencePrintError, parse_lpstat,
+    pdf_text, render_pdf, render_png,
 )
 
 DPI = 50
@@ -151,3 +151,39 @@ def test_licence_validates() -> None:
         replace(LIC, uscc="123")
     with pytest.raises(ValueError):
         LicenceLayout(offset_x_mm=80)
+
+
+@pytest.mark.parametrize("uscc", [
+    "../../evil/pwn_xyz",         # 18 characters, as a hostile platform sent them
+    "/etc/cron.d/pwn_xy",
+    "..\\..\\evil\\pwn_xy",
+    "92110105MA01ABCD2\x00",
+    "92110105MA01ABCD2x",
+    "92110105MA01ABCDOI",         # O and I are not in the GB 32100 alphabet
+    "9211010５MA01ABCD2X",         # a full-width digit
+])
+def test_a_credit_code_that_could_steer_a_path_is_refused(uscc: str) -> None:
+    with pytest.raises(ValueError, match="GB 32100"):
+        replace(LIC, uscc=uscc)
+
+
+def test_the_printer_never_writes_outside_its_folder(tmp_path: Path) -> None:
+    out = tmp_path / "licences" / "kiosk"
+    printer = LicencePrinter(f"pdf://{out}")
+    # Even a value that slipped past the model (frozen dataclasses can be forced) cannot name
+    # a path: the printer checks again before it builds one.
+    forged = replace(LIC)
+    object.__setattr__(forged, "uscc", "../../evil/pwn_xyz")
+    with pytest.raises(LicencePrintError):
+        printer.print_licence(forged)
+    assert not (tmp_path / "evil").exists() and list(tmp_path.rglob("*.pdf")) == []
+
+
+def test_a_symlink_planted_in_the_folder_is_not_followed(tmp_path: Path) -> None:
+    out = tmp_path / "licences"
+    out.mkdir()
+    outside = tmp_path / "outside.pdf"
+    (out / f"{LIC.uscc}-duplicate.pdf").symlink_to(outside)
+    with pytest.raises(LicencePrintError):
+        LicencePrinter(f"pdf://{out}").print_licence(LIC)
+    assert not outside.exists()

@@ -25,6 +25,7 @@ elderly_default = true
 [platform]
 url = "https://yiwangtong.example.gov.cn"
 public_key = "AAAA"
+decision_key = "1vhJWdZMDgoqpN5CJN7lDrfL52xXaWW9fWqGg6A1Ik0="
 [devices]
 idcard = "/dev/idcard"
 camera = "0"
@@ -48,6 +49,9 @@ idle_warning_s = 90
     ("[timeouts]\nmax_extensions = 3", "at least 10"),
     ("devices = 3", "[devices] must be a table"),
     ("data_dir = 5", "data_dir must be a path"),
+    ("[platform]\nurl = 'https://p.example'\npublic_key = 'AAAA'", "set public_key and decision_key"),
+    ("[platform]\ndecision_key = 'not-a-key'", "decision_key: public key is not valid base64"),
+    ("[platform]\ndecision_key = 'AAAA'", "decision_key: an Ed25519 public key is 32 bytes"),
 ])
 def test_bad_files_name_the_key(text: str, fragment: str) -> None:
     with pytest.raises(SettingsError) as err:

@@ -2,8 +2,10 @@
 
 Every request a kiosk sends carries its id, a timestamp, a nonce and an Ed25519 signature over
 the canonical string below. The platform keeps the kiosk's public key and refuses unknown kiosks,
-bad signatures, stale timestamps and replayed nonces. This module is pure: no I/O, and the clock
-is a parameter. Remembering nonces is the server's job.
+bad signatures, stale timestamps and replayed nonces. Ed25519 public keys travel as base64 of
+their raw 32 bytes (``public_key_text`` / ``load_public_key``), for kiosk keys and the
+platform's decision key alike. This module is pure: no I/O, and the clock is a parameter.
+Remembering nonces is the server's job.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import time
 from collections.abc import Mapping
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 HEADER_KIOSK = "X-Kiosk-Id"
@@ -21,6 +24,31 @@ HEADER_TIMESTAMP = "X-Kiosk-Timestamp"
 HEADER_NONCE = "X-Kiosk-Nonce"
 HEADER_SIGNATURE = "X-Kiosk-Signature"
 MAX_SKEW_SECONDS = 300  # a request older or newer than this is refused as stale
+
+
+class KeyTextError(ValueError):
+    """A public key's text is not base64 of 32 raw bytes."""
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    """Base64 of the raw 32-byte public key, as the platform registers it and kiosks trust it."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def load_public_key(text: str) -> Ed25519PublicKey:
+    """Parse a base64 raw Ed25519 public key (surrounding whitespace ignored).
+
+    Raises:
+        KeyTextError: not base64, or not 32 bytes.
+    """
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (ValueError, AttributeError):
+        raise KeyTextError("public key is not valid base64") from None
+    if len(raw) != 32:
+        raise KeyTextError("an Ed25519 public key is 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 class SignatureError(Exception):
