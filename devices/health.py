@@ -14,6 +14,7 @@ class DeviceState(enum.Enum):
     """Coarse state the rest of the kiosk decides on."""
 
     READY = "ready"                # can be used now
+    STARTING = "starting"          # coming up (connecting, first frames): soon usable, no fault
     DEGRADED = "degraded"          # usable, but a technician should look (paper near end)
     UNAVAILABLE = "unavailable"    # present but cannot be used now (paper out, cover open, no card SAM)
     DISCONNECTED = "disconnected"  # not reachable: unplugged, port missing, network printer down

@@ -140,7 +140,7 @@ class DeviceManager:
             slot = self._slots.get(name)
             if slot is None:
                 return Health(name, DeviceState.DISABLED, "not_configured", "本机未配置该设备")
-            return slot.last or Health(name, DeviceState.DISCONNECTED, "not_started", "设备尚未启动")
+            return slot.last or Health(name, DeviceState.STARTING, "not_started", "设备正在启动")
 
     def all_health(self) -> list[Health]:
         return [self.health(name) for name in self._slots]

@@ -47,14 +47,16 @@ def open_camera(config: CameraConfig | None = None) -> Camera:
             raise CameraError("the camera simulator is not allowed when KIOSK_ENV=production")
         from .simulator import SimulatedPerson, SimulatorSource
         source = SimulatorSource(SimulatedPerson(cfg.simulator_mode()), cfg.fps)
+        control: str | None = source.open_control()
     elif kind is SourceKind.FOLDER:
         from .sources import FolderSource
-        source = FolderSource(str(cfg.source), cfg.fps)
+        source, control = FolderSource(str(cfg.source), cfg.fps), None
     else:
         from .sources import CaptureSource
         source = CaptureSource(cfg.source, cfg.width, cfg.height,
                                fps=cfg.fps if kind is SourceKind.FILE else None,
                                loop=kind is SourceKind.FILE)
+        control = None
     detector = make_detector(cfg.yunet_model)
     matcher = FaceMatcher(cfg.yunet_model, cfg.sface_model)
-    return Camera(source, cfg, detector, matcher)
+    return Camera(source, cfg, detector, matcher, control)

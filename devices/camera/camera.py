@@ -27,7 +27,7 @@ DEVICE_ID = "camera"
 
 _STATE = {
     CameraStatus.READY: DeviceState.READY,
-    CameraStatus.STARTING: DeviceState.UNAVAILABLE,
+    CameraStatus.STARTING: DeviceState.STARTING,
     CameraStatus.NO_CAMERA: DeviceState.DISCONNECTED,
     CameraStatus.DISCONNECTED: DeviceState.DISCONNECTED,
     CameraStatus.NO_FRAMES: DeviceState.UNAVAILABLE,
@@ -48,11 +48,14 @@ class Camera:
         config: settings.
         detector: face detector (Haar or YuNet).
         matcher: 1:1 matcher (may be unconfigured).
+        control: set by ``open_camera`` for the simulator: where to tell it who stands there.
     """
 
     def __init__(self, source: FrameSource, config: CameraConfig, detector: FaceDetector,
-                 matcher: FaceMatcher) -> None:
+                 matcher: FaceMatcher, control: str | None = None) -> None:
         self.config = config
+        #: The simulator's control channel URL (``devices.simcontrol``); None for a real camera.
+        self.control = control
         self.source = source
         self.detector = detector
         self.matcher = matcher

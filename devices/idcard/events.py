@@ -33,7 +33,7 @@ class ReaderStatus(enum.Enum):
 
 STATUS_HEALTH: dict[ReaderStatus, tuple[DeviceState, str]] = {
     ReaderStatus.STOPPED: (DeviceState.UNAVAILABLE, "读卡器未启动"),
-    ReaderStatus.CONNECTING: (DeviceState.UNAVAILABLE, "正在连接读卡器"),
+    ReaderStatus.CONNECTING: (DeviceState.STARTING, "正在连接读卡器"),
     ReaderStatus.READY: (DeviceState.READY, "读卡器就绪"),
     ReaderStatus.CARD_PRESENT: (DeviceState.READY, "身份证在读卡区"),
     ReaderStatus.CARD_ERROR: (DeviceState.READY, "身份证读取失败，请重新放置"),

@@ -31,6 +31,7 @@ class PlatformSettings:
     public_key: str = ""         # base64 X25519; read from the embedded platform when empty
     decision_key: str = ""       # base64 Ed25519 the platform signs decisions with; likewise
     timeout_s: float = 10.0
+    submit_deadline_s: float = 5.0   # how long a person waits at submit for the platform's answer
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Settings:
     data_dir: Path = Path(".kiosk-data")
     hall: str = "西湖区政务服务中心"           # printed on receipts
     hotline: str = "12345"
+    tracking_url: str = "https://zwfw.example.gov.cn/track?id={id}"   # the receipt's QR code
     elderly_default: bool = False
     platform: PlatformSettings = field(default_factory=PlatformSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)

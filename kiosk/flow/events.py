@@ -4,7 +4,10 @@ Events carry no personal data: a listener that logs them logs nothing about the 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from kiosk.flow.outcome import VisitOutcome
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,36 @@ class SubmissionQueued:
 
 
 @dataclass(frozen=True)
+class OutcomeChanged:
+    outcome: VisitOutcome  # what became of the application, and of its paper
+
+
+@dataclass(frozen=True)
+class DeviceChanged:
+    device: str       # "idcard", "camera", "receipt_printer", "licence_printer"
+    state: str        # devices.health.DeviceState value
+    message: str      # for the person or a technician; never personal data
+
+
+@dataclass(frozen=True)
 class SessionEnded:
     reason: str       # "finished", "timeout", "cancelled", "refused"
     message: str      # what the attract screen says next, e.g. that the data was deleted
 
 
 Event = (SessionStarted | StepChanged | AnswerRefused | NoticeChanged | IdleWarned | SessionExtended
-         | SubmissionQueued | SessionEnded)
+         | SubmissionQueued | OutcomeChanged | DeviceChanged | SessionEnded)
+
+
+class Fanout:
+    """A session listener that tells each of its listeners, in the order they were added."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[Event], None]] = []
+
+    def add(self, *listeners: Callable[[Event], None]) -> None:
+        self._listeners.extend(listeners)
+
+    def __call__(self, event: Event) -> None:
+        for listener in self._listeners:
+            listener(event)

@@ -6,6 +6,7 @@ States (``Phase``)::
                       │  idle ≥ limit ──────────▶ │ no answer in time ─▶ wipe ─▶ IDLE
                       │ cancel ─────────────────────────────────────────▶ wipe ─▶ IDLE
                       └─ signature ─▶ FINISHED ── 完成 / page timeout ──▶ wipe ─▶ IDLE
+                                       (outcome: SUBMITTING ─▶ approved | review | ...)
 
 The session owns the person's data for as long as the visit lasts: the card identity, the
 answers (and the raw text last typed, so an error never clears it), the face photo, the
@@ -15,6 +16,12 @@ which owns it from then on. Which pages there are, in which order, and what each
 come from the question table (``kiosk.domain.questions``), read through its flags; the session
 keeps no list of its own. Both clocks are injected (``clock`` for timeouts, ``wall_clock`` for
 the date and ``submitted_at``); nothing here sleeps, draws or imports Qt.
+
+What happens after submit (delivery, the outcome, paper) is the visit coordinator's work; it
+tells the session through ``outcome_known``, and the devices' health through
+``device_changed``. The session decides what those mean for the person: a visit that cannot be
+finished is not started, a camera that fails on the face page offers staff verification, and
+the done page stays while the outcome or the paper is still coming.
 """
 from __future__ import annotations
 
@@ -23,22 +30,27 @@ import enum
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from devices.health import DeviceState, Health
 from kiosk.domain import subject_types
 from kiosk.domain.answers import Context
 from kiosk.domain.application import Applicant, new_application_id, new_record
 from kiosk.domain.questions import QUESTIONS, Kind, Question, Questionnaire, Stage
 from kiosk.domain.review import applicant_problems, full_name
 from kiosk.flow import events as ev
+from kiosk.flow.outcome import Outcome, Paper, VisitOutcome
 from kiosk.flow.summary import Section, review_sections
 from kiosk.flow.timeouts import Timeouts
+from kiosk.flow.timer import Due, VisitTimer
 
 MAX_FACE_ATTEMPTS = 3
+CARD_READER, CAMERA = "idcard", "camera"     # the devices a visit cannot do without
+CAMERA_DOWN = "摄像头暂时无法使用。请按“呼叫工作人员”，由工作人员核验您的身份"
 MESSAGES = {
     "timeout": "由于长时间没有操作，本次办理已结束。您填写的信息和照片已从本机全部删除。",
     "cancelled": "本次办理已取消。您填写的信息和照片已从本机全部删除。",
@@ -58,6 +70,14 @@ class SubmitPort(Protocol):
 
     def enqueue(self, submission_id: str, record: dict[str, Any],
                 attachments: dict[str, bytes], subject_type: str) -> None: ...
+
+
+class NoSubmit:
+    """A submit port that keeps nothing: for previews and benchmarks of the screens."""
+
+    def enqueue(self, submission_id: str, record: dict[str, Any],
+                attachments: dict[str, bytes], subject_type: str) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -98,13 +118,14 @@ class Session:
                  questions: Questionnaire = QUESTIONS) -> None:
         self._submit = submit
         self._root = Path(workdir_root)
-        self._clock = clock
         self._wall_clock = wall_clock
         self.questions = questions
         self.base_timeouts = timeouts
         self._admission = admission or (lambda: Admission(True))
         self._listener = listener or (lambda e: None)
         self.elderly = False
+        self.devices: dict[str, Health] = {}     # the latest health of each device, by id
+        self._timer = VisitTimer(clock)
         self._reset()
 
     # ----- state ------------------------------------------------------------------------------
@@ -125,13 +146,10 @@ class Session:
         self.identity_verified = False
         self.face_attempts = 0
         self.editing = False
-        self.extensions_used = 0
-        self._last_activity = self._clock()
-        self._warning_since = 0.0
-        self._finished_at = 0.0
-        self._paused = 0
+        self._timer.reset()
         self.workdir: Path | None = None
         self.receipt: ReceiptFacts | None = None
+        self.outcome: VisitOutcome | None = None
 
     @property
     def timeouts(self) -> Timeouts:
@@ -208,7 +226,22 @@ class Session:
 
     @property
     def extensions_left(self) -> int:
-        return max(0, self.timeouts.max_extensions - self.extensions_used)
+        return self._timer.extensions_left(self.timeouts)
+
+    @property
+    def staff_needed(self) -> bool:
+        """The face check cannot be done here: the camera is down or failed three times."""
+        return self.step == "face" and (self.face_attempts >= MAX_FACE_ATTEMPTS
+                                        or self._down(CAMERA))
+
+    def _usable(self, device: str) -> bool:
+        health = self.devices.get(device)
+        return health is None or health.usable     # not reported yet: assume it works
+
+    def _down(self, device: str) -> bool:
+        """Known to be out of order (a device still starting is not)."""
+        health = self.devices.get(device)
+        return health is not None and not health.usable and health.state is not DeviceState.STARTING
 
     def _first(self, stage: Stage) -> str:
         return next(q.id for q in self.questions if q.stage is stage)
@@ -224,22 +257,31 @@ class Session:
         self._emit(ev.StepChanged(step, n, m))
 
     # ----- beginning --------------------------------------------------------------------------
+    def why_not_start(self) -> str:
+        """Why a visit could not be finished now ("" when it could): no card reader, or no room
+        to store the application. The start page says it; ``begin`` refuses for it."""
+        if not self._usable(CARD_READER):
+            return (f"身份证阅读器暂时无法使用（{self.devices[CARD_READER].message}），"
+                    "暂不能办理。请联系工作人员。")
+        admission = self._admission()
+        return "" if admission.ok else admission.message
+
     def begin(self) -> Admission:
-        """开始办理: refuse when the kiosk cannot store another application."""
+        """开始办理: refused when the visit could not be finished (``why_not_start``)."""
         if self.phase is not Phase.IDLE:
             self.end("cancelled")
-        admission = self._admission()
-        if not admission.ok:
-            self._emit(ev.SessionEnded("refused", admission.message))
-            return admission
+        reason = self.why_not_start()
+        if reason:
+            self._emit(ev.SessionEnded("refused", reason))
+            return Admission(False, reason)
         self.session_id = uuid.uuid4().hex
         self.workdir = self._root / self.session_id
         (self.workdir / "keyboard").mkdir(parents=True, exist_ok=True)
         self.phase = Phase.ACTIVE
-        self._last_activity = self._clock()
+        self._timer.touch()
         self._emit(ev.SessionStarted(self.session_id))
         self._go("id_card")
-        return admission
+        return Admission(True)
 
     def card_read(self, applicant: Applicant, today: Any = None) -> str:
         """The reader read a card. Returns "" or the message that keeps the person on the page."""
@@ -252,6 +294,8 @@ class Session:
         self.applicant = applicant
         self.application_id = new_application_id(self.today)
         self._go("face")
+        if self._down(CAMERA):
+            self._refuse("face", CAMERA_DOWN)
         return ""
 
     def face_checked(self, passed: bool, best_jpeg: bytes | None = None,
@@ -278,6 +322,24 @@ class Session:
         if self.step == step and text != self.notice:
             self.notice = text
             self._emit(ev.NoticeChanged(step, text))
+
+    def retry_face(self) -> None:
+        """再试一次 on the face page, while tries are left and the camera works; the page starts
+        again, and with it a new check (the coordinator starts one on every arrival)."""
+        if self.step == "face" and not self.staff_needed:
+            self.touch()
+            self._go("face")
+
+    def device_changed(self, health: Health) -> None:
+        """A device's health changed (the coordinator relays the device manager)."""
+        self.devices[health.device] = health
+        self._emit(ev.DeviceChanged(health.device, health.state.value, health.message))
+        if health.device != CAMERA or self.step != "face":
+            return
+        if self._down(CAMERA):
+            self._refuse("face", CAMERA_DOWN)
+        elif health.usable and CAMERA_DOWN in self.errors:
+            self._go("face")      # the camera is back: the page, and a new check, start again
 
     def staff_verified(self) -> None:
         """Non-biometric fallback: staff checked the person; the platform reviews by hand."""
@@ -415,10 +477,27 @@ class Session:
             if delivery and "delivery" in self.answers else "",
             submitted_at=self._wall_clock())
         self.phase = Phase.FINISHED
-        self._finished_at = self._clock()
+        self.outcome = VisitOutcome(self.application_id or "")
+        self._timer.done_opened()
         self._emit(ev.SubmissionQueued(self.application_id or ""))
         self._go(self._first(Stage.DONE))
         return []
+
+    def outcome_known(self, outcome: VisitOutcome) -> None:
+        """What became of this visit's application (and its paper); another visit's is ignored."""
+        if self.phase is not Phase.FINISHED or outcome.application_id != self.application_id:
+            return
+        if outcome != self.outcome:
+            self.outcome = outcome
+            self._timer.done_shown()
+            self._emit(ev.OutcomeChanged(outcome))
+
+    @property
+    def done_held(self) -> bool:
+        """The done page must stay: the outcome or a piece of paper is still coming."""
+        o = self.outcome
+        return o is not None and (o.outcome is Outcome.SUBMITTING
+                                  or Paper.PRINTING in (o.receipt, o.licence))
 
     def cancel(self) -> None:
         if self.phase is not Phase.IDLE:
@@ -449,38 +528,33 @@ class Session:
         """Any touch on the screen: the person is here."""
         if self.phase is Phase.WARNING:
             self.extend()
-        self._last_activity = self._clock()
+        self._timer.touch()
 
-    @contextmanager
-    def paused(self) -> Iterator[None]:
+    def paused(self) -> AbstractContextManager[None]:
         """The idle timer stops while a device works (card read, camera, printing)."""
-        self._paused += 1
-        try:
-            yield
-        finally:
-            self._paused -= 1
-            self._last_activity = self._clock()
+        return self._timer.paused()
 
     def extend(self) -> bool:
         """继续办理 on the warning. False when no extension is left."""
         if self.phase is not Phase.WARNING or self.extensions_left == 0:
             return False
-        self.extensions_used += 1
+        self._timer.extended()
         self.phase = Phase.ACTIVE
-        self._last_activity = self._clock()
         self._emit(ev.SessionExtended(self.extensions_left))
         return True
 
     def tick(self) -> None:
         """Called about once a second: warn, time out, or close the confirmation page."""
-        now, t = self._clock(), self.timeouts
-        if self.phase is Phase.ACTIVE and not self._paused:
-            limit = t.card_wait_s if self.step == "id_card" else t.idle_warning_s
-            if now - self._last_activity >= limit:
-                self.phase = Phase.WARNING
-                self._warning_since = now
-                self._emit(ev.IdleWarned(t.warning_s, self.extensions_left))
-        elif self.phase is Phase.WARNING and now - self._warning_since >= t.warning_s:
+        t = self.timeouts
+        due = self._timer.due(t, active=self.phase is Phase.ACTIVE,
+                              warning=self.phase is Phase.WARNING,
+                              done=self.phase is Phase.FINISHED,
+                              waiting_for_card=self.step == "id_card", done_held=self.done_held)
+        if due is Due.WARN:
+            self.phase = Phase.WARNING
+            self._timer.warned()
+            self._emit(ev.IdleWarned(t.warning_s, self.extensions_left))
+        elif due is Due.TIME_OUT:
             self.end("timeout")
-        elif self.phase is Phase.FINISHED and now - self._finished_at >= t.done_page_s:
+        elif due is Due.CLOSE_DONE:
             self.end("finished")

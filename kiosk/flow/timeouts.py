@@ -14,6 +14,7 @@ class Timeouts:
     max_extensions: int = 10          # WCAG 2.2.1: extendable at least 10 times
     done_page_s: float = 60.0         # the confirmation page returns to the start by itself
     card_wait_s: float = 90.0         # waiting for a card on the ID-card page
+    paper_wait_s: float = 120.0       # longest the done page waits for the outcome or paper
 
     def elderly(self) -> Timeouts:
         """Elderly mode doubles every timeout (ux.md, our synthesis)."""

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from devices.health import DeviceState, Health
 from kiosk.flow import events as ev
+from kiosk.flow.outcome import Outcome, Paper, VisitOutcome
 from kiosk.flow.session import Admission, Phase, Session
 from kiosk.flow.summary import NOT_GIVEN, review_sections
 from offline_queue.model import QueueState
@@ -151,12 +153,43 @@ def test_elderly_mode_doubles_the_timeouts_and_device_work_pauses_the_clock(kit:
     assert s.phase is Phase.WARNING
 
 
-def test_confirmation_page_closes_by_itself(kit: Kit) -> None:
+def test_confirmation_page_closes_by_itself_once_the_outcome_and_paper_are_out(kit: Kit) -> None:
     s, clock = kit.session, kit.clock
     s.begin()
     drive_to(s, "done", answers_for("individual_business", person()))
-    clock.advance(60); s.tick()
+    assert s.outcome == VisitOutcome(s.application_id or "")      # submitting
+    clock.advance(100); s.tick()
+    assert s.phase is Phase.FINISHED                            # held: nothing known yet
+    printing = VisitOutcome(s.application_id or "", Outcome.APPROVED, credit_code="X",
+                            receipt=Paper.PRINTED, licence=Paper.PRINTING)
+    s.outcome_known(printing)
+    assert s.outcome == printing and isinstance(kit.events[-1], ev.OutcomeChanged)
+    clock.advance(70); s.tick()
+    assert s.phase is Phase.FINISHED                            # the licence is printing
+    s.outcome_known(printing.with_licence(Paper.PRINTED))
+    clock.advance(59); s.tick()
+    assert s.phase is Phase.FINISHED                            # a full minute to read it
+    clock.advance(1); s.tick()
     assert s.phase is Phase.IDLE and kit.events[-1].reason == "finished"
+
+
+def test_the_done_page_never_waits_for_ever_for_an_outcome(kit: Kit) -> None:
+    s, clock = kit.session, kit.clock
+    s.begin()
+    drive_to(s, "done", answers_for("individual_business", person()))
+    t = s.timeouts
+    clock.advance(t.done_page_s + t.paper_wait_s - 1); s.tick()
+    assert s.phase is Phase.FINISHED
+    clock.advance(1); s.tick()
+    assert s.phase is Phase.IDLE
+
+
+def test_an_outcome_for_another_application_is_ignored(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    drive_to(s, "done", answers_for("individual_business", person()))
+    s.outcome_known(VisitOutcome("20261201-OTHER", Outcome.REFUSED))
+    assert s.outcome is not None and s.outcome.outcome is Outcome.SUBMITTING
 
 
 def test_low_disk_refuses_to_start(tmp_path: Path) -> None:
@@ -304,3 +337,72 @@ def test_a_skipped_funds_page_says_so_and_keeps_what_was_typed(kit: Kit) -> None
     assert s.skip() == [] and "capital" not in s.answers and s.raw["capital"] == "abc"
     rows = {r.step: (r.label, r.value) for sec in s.review_sections() for r in sec.rows}
     assert rows["capital"] == ("资金数额", NOT_GIVEN)
+
+
+def _health(device: str, state: DeviceState, message: str = "") -> Health:
+    return Health(device, state, state.value, message or f"{device} {state.value}")
+
+
+def test_a_visit_that_could_not_be_finished_is_not_started(kit: Kit) -> None:
+    s = kit.session
+    s.device_changed(_health("idcard", DeviceState.DISCONNECTED, "读卡器未连接"))
+    admission = s.begin()
+    assert not admission.ok and "身份证阅读器暂时无法使用" in admission.message
+    assert "读卡器未连接" in admission.message and s.phase is Phase.IDLE
+    assert kit.events[-1].reason == "refused"
+    s.device_changed(_health("idcard", DeviceState.READY))
+    assert s.begin().ok and s.step == "id_card"
+
+
+def test_a_receipt_printer_out_of_paper_does_not_stop_a_visit(kit: Kit) -> None:
+    s = kit.session
+    s.device_changed(_health("receipt_printer", DeviceState.UNAVAILABLE, "回执打印机缺纸"))
+    assert s.begin().ok
+
+
+def test_a_camera_that_fails_on_the_face_page_offers_staff(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    s.card_read(person())
+    assert s.step == "face" and not s.staff_needed
+    s.device_changed(_health("camera", DeviceState.DISCONNECTED))
+    assert s.staff_needed and "工作人员" in s.errors[0]
+    assert isinstance(kit.events[-1], ev.AnswerRefused)
+    s.staff_verified()
+    assert s.step == "subject_type" and not s.identity_verified
+
+
+def test_a_camera_already_down_is_said_on_arrival_at_the_face_page(kit: Kit) -> None:
+    s = kit.session
+    s.device_changed(_health("camera", DeviceState.UNAVAILABLE))
+    s.begin()
+    s.card_read(person())
+    assert s.step == "face" and s.staff_needed and "工作人员" in s.errors[0]
+
+
+def test_a_camera_that_is_still_starting_is_not_out_of_order(kit: Kit) -> None:
+    s = kit.session
+    s.device_changed(_health("camera", DeviceState.STARTING))
+    s.begin()
+    s.card_read(person())
+    assert s.step == "face" and not s.errors and not s.staff_needed
+
+
+def test_a_camera_that_comes_back_starts_the_face_page_again(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    s.card_read(person())
+    s.device_changed(_health("camera", DeviceState.DISCONNECTED))
+    assert s.staff_needed
+    s.device_changed(_health("camera", DeviceState.READY))
+    assert s.step == "face" and not s.errors and not s.staff_needed
+    assert isinstance(kit.events[-1], ev.StepChanged) and kit.events[-1].step == "face"
+
+
+def test_a_reader_that_is_still_connecting_keeps_the_start_page_waiting(kit: Kit) -> None:
+    s = kit.session
+    s.device_changed(_health("idcard", DeviceState.STARTING, "正在连接读卡器"))
+    assert "正在连接读卡器" in s.why_not_start()
+    assert not s.begin().ok
+    s.device_changed(_health("idcard", DeviceState.READY))
+    assert s.why_not_start() == "" and s.begin().ok
