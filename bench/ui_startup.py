@@ -46,9 +46,9 @@ else:
     from kiosk.flow.session import Session
     from ui.app import create_app
     from ui.bridges.session_bridge import EventRelay
-    from ui.render import _Discard
+    from kiosk.flow.session import NoSubmit
     relay = EventRelay()
-    session = Session(_Discard(), Path(tempfile.mkdtemp()), listener=relay)
+    session = Session(NoSubmit(), Path(tempfile.mkdtemp()), listener=relay)
     ui = create_app(session, relay, keyboard=False)
     window = ui.window
 window.frameSwapped.connect(first_frame, Qt.ConnectionType.DirectConnection)

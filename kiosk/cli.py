@@ -1,6 +1,7 @@
 """The ``kiosk`` command.
 
-    kiosk run [--config F] [--headless] [--out DIR] [--subject TYPE] [--visits N]
+    kiosk run [--config F] [--headless] [--out DIR] [--subject TYPE] [--offline]
+              [--orientation portrait|landscape] [--elderly] [--json] [--visits N]
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
     kiosk check-config F                           (validate a settings file)
 
@@ -21,6 +22,7 @@ from offline_queue import cli as queue_cli
 
 def _platform_port() -> object:
     """The signed platform client for ``queue sync``, from the kiosk's settings."""
+    from contract import signing
     from kiosk.platform import identity
     from kiosk.platform.client import PlatformClient
     s = settings_mod.load()
@@ -28,7 +30,8 @@ def _platform_port() -> object:
         raise SystemExit("queue sync: the embedded platform runs only inside 'kiosk run'; "
                          "configure [platform] url in KIOSK_CONFIG")
     key = identity.load_or_create(s.key_path)
-    return PlatformClient(s.platform.url, s.kiosk_id, key)
+    return PlatformClient(s.platform.url, s.kiosk_id, key,
+                          decision_key=signing.load_public_key(s.platform.decision_key))
 
 
 def _settings_or_defaults() -> settings_mod.Settings:
@@ -58,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="where the headless visit writes its files")
     run.add_argument("--subject", default="natural_person_llc",
                      choices=[t.id for t in subject_types.ALL])
+    run.add_argument("--offline", action="store_true",
+                     help="headless: the platform is unreachable while the person submits; "
+                          "then the network returns and the queue delivers")
+    run.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait")
+    run.add_argument("--elderly", action="store_true", help="headless: in 长辈版 (large text)")
+    run.add_argument("--json", action="store_true",
+                     help="headless: end with one JSON line: application_id, outcome, final, "
+                          "screens, receipt, licence")
     run.add_argument("--visits", type=_positive, default=1,
                      help="headless: repeat the scripted visit N times in this process (a soak); "
                           "prints one JSON line per 25 visits: memory, threads, files, outbox")
@@ -68,22 +79,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_SAID = {"approved": "已通过审批（秒批）", "review": "已受理，等待审核",
+         "needs_correction": "需要修改后重新提交", "refused": "未通过", "queued": "已保存，等待上传"}
+
+
 def _run(args: argparse.Namespace) -> int:
     settings = settings_mod.load(args.config)
     from ui import main as ui_main  # the one upward import: the command line sits above ui
-    if args.headless or not ui_main.has_display():
-        def batch(b: ui_main.Batch) -> None:
-            print(json.dumps({"batch": b.as_dict()}, ensure_ascii=False), flush=True)
+    if not (args.headless or not ui_main.has_display()):
+        return ui_main.run_gui(settings)
 
-        out, report = ui_main.run_headless(settings, args.out, args.subject, visits=args.visits,
-                                           on_batch=batch if args.visits > 1 else None)
-        print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")
-        print(f"申请编号 {report.application_id}，平台结果：{report.remote_status or '未同步'}")
-        print(f"屏幕截图、回执和营业执照在：{out.resolve()}")
-        for f in report.files:
+    def batch(b: ui_main.Batch) -> None:
+        print(json.dumps({"batch": b.as_dict()}, ensure_ascii=False), flush=True)
+
+    out, report = ui_main.run_headless(
+        settings, args.out, args.subject, offline=args.offline,
+        landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
+        on_batch=batch if args.visits > 1 else None)
+    print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")
+    final = f"，上传后：{_SAID.get(report.final, report.final)}" if args.offline else ""
+    print(f"申请编号 {report.application_id}，结果：{_SAID.get(report.outcome, report.outcome)}{final}")
+    print(f"屏幕截图、回执和营业执照在：{out.resolve()}")
+    for f in (report.receipt, report.licence):
+        if f:
             print(f"  {f}")
-        return 0
-    return ui_main.run_gui(settings)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.flow.session import Session
+from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
 from ui.qt import (
@@ -128,7 +129,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
                size: tuple[int, int] = DEFAULT_SIZE, keyboard: bool | None = None,
                demo: bool = False, tick: bool = True,
                clock: Callable[[], float] = time.monotonic,
-               main_qml: Path = MAIN_QML) -> KioskUi:
+               texts: HallTexts | None = None, main_qml: Path = MAIN_QML) -> KioskUi:
     """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
 
     Args:
@@ -141,6 +142,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         demo: shown to QML as ``App.demo``.
         tick: drive ``session.tick()`` from a 1 s QTimer (tests turn it off).
         clock: the session's clock, for the seconds left on the idle warning.
+        texts: the hall's name, hotline and tracking URL, for the done page's words.
         main_qml: the root QML file (tests load a broken one to see the error raised).
     Returns:
         The app, engine, window and bridges.
@@ -151,7 +153,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     use_keyboard = prepare_environment(keyboard=keyboard)
     app = QGuiApplication.instance() or QGuiApplication([])
     ensure_cjk_font(app)
-    bridge = SessionBridge(session, relay, tick=tick, clock=clock)
+    bridge = SessionBridge(session, relay, tick=tick, clock=clock, texts=texts)
     app_bridge = AppBridge(keyboard=use_keyboard, demo=demo)
     qmlRegisterSingletonInstance(SessionBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Session", bridge)
     qmlRegisterSingletonInstance(AppBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "App", app_bridge)

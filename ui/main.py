@@ -1,28 +1,35 @@
-"""``kiosk run``: the kiosk on a screen, or, with no display, a scripted visit rendered to PNG.
+"""``kiosk run``: the kiosk on a screen, or, with no display, scripted visits rendered to PNG.
 
-Builds the core (``kiosk.app.Kiosk``), puts the UI on it and runs Qt's event loop. Device
-threads reach the session only through ``post``, which here queues the call to the GUI thread.
+Builds the core (``kiosk.app.Kiosk``) with ``post`` running calls on the GUI thread, puts the
+UI on its session and runs Qt's event loop (``run_gui``), or plays scripted visits on the same
+real window offscreen (``run_headless``): one visit with its pictures and paper, or many in one
+process as a soak, reporting how the process stands every batch.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk import procstats
 from kiosk.app import Kiosk
 from kiosk.config.settings import Settings
-from kiosk.demo import DemoReport, run_demo
 from kiosk.domain.samples import trade_name
+from kiosk.visit.paper import HallTexts
+from ui.app import KioskUi, create_app, prepare_environment
 from ui.bridges.session_bridge import EventRelay
-from ui.qt import QObject, Qt, Signal
+from ui.qt import QGuiApplication, QObject, Qt, Signal
+from ui.scripted_visit import ScriptedVisit, VisitReport
+
+PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
 
 
-class _GuiPost(QObject):
-    """Runs callables posted from any thread on the thread that owns this object."""
+class GuiPost(QObject):
+    """Runs callables posted from any thread on the thread that owns this object (the GUI's)."""
 
     called = Signal(object)
 
@@ -39,19 +46,26 @@ def has_display() -> bool:
         os.environ.get("QT_QPA_PLATFORM", "") != "offscreen"
 
 
-def run_gui(settings: Settings) -> int:
-    from ui.app import create_app
+@contextmanager
+def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: bool = True,
+                  size: tuple[int, int] = PORTRAIT) -> Iterator[tuple[Kiosk, KioskUi]]:
+    """A started kiosk with its window; everything stops when the block ends."""
+    prepare_environment(keyboard=keyboard)          # before the application exists
+    QGuiApplication.instance() or QGuiApplication([])
     relay = EventRelay()
-    kiosk = Kiosk(settings, listeners=[relay])
+    kiosk = Kiosk.start(settings, post=GuiPost(), listeners=[relay])
     try:
-        kiosk.start()
-        ui = create_app(kiosk.session, relay)
-        kiosk.post = _GuiPost()
-        kiosk.pump()                       # anything posted before the loop existed
-        ui.window.showFullScreen()
-        return ui.app.exec()
+        ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
+                        texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url))
+        yield kiosk, ui
     finally:
         kiosk.stop()
+
+
+def run_gui(settings: Settings) -> int:
+    with kiosk_with_ui(settings) as (_, ui):
+        ui.window.showFullScreen()
+        return ui.app.exec()
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,7 @@ class Batch:
     stats: procstats.ProcessStats
     sessions_left: int        # entries left in the sessions directory after the last wipe
     outbox: int               # submissions the outbox holds, whatever their state
-    outcomes: dict[str, int]  # the platform's verdicts so far, by name
+    outcomes: dict[str, int]  # what the people were told, by outcome
 
     def as_dict(self) -> dict:
         return {"visits": self.visits, **self.stats.as_dict(), "sessions_left": self.sessions_left,
@@ -70,8 +84,10 @@ class Batch:
 
 
 def run_headless(settings: Settings, out: Path | None = None,
-                 subject: str = "natural_person_llc", *, visits: int = 1, batch: int = 25,
-                 on_batch: Callable[[Batch], None] | None = None) -> tuple[Path, DemoReport]:
+                 subject: str = "natural_person_llc", *, offline: bool = False,
+                 landscape: bool = False, elderly: bool = False, visits: int = 1,
+                 batch: int = 25, on_batch: Callable[[Batch], None] | None = None,
+                 ) -> tuple[Path, VisitReport]:
     """Scripted visits offscreen, one after another in this process.
 
     The first visit's screens, receipt and licence go to the folder returned; later visits
@@ -79,36 +95,19 @@ def run_headless(settings: Settings, out: Path | None = None,
     hears how the process stands. Returns the folder and the last visit's report.
     """
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from ui.app import create_app
-    from ui.render import grab, settle
-    out = out or Path("out") / f"demo-{dt.datetime.now():%Y%m%d-%H%M%S}"
-    screens = out / "screens"
-    screens.mkdir(parents=True, exist_ok=True)
-    relay = EventRelay()
-    kiosk = Kiosk(settings, listeners=[relay]).start()
+    out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    out.mkdir(parents=True, exist_ok=True)
     outcomes: Counter[str] = Counter()
-    try:
-        ui = create_app(kiosk.session, relay, keyboard=False, tick=False, demo=True)
-
-        def shot(step: str, n: int) -> None:
-            ui.session.refresh()
-            grab(ui, screens / f"{n:02d}-{step}.png")
-
-        def turn(step: str, n: int) -> None:   # a page without a picture: let Qt do its work
-            ui.session.refresh()
-            settle(ui)
-
+    with kiosk_with_ui(settings, keyboard=False, tick=False,
+                       size=LANDSCAPE if landscape else PORTRAIT) as (kiosk, ui):
+        if elderly:
+            ui.session.setElderly(True)
         for n in range(visits):
-            report = run_demo(kiosk, out, subject=subject, snapshot=shot if n == 0 else turn,
-                              trade=trade_name(n))
-            outcomes[report.remote_status or "unsynced"] += 1
-            if n == 0:
-                ui.session.refresh()
-                grab(ui, screens / "99-ended.png")
+            visit = ScriptedVisit(kiosk, ui, out if n == 0 else None)
+            report = visit.run(subject, trade=trade_name(n), offline=offline)
+            outcomes[report.final or report.outcome] += 1
             if on_batch and ((n + 1) % batch == 0 or n + 1 == visits):
-                settle(ui)
-                on_batch(Batch(n + 1, procstats.current(), len(list(settings.sessions_dir.iterdir())),
+                on_batch(Batch(n + 1, procstats.current(),
+                               len(list(settings.sessions_dir.iterdir())),
                                sum(kiosk.outbox.summary().counts.values()), dict(outcomes)))
-        return out, report
-    finally:
-        kiosk.stop()
+    return out, report

@@ -465,6 +465,7 @@ _HELP = """commands:
   clear                     clear faults, repair the SAM
   unplug | plug             pull / put back the cable
   status                    what the simulator holds
+  polls                     how many find-card requests it answered (the reader's polls)
   quit                      stop (also end of input)"""
 
 
@@ -498,6 +499,8 @@ def _command_line(sim: CardSimulator, line: str) -> str | None:
         if verb == "plug":
             sim.plug()
             return f"plugged: {sim.device_path} -> {sim.pty_name}"
+        if verb == "polls":
+            return f"polls {sim.requests[Command.FIND_CARD]}"
         if verb == "status":
             card = next((k for k, v in simulated_cards().items() if v == sim.card), "custom" if sim.card else "none")
             return f"device {sim.device_path} plugged={sim.plugged} card={card} requests={dict(sim.requests)}"

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import requests
 
@@ -40,6 +41,7 @@ class EmbeddedPlatform:
         self.log_path = log_path or self.data_dir / "central.log"
         self.port = 0
         self._proc: subprocess.Popen[bytes] | None = None
+        self._log: BinaryIO | None = None
 
     @property
     def url(self) -> str:
@@ -58,15 +60,16 @@ class EmbeddedPlatform:
         return [sys.executable, "-m", "central", "--data", str(self.data_dir), *args]
 
     def start(self, timeout_s: float = 20.0) -> EmbeddedPlatform:
+        """Start it (again): a restart keeps its port, so the kiosk's URL stays right."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(self._central("--register-kiosk", self.kiosk_id, self.kiosk_public_key),
                               capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
             raise EmbeddedPlatformError(f"registering the kiosk failed: {done.stderr.strip()}")
-        self.port = _free_port()
-        log = self.log_path.open("ab")
+        self.port = self.port or _free_port()
+        self._log = self.log_path.open("ab")
         self._proc = subprocess.Popen(self._central("--port", str(self.port), "--log-level", "warning"),
-                                      stdout=log, stderr=subprocess.STDOUT)
+                                      stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -87,6 +90,9 @@ class EmbeddedPlatform:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
         self._proc = None
+        if self._log:
+            self._log.close()
+            self._log = None
 
     def __enter__(self) -> EmbeddedPlatform:
         return self.start()

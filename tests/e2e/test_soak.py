@@ -6,7 +6,7 @@ platform on loopback, and prints how the process stands every 25 visits. A kiosk
 serves hundreds of people a week without a restart; PySide6 6.12.0 killed it after about 60.
 
 The short soak always runs; ``--runslow`` (or KIOSK_LONG_TESTS=1) runs thousands of visits
-(KIOSK_SOAK_VISITS, default 2000; about 3 s each).
+(KIOSK_SOAK_VISITS, default 2000; about 4 s each).
 """
 from __future__ import annotations
 

@@ -16,7 +16,10 @@ from tests.clock import Clock
 from kiosk.domain.samples import make_id_number
 from kiosk.flow.session import Session
 from offline_queue.outbox import Outbox
+from kiosk.domain.samples import sample_answers
 from ui.app import KioskUi, create_app
+from ui.robot import Robot
+from ui.scripted_visit import SIGNATURE
 from ui.bridges.session_bridge import EventRelay, SessionBridge
 
 NAME = "司马青云"
@@ -94,3 +97,39 @@ def fresh_ui(ui_kit: UiKit) -> Iterator[UiKit]:
     ui_kit.bridge.cancel()
     ui_kit.bridge.setElderly(False)
     ui_kit.settle()
+
+
+def walk_every_page(kit: UiKit, subject: str, out: Path, *, elderly: bool = False) -> list[Path]:
+    """Answer every page of a visit through the real window (fill it in, press its buttons),
+    saving a PNG of each; the test stands in for the card reader and the camera."""
+    robot, b = Robot(kit.ui), kit.bridge
+    s = b.session
+    b.setElderly(elderly)
+    files = [robot.grab(out / "00-start.png")]
+    robot.tap("startButton")
+    answers = dict(sample_answers(subject, person()), subject_type=subject)
+    for n in range(1, 60):
+        step = s.step or "end"
+        if step == "id_card":
+            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            s.card_read(person())
+        elif step == "face":
+            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            s.face_checked(True, b"\xff\xd8jpeg")
+        elif step == "done":
+            files.append(robot.grab(out / f"{n:02d}-done.png"))
+            robot.tap("continueButton")
+            files.append(robot.grab(out / f"{n + 1:02d}-ended.png"))
+            return files
+        else:
+            if step == "signature":
+                robot.stroke("signaturePad", SIGNATURE)
+            elif step in answers:
+                robot.fill(answers[step])
+            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            robot.tap("continueButton" if step in answers or step in ("review", "signature")
+                      else "skipButton")
+        b.refresh()
+        kit.settle()
+        assert s.step != step, f"stuck on {step}: {s.errors}"
+    raise AssertionError("the visit did not finish")

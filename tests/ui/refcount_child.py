@@ -79,9 +79,9 @@ def main() -> None:
     # The session bridge itself: elderly on and off re-reads the session and emits changes.
     from kiosk.flow.session import Session
     from ui.bridges.session_bridge import SessionBridge
-    from ui.render import _Discard
+    from kiosk.flow.session import NoSubmit
     import tempfile
-    bridge = SessionBridge(Session(_Discard(), Path(tempfile.mkdtemp())), tick=False)
+    bridge = SessionBridge(Session(NoSubmit(), Path(tempfile.mkdtemp())), tick=False)
     measure("session_bridge", n, lambda i: bridge.setElderly(i % 2 == 0))
     app.processEvents()
     print("DONE", flush=True)

@@ -27,8 +27,8 @@ def test_broken_qml_raises_with_the_message(tmp_path: Path) -> None:
         from pathlib import Path
         from kiosk.flow.session import Session
         from ui.app import QmlLoadError, create_app
-        from ui.render import _Discard
-        session = Session(_Discard(), Path({str(tmp_path)!r}))
+        from kiosk.flow.session import NoSubmit
+        session = Session(NoSubmit(), Path({str(tmp_path)!r}))
         try:
             create_app(session, keyboard=False, tick=False, main_qml=Path({str(bad)!r}))
         except QmlLoadError as e:
@@ -63,9 +63,9 @@ def test_the_virtual_keyboard_panel_loads_in_its_own_process(tmp_path: Path) -> 
         from ui.app import create_app
         from ui.bridges.session_bridge import EventRelay
         from ui.qt import QObject
-        from ui.render import _Discard
+        from kiosk.flow.session import NoSubmit
         relay = EventRelay()
-        session = Session(_Discard(), Path({str(tmp_path)!r}), listener=relay)
+        session = Session(NoSubmit(), Path({str(tmp_path)!r}), listener=relay)
         ui = create_app(session, relay, tick=False)
         ui.session.begin()
         ui.app.processEvents()

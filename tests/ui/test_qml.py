@@ -9,7 +9,7 @@ from kiosk.domain.samples import sample_answers
 from tests.ui.conftest import UiKit, person
 from ui.app import QmlMessages
 from ui.qt import QColor, QImage, QObject, Qt
-from ui.render import render_journey
+from tests.ui.conftest import walk_every_page
 
 
 def find(kit: UiKit, name: str) -> QObject:
@@ -159,8 +159,7 @@ def test_timeout_returns_to_start_saying_data_was_deleted(fresh_ui: UiKit) -> No
 def test_every_page_renders_without_qml_warnings(fresh_ui: UiKit, tmp_path: Path,
                                                  subject: str) -> None:
     with QmlMessages() as messages:
-        files = render_journey(tmp_path, subject_type=subject, ui=fresh_ui.ui,
-                               elderly=subject == "branch")
+        files = walk_every_page(fresh_ui, subject, tmp_path, elderly=subject == "branch")
     assert messages.messages == [] and fresh_ui.ui.warnings == []
     names = [f.name for f in files]
     assert names[0] == "00-start.png" and names[-2].endswith("-done.png")

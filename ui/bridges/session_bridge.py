@@ -26,8 +26,9 @@ from kiosk.domain.questions import Kind, Question
 from kiosk.domain.subject_types import SubjectType
 from kiosk.flow import events as ev
 from kiosk.flow.session import Phase, Session
+from kiosk.visit.paper import HallTexts, done_words
 from ui.bridges.signature import strokes_to_png
-from ui.qt import Property, QByteArray, QObject, Qt, QTimer, Signal, Slot
+from ui.qt import Property, QByteArray, QJSValue, QObject, Qt, QTimer, Signal, Slot
 from ui.screens import screen_for
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,10 @@ class EventRelay(QObject):
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-like copy QML can read: dates as ISO text, tuples as lists, sets sorted."""
+    """A JSON-like copy QML can read (dates as ISO text, tuples as lists, sets sorted), and of
+    what QML sends: a JavaScript object or array may arrive as a ``QJSValue`` (PySide6 6.11)."""
+    if isinstance(value, QJSValue):
+        return _plain(value.toVariant())
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -75,7 +79,7 @@ class SessionBridge(QObject):
     """The session as QML sees it. Args: ``session``; ``relay``, the listener the session was
     built with (None: no events, e.g. no 'data deleted' message); ``clock``, the session's clock,
     for the seconds left on the idle warning; ``tick``: run the 1 s timer that drives
-    ``session.tick()``."""
+    ``session.tick()``; ``texts``: the hall's hotline and tracking URL for the done page."""
 
     phaseChanged = Signal()
     stepChanged = Signal()
@@ -101,16 +105,20 @@ class SessionBridge(QObject):
     endedMessageChanged = Signal()
     nameFormsChanged = Signal()
     keyboardDirChanged = Signal()
+    outcomeChanged = Signal()
+    startBlockedChanged = Signal()
+    staffNeededChanged = Signal()
     # One-shot notices: QML may speak or flash them; state is in the properties above.
     answerRefused = Signal(str)
     sessionEnded = Signal(str, str)
 
     def __init__(self, session: Session, relay: EventRelay | None = None, *,
                  clock: Callable[[], float] = time.monotonic, tick: bool = True,
-                 parent: QObject | None = None) -> None:
+                 texts: HallTexts | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self._clock = clock
+        self._texts = texts or HallTexts("", "12345", "")   # the national hotline by default
         self._warning_deadline = 0.0
         self._ended_message = ""
         self._cache: dict[str, Any] = {}
@@ -245,6 +253,29 @@ class SessionBridge(QObject):
                 "delivery": r.delivery}
     receipt = _prop("receipt", "QVariantMap", receiptChanged)
 
+    def _read_outcome(self) -> dict[str, Any]:
+        # The done page: what became of the application and its paper, worded as on the receipt.
+        o = self._session.outcome
+        if o is None:
+            return {}
+        words = done_words(o, self._texts)
+        return {"kind": o.outcome.value, "title": words.title, "result": words.result,
+                "nextSteps": list(words.next_steps), "creditCode": o.credit_code,
+                "receipt": o.receipt.value, "receiptText": words.receipt,
+                "licence": o.licence.value, "licenceText": words.licence,
+                "pending": self._session.done_held}
+    outcome = _prop("outcome", "QVariantMap", outcomeChanged)
+
+    def _read_startBlocked(self) -> str:
+        # Why a visit cannot start now ("" when it can): the start page says so honestly.
+        s = self._session
+        return s.why_not_start() if s.phase is Phase.IDLE else ""
+    startBlocked = _prop("startBlocked", str, startBlockedChanged)
+
+    def _read_staffNeeded(self) -> bool:
+        return self._session.staff_needed
+    staffNeeded = _prop("staffNeeded", bool, staffNeededChanged)
+
     def _read_elderly(self) -> bool:
         return bool(self._session.elderly)
     elderly = _prop("elderly", bool, elderlyChanged)
@@ -291,6 +322,10 @@ class SessionBridge(QObject):
     def begin(self) -> None:
         self._then_refresh(self._session.begin())
 
+    @Slot()
+    def retryFace(self) -> None:
+        self._then_refresh(self._session.retry_face())
+
     @Slot("QVariant", result="QVariantList")
     def answer(self, value: Any) -> list[str]:
         return self._then_refresh(self._session.answer(_plain(value)))
@@ -318,7 +353,7 @@ class SessionBridge(QObject):
     @Slot("QVariantList", int, int, result="QVariantList")
     def signStrokes(self, strokes: list, width: int, height: int) -> list[str]:
         """Sign from the pad's strokes: a list of strokes, each a list of {x, y} points."""
-        return self.sign(QByteArray(strokes_to_png(strokes, width, height)))
+        return self.sign(QByteArray(strokes_to_png(_plain(strokes), width, height)))
 
     @Slot(result=bool)
     def extend(self) -> bool:
@@ -361,7 +396,7 @@ class SessionBridge(QObject):
     @Slot("QVariantList", result="QVariantList")
     def scopeItems(self, codes: list) -> list[dict[str, Any]]:
         out = []
-        for code in codes:
+        for code in _plain(codes) or []:
             e = catalogues.scope_entry(str(code))
             if e:
                 out.append({"code": e.code, "name": e.name, "licensed": e.licensed})

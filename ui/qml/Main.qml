@@ -26,6 +26,12 @@ Window {
         loader.setSource(Qt.resolvedUrl("screens/" + Session.screen + ".qml"),
                          {"initial": Session.rawValue, "step": Session.step})
     }
+    // The page as if the person had filled it in with "value" (the same shape the screen's
+    // submit() sends): for scripted visits and tests, which then press the real buttons.
+    function fillPage(value: var) {
+        loader.setSource(Qt.resolvedUrl("screens/" + Session.screen + ".qml"),
+                         {"initial": value, "step": Session.step})
+    }
     Component.onCompleted: showPage()
     Connections {
         target: Session

@@ -50,11 +50,30 @@ KScreen {
             text: "适用于：个体工商户、个人独资企业、自然人投资的有限责任公司、分公司"
             color: Theme.secondaryText
         }
+        Rectangle {
+            objectName: "outOfOrder"
+            visible: Session.startBlocked !== ""
+            width: parent.width
+            height: visible ? blocked.height + Theme.gap * 2 : 0
+            radius: Theme.radius
+            color: Theme.errorBackground
+            border.color: Theme.errorText
+            border.width: Theme.fieldBorder
+            KText {
+                id: blocked
+                x: Theme.gap; y: Theme.gap
+                width: parent.width - Theme.gap * 2
+                text: Session.startBlocked
+                color: Theme.errorText
+                font.bold: true
+            }
+        }
         KButton {
             objectName: "startButton"
             width: parent.width
             implicitHeight: Theme.targetHeight * 1.6
             primary: true
+            enabled: Session.startBlocked === ""
             text: "开始办理"
             font.pixelSize: Theme.headingSize
             onClicked: { Session.dismissEnded(); Session.begin() }

@@ -1,4 +1,7 @@
-// Confirmation: the application number, what happens next and when, the hotline, the receipt.
+// Confirmation: what became of the application (approved with its credit code, received for
+// review, needs correction with what to fix, refused, queued until the network returns), where
+// the receipt and the licence are, and what happens next. The words come from the session
+// (Session.outcome), the same words the receipt prints.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -7,6 +10,9 @@ import ".."
 
 KScreen {
     id: screen
+    readonly property var outcome: Session.outcome
+    readonly property string kind: outcome.kind ?? "submitting"
+    readonly property bool good: kind === "approved" || kind === "review" || kind === "queued"
     implicitHeight: col.height
     function submit() { Session.finish() }
     Column {
@@ -14,20 +20,48 @@ KScreen {
         width: parent.width
         spacing: Theme.gap * 1.5
         Rectangle {
+            objectName: "outcomeBox"
             width: parent.width
             height: box.height + Theme.gap * 2
-            color: Theme.success
+            color: screen.kind === "submitting" ? Theme.primary : screen.good ? Theme.success : Theme.errorText
             radius: Theme.radius
             Column {
                 id: box
                 x: Theme.gap; y: Theme.gap
                 width: parent.width - Theme.gap * 2
+                spacing: Theme.gap / 2
+                KText {
+                    objectName: "outcomeTitle"
+                    width: parent.width
+                    text: screen.outcome.title ?? ""
+                    color: Theme.textOnPrimary; font.bold: true; font.pixelSize: Theme.headingSize
+                }
                 KText { text: "申请编号"; color: Theme.textOnPrimary; width: parent.width }
                 KText {
                     objectName: "applicationId"
                     text: Session.receipt.applicationId ?? ""
                     color: Theme.textOnPrimary; font.bold: true; font.pixelSize: Theme.headingSize; width: parent.width
                 }
+                KText {
+                    visible: text !== ""
+                    width: parent.width
+                    text: (screen.outcome.creditCode ?? "") !== "" ? "统一社会信用代码：" + screen.outcome.creditCode : ""
+                    objectName: "creditCode"
+                    color: Theme.textOnPrimary; font.bold: true
+                }
+            }
+        }
+        // Paper: where the licence and the receipt are, in words (not colour alone).
+        Repeater {
+            model: [screen.outcome.licenceText ?? "", screen.outcome.receiptText ?? ""]
+            delegate: KText {
+                required property string modelData
+                visible: modelData !== ""
+                width: col.width
+                text: modelData
+                font.bold: true
+                font.pixelSize: Theme.headingSize * 0.8
+                color: Theme.primary
             }
         }
         Repeater {
@@ -45,10 +79,16 @@ KScreen {
                 KText { text: fact.modelData.v === "" ? "未填写" : fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap }
             }
         }
-        KText { width: parent.width; font.bold: true; text: "接下来" }
-        KText {
-            width: parent.width
-            text: "1. 请取走打印的回执，扫描回执上的二维码可以查看办理进度。\n2. 符合条件的申请会在几分钟内审批，我们会发短信通知您；需要人工审核的，一般在3个工作日内办结。\n3. 有疑问请拨打政务服务热线 12345。"
+        KText { width: parent.width; font.bold: true; text: "接下来"; visible: steps.count > 0 }
+        Repeater {
+            id: steps
+            model: screen.outcome.nextSteps ?? []
+            delegate: KText {
+                required property string modelData
+                required property int index
+                width: col.width
+                text: (index + 1) + ". " + modelData
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
-// The face check: instructions; the camera's result moves the flow on. Staff can verify
-// instead (non-biometric fallback), through "呼叫工作人员".
+// The face check: instructions; the camera's result moves the flow on. After a failed try the
+// person can try again; when the camera is down or three tries failed, staff verify instead
+// (the non-biometric fallback), through "呼叫工作人员".
 import QtQuick
 import Kiosk
 import "../controls"
@@ -31,6 +32,14 @@ KScreen {
             font.bold: true
             horizontalAlignment: Text.AlignHCenter
             color: Theme.primary
+        }
+        KButton {
+            objectName: "retryFace"
+            anchors.horizontalCenter: parent.horizontalCenter
+            visible: Session.errors.length > 0 && !Session.staffNeeded
+            primary: true
+            text: "再试一次"
+            onClicked: Session.retryFace()
         }
         KText { width: parent.width; text: "请保持光线充足，按提示缓慢转头或眨眼。如果无法刷脸，可以按“呼叫工作人员”，由工作人员核验您的身份。"; color: Theme.secondaryText }
     }

@@ -1,0 +1,79 @@
+"""The README's main job, end to end, run as a newcomer runs it: ``kiosk run --headless --json``.
+
+Each visit is its own process with every real part: the real window offscreen, tapped and
+filled in by ``ui.robot``; the simulated reader on a pty; the simulated person in front of
+OpenCV; the visit coordinator delivering to kiosk-central on loopback; the ESC/POS printer
+simulator on TCP; the licence to PDF. Every outcome comes from the platform's real decision:
+秒批 for the three types it approves, a clerk for a branch, a taken name for a correction, and
+the platform down for a queued visit that the queue then delivers.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from devices.idcard.simulator import simulated_cards
+
+
+def visit(data: Path, out: Path, *args: str) -> tuple[dict, str]:
+    config = data.parent / f"{data.name}.toml"
+    config.write_text(f'data_dir = "{data}"\n', encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_CONFIG=str(config))
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--headless", "--json",
+                           "--out", str(out), *args],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stdout
+
+
+@pytest.mark.parametrize("subject, outcome", [
+    ("individual_business", "approved"), ("sole_proprietorship", "approved"),
+    ("natural_person_llc", "approved"), ("branch", "review")])
+def test_each_subject_type_gets_the_platforms_outcome(tmp_path: Path, subject: str,
+                                                       outcome: str) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    report, said = visit(data, out, "--subject", subject)
+    assert report["outcome"] == report["final"] == outcome
+    assert report["application_id"] in said and str(out) in said
+    screens = [Path(p).name for p in report["screens"]]
+    assert screens[:3] == ["00-start.png", "01-id_card.png", "02-face.png"]
+    assert screens[-1].endswith(f"-done-{outcome}.png")       # the page the person sees
+    receipt = (out / "receipt.txt").read_text(encoding="utf-8")
+    assert report["application_id"] in receipt
+    if outcome == "approved":
+        assert "已通过审批" in receipt and "统一社会信用代码" in receipt
+        assert Path(report["licence"]).stat().st_size > 10_000 and (out / "licence.png").exists()
+    else:
+        assert "等待登记机关审核" in receipt and report["licence"] is None
+
+    card = simulated_cards()["resident_valid"]
+    assert card.name not in receipt and card.id_number not in receipt     # masked on paper
+    for f in (data / "queue").iterdir():                                    # sealed at rest
+        blob = f.read_bytes()
+        assert card.id_number.encode() not in blob and card.name.encode("utf-8") not in blob
+    assert not any((data / "sessions").iterdir())                           # wiped
+
+
+def test_a_name_already_registered_needs_correction_and_says_why(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first, _ = visit(data, tmp_path / "first", "--subject", "individual_business")
+    second, _ = visit(data, tmp_path / "second", "--subject", "individual_business")
+    assert (first["outcome"], second["outcome"]) == ("approved", "needs_correction")
+    receipt = (tmp_path / "second" / "receipt.txt").read_text(encoding="utf-8")
+    assert "需要补正" in receipt and "字号" in receipt and second["licence"] is None
+
+
+def test_offline_the_visit_is_queued_then_delivered_when_the_network_returns(
+        tmp_path: Path) -> None:
+    report, said = visit(tmp_path / "data", tmp_path / "out", "--offline", "--orientation",
+                         "landscape", "--elderly")
+    assert (report["outcome"], report["final"]) == ("queued", "approved")
+    assert "网络恢复后自动上传" in (tmp_path / "out" / "receipt.txt").read_text(encoding="utf-8")
+    done = QImage(report["screens"][-1])
+    assert (done.width(), done.height()) == (1920, 1080)
