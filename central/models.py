@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contract.wire import ATTACHMENT_NAME_PATTERN, ID_PATTERN
+from contract.wire import ATTACHMENT_NAME_PATTERN, ID_PATTERN, HelpReason
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 CHANNEL_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
@@ -131,3 +131,10 @@ class HeartbeatOut(BaseModel):
     config_version: int | None
     disk_free_bytes: int
     low_disk: bool
+
+
+class HelpCallIn(_Strict):
+    call_id: str = Field(pattern=ID_PATTERN)
+    page: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$",
+                      description="the page the person is on (a step id, e.g. face)")
+    reason: HelpReason = Field(default=HelpReason.HELP, strict=False)  # the enum from its JSON string

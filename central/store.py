@@ -2,7 +2,7 @@
 
 Holds registered kiosks, remembered nonces, submissions with their stored first answer
 (idempotency), resumable attachment chunks, registered enterprise names, ratings, signed config
-bundles and heartbeats. Every write that belongs together runs in one ``transaction()``.
+bundles, heartbeats and help calls. Every write that belongs together runs in one ``transaction()``.
 
 This module knows tables and rows only: no HTTP, no crypto, no domain rules. One ``Store``
 object belongs to one thread (sqlite3's rule); other threads open their own.
@@ -55,6 +55,12 @@ CREATE TABLE IF NOT EXISTS heartbeats (
     body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS heartbeats_kiosk ON heartbeats (kiosk_id, id);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS help_calls (
+    call_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, page TEXT NOT NULL, reason TEXT NOT NULL,
+    status TEXT NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    answered_by TEXT NOT NULL DEFAULT '', body_sha256 TEXT NOT NULL,
+    response_code INTEGER NOT NULL, response_body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS help_calls_status ON help_calls (status, opened_at);
 """
 
 
@@ -242,6 +248,31 @@ class Store:
             return None
         return {"kiosk_id": kiosk_id, "received_at": row["received_at"], **json.loads(row["body"])}
 
+    # -- help calls (帮办) -------------------------------------------------------------------
+
+    def help_call(self, call_id: str) -> dict | None:
+        return self._one("SELECT * FROM help_calls WHERE call_id = ?", call_id)
+
+    def insert_help_call(self, row: dict) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO help_calls ({cols}) VALUES ({marks})",
+                          tuple(row.values()))
+
+    def set_help_call(self, call_id: str, status: str, answered_by: str | None = None) -> None:
+        self.conn.execute(
+            "UPDATE help_calls SET status = ?, updated_at = ?, "
+            "answered_by = COALESCE(?, answered_by) WHERE call_id = ?",
+            (status, utc_now(), answered_by, call_id))
+
+    def help_calls(self, statuses: tuple[str, ...] = ("open", "answered")) -> list[dict]:
+        """Calls in these states, oldest first (the hall staff's list)."""
+        marks = ", ".join("?" for _ in statuses)
+        cur = self.conn.execute(f"SELECT * FROM help_calls WHERE status IN ({marks}) "
+                                "ORDER BY opened_at, call_id", statuses)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
     # -- counters ------------------------------------------------------------------------
 
     def next_value(self, name: str) -> int:
@@ -254,6 +285,6 @@ class Store:
     def table_counts(self) -> dict[str, int]:
         """Row count of every business table, for tests that check nothing was stored."""
         tables = ["kiosks", "submissions", "attachments", "attachment_chunks", "names",
-                  "ratings", "config_bundles", "heartbeats"]
+                  "ratings", "config_bundles", "heartbeats", "help_calls"]
         return {t: int(self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
                 for t in tables}

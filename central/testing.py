@@ -91,6 +91,12 @@ class PlatformHandle:
         needs_correction or rejected (with reasons). Raises ValueError when not allowed."""
         return self.platform.clerk_decide(submission_id, status, reasons)
 
+    def answer_help_call(self, call_id: str, staff: str) -> None:
+        """What the staff page does when a member of staff takes a call."""
+        store = self.platform.store()
+        with store.transaction():
+            store.set_help_call(call_id, "answered", staff)
+
     def table_counts(self) -> dict[str, int]:
         return self.platform.store().table_counts()
 

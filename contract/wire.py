@@ -26,7 +26,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 __all__ = [
     "ATTACHMENT_NAME_PATTERN", "ID_PATTERN", "LICENCE_NUMBER_PATTERN", "USCC_PATTERN",
-    "AttachmentProgress", "Decision", "DecisionStatus", "Licence",
+    "AttachmentProgress", "Decision", "DecisionStatus", "HelpCall", "HelpCallStatus",
+    "HelpReason", "Licence",
     "SignedDecision", "SubmissionAck", "ValidationError", "WireError", "parse",
 ]
 
@@ -215,3 +216,38 @@ class AttachmentProgress(_Answer):
         if self.received > self.size:
             raise ValueError("received is larger than size")
         return self
+
+
+class HelpReason(str, enum.Enum):
+    """Why a kiosk calls for staff (帮办); never anything about the person."""
+
+    HELP = "help"                  # the person pressed 呼叫工作人员
+    FACE_FAILED = "face_failed"    # the face check failed three times: verify identity by hand
+    DEVICE = "device"              # a device the visit needs is out of order
+
+
+class HelpCallStatus(str, enum.Enum):
+    OPEN = "open"                  # waiting for staff
+    ANSWERED = "answered"          # a member of staff is on the way
+    CANCELLED = "cancelled"        # the person cancelled, or the visit ended
+    CLOSED = "closed"              # staff finished at the kiosk
+
+    @property
+    def waiting(self) -> bool:
+        """Someone is (or should be) coming."""
+        return self in (HelpCallStatus.OPEN, HelpCallStatus.ANSWERED)
+
+
+class HelpCall(_Answer):
+    """A help call as the platform knows it."""
+
+    call_id: str = Field(pattern=ID_PATTERN)
+    kiosk_id: str = Field(pattern=ID_PATTERN)
+    page: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    reason: HelpReason
+    status: HelpCallStatus
+    opened_at: str = Field(max_length=40)
+    updated_at: str = Field(max_length=40)
+    answered_by: str = Field(default="", max_length=32, pattern=r"^[^\x00-\x1f\x7f]*$",
+                             description="the staff member's display name, once answered")
+    replayed: bool = Field(default=False, description="this answers a repeated POST")

@@ -34,8 +34,8 @@ from pydantic import BaseModel
 
 from contract.decisions import DecisionSignatureError, verify_decision
 from contract.signing import sign_headers
-from contract.wire import (AttachmentProgress, Decision, SignedDecision, SubmissionAck, WireError,
-                           parse)
+from contract.wire import (AttachmentProgress, Decision, HelpCall, HelpReason, SignedDecision,
+                           SubmissionAck, WireError, parse)
 from kiosk.domain.identifiers import validate_credit_code
 from offline_queue.port import ErrorKind, OutgoingSubmission, PlatformError
 
@@ -185,6 +185,31 @@ class PlatformClient:
         resp = self._call("POST", "/v1/ratings", _canonical_json(rating),
                           {"Content-Type": "application/json"})
         return self._json(resp, dict)
+
+    def call_help(self, call_id: str, page: str, reason: HelpReason = HelpReason.HELP) -> HelpCall:
+        """POST /v1/help-calls (帮办): ask the hall's staff to come; idempotent on ``call_id``.
+        Carries the page and the reason, nothing about the person."""
+        resp = self._call("POST", "/v1/help-calls",
+                          _canonical_json({"call_id": call_id, "page": page,
+                                           "reason": reason.value}),
+                          {"Content-Type": "application/json"})
+        return self._own_call(self._parse(resp, HelpCall), call_id)
+
+    def help_call(self, call_id: str) -> HelpCall:
+        """GET /v1/help-calls/{id}: open, answered (who is coming), cancelled or closed."""
+        resp = self._call("GET", f"/v1/help-calls/{quote(call_id, safe='')}")
+        return self._own_call(self._parse(resp, HelpCall), call_id)
+
+    def cancel_help(self, call_id: str) -> HelpCall:
+        """POST /v1/help-calls/{id}/cancel: staff need not come any more."""
+        resp = self._call("POST", f"/v1/help-calls/{quote(call_id, safe='')}/cancel")
+        return self._own_call(self._parse(resp, HelpCall), call_id)
+
+    def _own_call(self, call: HelpCall, call_id: str) -> HelpCall:
+        if call.call_id != call_id or call.kiosk_id != self.kiosk_id:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "wrong_help_call",
+                                "the platform answered about another help call")
+        return call
 
     def get_config(self, channel: str) -> dict:
         """GET /v1/config/{channel}: ``{"version", "payload", "signature"}``, not yet verified."""
