@@ -21,7 +21,6 @@ decryption itself and never rotates keys.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from contract import envelope, signing
+from contract.secrets import create_secret
 
 PLATFORM_KEY_FILE = "platform_x25519.key"
 PLATFORM_PUB_FILE = "platform_x25519.pub"
@@ -49,10 +49,9 @@ def _raw_private(key: X25519PrivateKey | Ed25519PrivateKey) -> bytes:
 
 
 def _write_private(path: Path, raw: bytes) -> None:
-    # Create with 0600 from the start, so the key is never readable by others, even briefly.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(raw)
+    # 0600 from the start and whole or not at all (contract.secrets).
+    if not create_secret(path, raw):
+        raise FileExistsError(path)
 
 
 def _read_raw(path: Path) -> bytes:

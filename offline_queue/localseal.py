@@ -14,6 +14,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from contract.secrets import create_secret
 from offline_queue.model import SchemaError
 
 _NONCE = 12
@@ -45,26 +46,7 @@ class LocalSealer:
 
 def _load_or_create(path: Path) -> bytes:
     if not path.exists():
-        # Written whole to a private temporary file, then linked into place: a crash at any
-        # moment leaves either no key file or a complete one, never a truncated key.
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, AESGCM.generate_key(bit_length=256))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:  # another process won the race: use its key
-            pass
-        finally:
-            tmp.unlink()
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        create_secret(path, AESGCM.generate_key(bit_length=256))   # another process may win
     key = path.read_bytes()
     if len(key) != 32:
         raise SchemaError(f"{path.name} is not a 32-byte key")

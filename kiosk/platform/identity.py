@@ -1,12 +1,12 @@
 """This kiosk's own Ed25519 signing key: created on first start, kept private on disk."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from contract.secrets import create_secret
 from contract.signing import public_key_text
 
 
@@ -16,19 +16,15 @@ def load_or_create(path: Path) -> Ed25519PrivateKey:
     Raises:
         ValueError: the file exists but is not a raw 32-byte key.
     """
-    if path.exists():
-        raw = path.read_bytes()
-        if len(raw) != 32:
-            raise ValueError(f"{path}: a kiosk key is 32 raw bytes, found {len(raw)}")
-        return Ed25519PrivateKey.from_private_bytes(raw)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                            serialization.NoEncryption())
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(raw)
-    return key
+    if not path.exists():
+        fresh = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+            serialization.NoEncryption())
+        create_secret(path, fresh)   # whole or not at all, even if the kiosk dies right now
+    raw = path.read_bytes()
+    if len(raw) != 32:
+        raise ValueError(f"{path}: a kiosk key is 32 raw bytes, found {len(raw)}")
+    return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def public_text(key: Ed25519PrivateKey) -> str:
