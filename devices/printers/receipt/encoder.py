@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import qrcode
+from devices.printers.receipt import escpos_cache  # noqa: F401 - before escpos
 from escpos.printer import Dummy
 from PIL import Image, ImageDraw
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from devices.printers.receipt import escpos_cache  # noqa: F401 - before escpos
 from escpos.constants import RT_MASK_LOWPAPER, RT_MASK_NOPAPER, RT_STATUS
 
 QUERY_PRINTER = 1

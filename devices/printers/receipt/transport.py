@@ -16,6 +16,7 @@ import socket
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from devices.printers.receipt import escpos_cache  # noqa: F401 - before escpos
 from escpos import printer as escpos_printer
 from escpos.escpos import Escpos
 
