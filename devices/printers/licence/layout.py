@@ -2,8 +2,10 @@
 
 This is the one place under ``devices/`` that uses Qt (QtGui), as the house rules allow for the
 licence printer. QPainter needs a ``QGuiApplication``; ``ensure_gui_app()`` creates an offscreen one
-if none exists. Call these functions from the thread that owns that application (the main
-thread): Qt's font database is not safe to use from other threads.
+if none exists, and must be called on the main thread when it does. With the application there,
+drawing may run on another thread: Qt paints on QImage, QPrinter and QPdfWriter devices off the
+GUI thread and renders text there since Qt 5 (one thread per paint device at a time); the visit
+coordinator prints licences from its worker thread.
 
 Coordinates are millimetres from the paper's top-left, moved by the layout's offsets; text that
 does not fit its box is wrapped, then shrunk step by step to a floor, and if it still does not fit

@@ -3,23 +3,27 @@
 Output is chosen by a URI: ``pdf:///var/lib/kiosk/licences`` writes ``<uscc>-<copy>.pdf`` there
 (only a credit code of the GB 32100 shape names a file, and the resolved path must lie inside
 that folder, so no field of a licence can steer where a file goes);
-``cups://QUEUE`` renders the same PDF to a temporary file and sends it with ``lp -d QUEUE`` (the PDF
-is what we test and look at, so the printer gets exactly those pages). Qt rules from ``layout.py``
-apply: call from the main thread. It does not queue or retry: a licence is printed while the
+``cups://QUEUE`` renders the same PDF in memory and hands it to ``lp -d QUEUE`` on its standard
+input, so no file holds the person's name and address (the PDF is what we test and look at, so
+the printer gets exactly those pages). A ``pdf://`` folder keeps each licence at mode 0600 for
+``retention_s``. Painting needs the QGuiApplication to exist; it may run on a worker thread
+(Qt paints PDFs off the GUI thread). It does not queue or retry: a licence is printed while the
 person waits at the kiosk, and a failure is reported at once (``LicencePrintError``).
 """
 from __future__ import annotations
 
 import enum
 import logging
+import os
 import shutil
 import subprocess
-import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QMarginsF, QSize, QSizeF
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QSize, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from devices.health import DeviceState, Health
@@ -46,20 +50,40 @@ class LicencePrinterStatus(enum.Enum):
 
 @dataclass(frozen=True)
 class LicencePrintResult:
-    pdf: Path
+    pdf: Path | None           # the file written (pdf://); None when it went to CUPS
     report: LayoutReport
     cups_job: str | None = None
 
 
 def render_pdf(licence: Licence, layout: LicenceLayout, path: Path) -> LayoutReport:
-    """Write one licence page as a PDF of the layout's paper size.
+    """Write one licence page as a PDF of the layout's paper size, readable by its owner only
+    (it holds the person's name and address).
 
     Raises:
-        LicencePrintError: Qt could not paint to ``path``.
+        LicencePrintError: Qt could not paint the page, or the file cannot be written.
+    """
+    data, report = pdf_bytes(licence, layout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(path, 0o600)              # an older file of the same name keeps no wider mode
+    except OSError as exc:
+        raise LicencePrintError(f"cannot write the licence PDF: {exc.strerror}") from None
+    return report
+
+
+def pdf_bytes(licence: Licence, layout: LicenceLayout) -> tuple[bytes, LayoutReport]:
+    """One licence page as PDF bytes, in memory (no file holds the person's data on the way).
+
+    Raises:
+        LicencePrintError: Qt could not paint the page.
     """
     ensure_gui_app()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer = QPdfWriter(str(path))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(PDF_DPI)
     size = QPageSize(QSizeF(layout.page_width_mm, layout.page_height_mm), QPageSize.Millimeter,
                      "licence", QPageSize.ExactMatch)
@@ -68,12 +92,14 @@ def render_pdf(licence: Licence, layout: LicenceLayout, path: Path) -> LayoutRep
     writer.setCreator("registration-kiosk")
     painter = QPainter()
     if not painter.begin(writer):
-        raise LicencePrintError(f"cannot write PDF to {path}")
+        raise LicencePrintError("cannot paint the licence PDF")
     try:
         report = draw_licence(painter, PDF_DPI, licence, layout)
     finally:
         painter.end()
-    return report
+    data = bytes(buffer.data().data())
+    buffer.close()
+    return data, report
 
 
 def render_png(pdf: Path, png: Path, dpi: int = 100) -> QImage:
@@ -120,9 +146,16 @@ class LicencePrinter:
     Args:
         uri: ``pdf:///dir`` or ``cups://QUEUE``.
         layout: paper size, offsets, pre-printed mode.
+        retention_s: how long a ``pdf://`` folder keeps a licence (it holds a person's name and
+            address); older ones are removed whenever a licence is printed. ``cups://`` keeps
+            nothing: the PDF goes to ``lp`` on its standard input.
+        clock: seconds since the epoch, for the retention.
     """
 
-    def __init__(self, uri: str, layout: LicenceLayout | None = None) -> None:
+    def __init__(self, uri: str, layout: LicenceLayout | None = None, *,
+                 retention_s: float = 7 * 86400, clock: Callable[[], float] = time.time) -> None:
+        self.retention_s = retention_s
+        self._clock = clock
         parts = urlsplit(uri)
         if parts.scheme == "pdf" and parts.path:
             self.kind, self.target = "pdf", parts.path
@@ -140,19 +173,36 @@ class LicencePrinter:
         """
         if self.kind == "pdf":
             out = self._pdf_path(licence)
+            self.purge_expired()
             report = render_pdf(licence, self.layout, out)
             log.info("licence written as PDF (%s)", out.name[:4] + "…")  # no full USCC in logs
             return LicencePrintResult(out, report)
         lp = shutil.which("lp")
         if not lp:
             raise LicencePrintError("lp not found: install cups-client to print licences")
-        tmp = Path(tempfile.mkdtemp(prefix="licence-")) / "licence.pdf"
-        report = render_pdf(licence, self.layout, tmp)
-        done = subprocess.run([lp, "-d", self.target, "-o", "fit-to-page=false", str(tmp)],
-                              capture_output=True, text=True, timeout=30)
+        data, report = pdf_bytes(licence, self.layout)
+        done = subprocess.run([lp, "-d", self.target, "-o", "fit-to-page=false", "--", "-"],
+                              input=data, capture_output=True, timeout=30)
         if done.returncode != 0:
-            raise LicencePrintError(f"lp -d {self.target} failed: {done.stderr.strip()[:200]}")
-        return LicencePrintResult(tmp, report, done.stdout.strip())
+            raise LicencePrintError(f"lp -d {self.target} failed: "
+                                    f"{done.stderr.decode(errors='replace').strip()[:200]}")
+        return LicencePrintResult(None, report, done.stdout.decode(errors="replace").strip())
+
+    def purge_expired(self) -> int:
+        """Remove licences older than the retention from a ``pdf://`` folder; returns how many."""
+        if self.kind != "pdf":
+            return 0
+        cutoff, removed = self._clock() - self.retention_s, 0
+        for f in Path(self.target).glob("*.pdf"):
+            if not f.name.endswith(("-original.pdf", "-duplicate.pdf")):
+                continue                         # not ours: never touch it
+            try:
+                if f.is_file() and not f.is_symlink() and f.stat().st_mtime < cutoff:
+                    f.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def _pdf_path(self, licence: Licence) -> Path:
         """``<folder>/<uscc>-original.pdf`` (or ``-duplicate``), proven to lie inside the folder.

@@ -1,6 +1,7 @@
 """Licence layout: real PDFs via QPdfWriter, rendered back with QtPdf and checked by text and pixels."""
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -187,3 +188,35 @@ def test_a_symlink_planted_in_the_folder_is_not_followed(tmp_path: Path) -> None
     with pytest.raises(LicencePrintError):
         LicencePrinter(f"pdf://{out}").print_licence(LIC)
     assert not outside.exists()
+
+
+def test_a_licence_pdf_is_private_and_kept_only_for_its_retention(tmp_path: Path) -> None:
+    from tests.clock import Clock
+    clock = Clock(1_000_000.0)
+    folder = tmp_path / "licences"
+    printer = LicencePrinter(f"pdf://{folder}", retention_s=3600, clock=clock)
+    first = printer.print_licence(LIC).pdf
+    assert first is not None and first.stat().st_mode & 0o777 == 0o600
+    os.utime(first, (clock.now - 3601, clock.now - 3601))
+    stranger = folder / "notes.pdf"
+    stranger.write_bytes(b"%PDF not ours")
+    assert printer.purge_expired() == 1 and not first.exists() and stranger.exists()
+    second = printer.print_licence(LIC).pdf
+    assert second is not None and second.exists()
+
+
+def test_cups_gets_the_pdf_on_standard_input_and_no_file_is_left(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stand-in for CUPS' lp(1) with its command line: it keeps what it was given to print.
+    spool, bin_dir = tmp_path / "spool.pdf", tmp_path / "bin"
+    bin_dir.mkdir()
+    lp = bin_dir / "lp"
+    lp.write_text(f"#!/bin/sh\n[ \"$1\" = -d ] || exit 9\ncat > {spool}\necho 'request id is Q-7 (1 file(s))'\n")
+    lp.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    result = LicencePrinter("cups://Licence_A3").print_licence(LIC)
+    assert result.pdf is None and result.cups_job == "request id is Q-7 (1 file(s))"
+    assert spool.read_bytes().startswith(b"%PDF") and "92110105MA01ABCD2X" in _text(spool)
+    assert list((tmp_path / "tmp").iterdir()) == []
