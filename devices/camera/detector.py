@@ -203,12 +203,12 @@ def load_sface(model: Path) -> cv2.FaceRecognizerSF:
 
 
 def make_detector(yunet_model: Path | None = None) -> FaceDetector:
-    """YuNet when a model path is configured, else the built-in Haar cascades.
+    """YuNet when a model path is configured, else the built-in Haar cascades; either behind a
+    motion gate (``motion.MotionGate``), so an empty, unchanged scene costs no full search.
 
     Raises:
         ModelError: a configured model cannot be loaded (a misconfiguration is not hidden by
             silently falling back to Haar).
     """
-    if yunet_model is not None:
-        return YuNetDetector(yunet_model)
-    return HaarDetector()
+    from .motion import MotionGate
+    return MotionGate(YuNetDetector(yunet_model) if yunet_model is not None else HaarDetector())

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from skimage import data
 
+from devices.camera.motion import MotionGate
 from devices.camera.detector import HaarDetector, ModelError, YuNetDetector, load_sface, load_yunet, make_detector
 from devices.camera.frames import FrameError
 from devices.camera.matcher import FaceMatcher, MatchStatus, decode_image
@@ -34,8 +35,9 @@ def test_haar_grey_input_gives_same_face(detector, astronaut) -> None:
     assert [round(f.x) for f in detector.detect(grey)] == [round(f.x) for f in detector.detect(astronaut)]
 
 
-def test_make_detector_defaults_to_haar() -> None:
-    assert isinstance(make_detector(None), HaarDetector)
+def test_make_detector_defaults_to_haar_behind_the_motion_gate() -> None:
+    detector = make_detector(None)
+    assert isinstance(detector, MotionGate) and isinstance(detector.detector, HaarDetector)
 
 
 @pytest.fixture
