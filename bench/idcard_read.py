@@ -12,10 +12,14 @@ import argparse
 import statistics
 import sys
 import time
+from pathlib import Path
 
-from devices.idcard.frames import BITS_PER_BYTE, DEFAULT_BAUDRATE
-from devices.idcard.reader import IdCardReader
-from devices.idcard.simulator import CardSimulator, simulated_cards
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.result import Result, emit  # noqa: E402
+from devices.idcard.frames import BITS_PER_BYTE, DEFAULT_BAUDRATE  # noqa: E402
+from devices.idcard.reader import IdCardReader  # noqa: E402
+from devices.idcard.simulator import CardSimulator, simulated_cards  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         f"median {median * 1e3:.1f} ms (min {min(times) * 1e3:.1f}, max {max(times) * 1e3:.1f}); "
         f"wire floor {floor * 1e3:.1f} ms; ratio {median / floor:.2f}x"
     )
+    emit(Result("card_read", median * 1e3, "ms", target=1.3, baseline=floor * 1e3))
     return 0
 
 

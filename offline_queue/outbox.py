@@ -166,12 +166,14 @@ class Outbox:
                  for name, blob in sorted(sealed.attachments.items())]
         with self._lock:
             try:
+                # Plain statements, one commit: this runs while the person waits at submit.
                 with self._db.atomic():
-                    if self._db["submissions"].count_where("submission_id = ?", [submission_id]):
-                        raise DuplicateSubmission(f"submission {submission_id} is already queued")
-                    self._db["submissions"].insert(row)
+                    self._db.conn.execute(_insert_sql("submissions", row), tuple(row.values()))
                     if parts:
-                        self._db["attachments"].insert_all(parts)
+                        self._db.conn.executemany(_insert_sql("attachments", parts[0]),
+                                                  [tuple(p.values()) for p in parts])
+            except sqlite3.IntegrityError:
+                raise DuplicateSubmission(f"submission {submission_id} is already queued") from None
             except sqlite3.OperationalError as exc:
                 if "full" in str(exc).lower():
                     raise OutboxFull("the disk filled up while storing this submission") from None
@@ -452,6 +454,11 @@ def _state(value: str) -> QueueState:
         return QueueState(value)
     except ValueError:
         raise SchemaError(f"unknown queue state {value!r} in the database") from None
+
+
+def _insert_sql(table: str, row: dict) -> str:
+    return (f"INSERT INTO {table} ({', '.join(row)}) "
+            f"VALUES ({', '.join('?' for _ in row)})")
 
 
 def _sha256(blob: bytes) -> str:
