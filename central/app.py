@@ -26,7 +26,7 @@ from central.bundles import sign_bundle
 from central.decide import PlatformSettings
 from central.errors import ApiError
 from central.faults import FaultInjector, FaultSettings
-from central.names import SEED_NAMES
+from central.names import SEED_NAMES, name_key
 from central.store import Store
 from contract import signing
 from contract.wire import DecisionStatus
@@ -134,7 +134,9 @@ class Platform:
         with store.transaction():
             if not store.registered_names():
                 for name, subject_type in SEED_NAMES:
-                    store.add_name(name, subject_type, "seed")
+                    store.add_name(name, subject_type, "seed", name_key(name))
+            for name in store.names_without_key():   # registered before names were indexed
+                store.set_name_key(name, name_key(name))
         if store.latest_bundle(DEFAULT_CHANNEL) is None:
             self.publish_config(DEFAULT_CHANNEL, DEFAULT_CONFIG)
 

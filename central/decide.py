@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from central import credit
 from central.keys import PlatformKeys
-from central.names import NameCheck, find_conflicts
+from central.names import NameCheck, name_key
 from central.store import Store
 from contract.envelope import EnvelopeError, open_attachment, open_record
 from contract.wire import DecisionStatus, Licence
@@ -77,7 +77,7 @@ def open_submission(keys: PlatformKeys, envelope: dict, record: bytes) -> dict:
     return value
 
 
-def _review(record: dict, registered: list[str]) -> Outcome | dict:
+def _review(record: dict, store: Store) -> Outcome | dict:
     """Run the domain review; an Outcome when it ends here, else the licence fields."""
     try:
         from kiosk.domain.review import review_record
@@ -92,7 +92,8 @@ def _review(record: dict, registered: list[str]) -> Outcome | dict:
         log.error("review failed (%s); left for manual review", type(exc).__name__)
         return Outcome(DecisionStatus.RECEIVED, [MANUAL_REVIEW])
     # The review already applied the naming rules; only the collision check is left.
-    conflicts = find_conflicts(str(fields.get("name", "")), registered)
+    name = str(fields.get("name", ""))
+    conflicts = store.names_colliding(name, name_key(name))
     if conflicts:
         return Outcome(DecisionStatus.NEEDS_CORRECTION,
                        [NameCheck(problems=[], conflicts=conflicts).message])
@@ -119,8 +120,7 @@ def decide_submission(store: Store, keys: PlatformKeys, settings: PlatformSettin
     except EnvelopeError:
         outcome = Outcome(DecisionStatus.REJECTED, [UNREADABLE])
     else:
-        registered = [n["name"] for n in store.registered_names()]
-        reviewed = _review(record, registered)
+        reviewed = _review(record, store)
         if isinstance(reviewed, Outcome):
             outcome = reviewed
         else:
@@ -155,7 +155,7 @@ def _approve(store: Store, settings: PlatformSettings, subject_type: str, fields
         premises=str(fields["premises"]), premises_label=str(fields["premises_label"]),
         scope=str(fields["scope"]), capital=None if capital is None else str(capital),
         established=today, authority=settings.authority, issued_on=today)
-    store.add_name(licence.name, subject_type, "approved")
+    store.add_name(licence.name, subject_type, "approved", name_key(licence.name))
     return Outcome(DecisionStatus.APPROVED, [], licence.model_dump(mode="json"))
 
 

@@ -5,7 +5,8 @@ name (字号) in the same industry (行业表述), as the 企业名称登记管�
 registration authority. Form rules come from ``kiosk.domain.names.name_problems``, the kiosk's
 own rules, so the kiosk and the platform never disagree on what a good name is.
 
-No storage here: the caller passes the registered names in.
+No storage here: ``name_key`` gives the (字号, 行业) a name is registered and looked up under
+(``Store.names_colliding`` is the index lookup), and ``check_name`` takes the collisions found.
 """
 from __future__ import annotations
 
@@ -47,15 +48,16 @@ class NameCheck:
         return "该名称暂未发现重名，可以使用。最终以登记机关核准为准。"
 
 
-@functools.lru_cache(maxsize=65536)
-def _key(full_name: str) -> tuple[str, str] | str:
+@functools.lru_cache(maxsize=4096)
+def name_key(full_name: str) -> tuple[str, str] | None:
+    """(字号, 行业) of a full name, or None when it cannot be split into its parts."""
     try:
         from kiosk.domain.names import split_name
     except ImportError:
-        return full_name
+        return None
     parts = split_name(full_name)
-    if parts is None:
-        return full_name
+    if parts is None or not parts.trade_name:
+        return None
     return (parts.trade_name, parts.industry)
 
 
@@ -68,22 +70,15 @@ def form_problems(full_name: str, subject_type: str) -> list[str]:
     return list(name_problems(full_name, subject_type))
 
 
-def check_name(full_name: str, subject_type: str, registered: list[str]) -> NameCheck:
-    """Check a proposed name against the form rules and the names already registered.
+def check_name(full_name: str, subject_type: str, conflicts: list[str]) -> NameCheck:
+    """Check a proposed name against the form rules, with the registered names it collides
+    with (``Store.names_colliding(full_name, name_key(full_name))``).
 
     Args:
         full_name: the whole proposed name, e.g. "杭州市西湖区知味小吃店".
         subject_type: one of the four subject type ids.
-        registered: full names already registered on the platform.
+        conflicts: registered names equal to it or sharing its 字号 and 行业.
     Returns:
         a NameCheck; ``available`` is true only with no problems and no conflicts.
     """
-    return NameCheck(problems=form_problems(full_name, subject_type),
-                     conflicts=find_conflicts(full_name, registered))
-
-
-def find_conflicts(full_name: str, registered: list[str]) -> list[str]:
-    """Registered names equal to ``full_name`` or sharing its 字号 and industry."""
-    key = _key(full_name)
-    return [name for name in registered
-            if name == full_name or (not isinstance(key, str) and _key(name) == key)]
+    return NameCheck(problems=form_problems(full_name, subject_type), conflicts=conflicts)

@@ -27,7 +27,7 @@ from central.errors import ApiError
 from central.models import (CHANNEL_PATTERN, ConfigBundleOut, ErrorOut, HeartbeatIn, HeartbeatOut,
                             NameCheckOut, RatingIn, RatingOut, RatingSummaryOut, SubjectTypeId,
                             SubmissionIn)
-from central.names import check_name
+from central.names import check_name, name_key
 from central.store import Store, utc_now
 from contract.decisions import sign_decision
 from contract.envelope import EnvelopeError
@@ -244,8 +244,9 @@ async def names_check(request: Request, kiosk: Kiosk,
                       name: Annotated[str, Query(min_length=1, max_length=60)],
                       subject_type: SubjectTypeId = SubjectTypeId.individual_business) -> dict:
     """名称自主申报查重: the kiosk's naming rules plus registered names with the same 字号+行业."""
-    registered = [n["name"] for n in _store(request).registered_names()]
-    result = check_name(name.strip(), subject_type.value, registered)
+    wanted = name.strip()
+    result = check_name(wanted, subject_type.value,
+                        _store(request).names_colliding(wanted, name_key(wanted)))
     return {"available": result.available, "conflicts": result.conflicts,
             "problems": result.problems, "message": result.message}
 

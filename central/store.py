@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS attachment_chunks (
     PRIMARY KEY (submission_id, name, offset));
 CREATE TABLE IF NOT EXISTS names (
     name TEXT PRIMARY KEY, subject_type TEXT NOT NULL, source TEXT NOT NULL,
-    registered_at TEXT NOT NULL);
+    registered_at TEXT NOT NULL, trade_name TEXT, industry TEXT);
 CREATE TABLE IF NOT EXISTS ratings (
     rating_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, submission_id TEXT NOT NULL,
     level INTEGER NOT NULL, negative INTEGER NOT NULL, body TEXT NOT NULL,
@@ -82,6 +82,11 @@ class Store:
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.executescript(_SCHEMA)
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(names)")}
+        for column in ("trade_name", "industry"):     # a database from before the name index
+            if column not in columns:
+                self.conn.execute(f"ALTER TABLE names ADD COLUMN {column} TEXT")
+        self.conn.execute("CREATE INDEX IF NOT EXISTS names_key ON names (trade_name, industry)")
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:
@@ -203,10 +208,34 @@ class Store:
     def registered_names(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM names ORDER BY name")]
 
-    def add_name(self, name: str, subject_type: str, source: str) -> None:
+    def add_name(self, name: str, subject_type: str, source: str,
+                 key: tuple[str, str] | None = None) -> None:
+        """Register a name; ``key`` is its (字号, 行业), the index the collision check uses."""
+        trade, industry = key or (None, None)
         self.conn.execute(
-            "INSERT OR IGNORE INTO names (name, subject_type, source, registered_at) "
-            "VALUES (?, ?, ?, ?)", (name, subject_type, source, utc_now()))
+            "INSERT OR IGNORE INTO names (name, subject_type, source, registered_at, trade_name, "
+            "industry) VALUES (?, ?, ?, ?, ?, ?)",
+            (name, subject_type, source, utc_now(), trade, industry))
+
+    def names_colliding(self, name: str, key: tuple[str, str] | None) -> list[str]:
+        """Registered names equal to ``name`` or with the same (字号, 行业) ``key``: an index
+        lookup, however many names are registered."""
+        if key is None:
+            rows = self.conn.execute("SELECT name FROM names WHERE name = ?", (name,))
+        else:
+            rows = self.conn.execute(
+                "SELECT name FROM names WHERE name = ? UNION "
+                "SELECT name FROM names WHERE trade_name = ? AND industry = ? ORDER BY name",
+                (name, *key))
+        return [r[0] for r in rows]
+
+    def names_without_key(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM names WHERE trade_name IS NULL")]
+
+    def set_name_key(self, name: str, key: tuple[str, str] | None) -> None:
+        trade, industry = key or ("", "")      # "": looked at, no 字号 and 行业 to be found
+        self.conn.execute("UPDATE names SET trade_name = ?, industry = ? WHERE name = ?",
+                          (trade, industry, name))
 
     # -- ratings -------------------------------------------------------------------------
 

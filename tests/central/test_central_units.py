@@ -105,3 +105,38 @@ def test_the_openapi_file_describes_every_contract_endpoint():
     assert "post" in paths["/v1/ratings"] and "post" in paths["/v1/kiosks/{kiosk_id}/heartbeat"]
     params = {p["name"] for p in paths["/v1/submissions"]["post"]["parameters"]}
     assert {"Idempotency-Key", "x-kiosk-signature", "x-kiosk-nonce"} <= params
+
+
+def test_the_name_check_is_an_index_lookup_that_finds_same_trade_name_and_industry(tmp_path) -> None:
+    from central.names import name_key
+    from central.store import Store
+    store = Store(tmp_path / "names.sqlite3")
+    with store.transaction():
+        for i in range(2000):
+            n = f"杭州市西湖区名{i:04d}百货店".translate(str.maketrans("0123456789", "零一二三四五六七八九"))
+            store.add_name(n, "individual_business", "test", name_key(n))
+        store.add_name("杭州市西湖区青禾百货店", "individual_business", "test",
+                       name_key("杭州市西湖区青禾百货店"))
+    wanted = "杭州青禾百货有限公司"
+    assert store.names_colliding(wanted, name_key(wanted)) == ["杭州市西湖区青禾百货店"]
+    assert store.names_colliding("杭州青禾餐饮有限公司", name_key("杭州青禾餐饮有限公司")) == []
+    plan = " ".join(str(r[3]) for r in store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT name FROM names WHERE trade_name = ? AND industry = ?",
+        ("青禾", "百货")))
+    assert "names_key" in plan                       # an index, not a scan of every name
+
+
+def test_a_platform_database_from_before_the_name_index_is_indexed_on_start(tmp_path) -> None:
+    import sqlite3
+
+    from central.app import Platform
+    from central.names import name_key
+    old = sqlite3.connect(tmp_path / "central.sqlite3")
+    old.execute("CREATE TABLE names (name TEXT PRIMARY KEY, subject_type TEXT NOT NULL, "
+                "source TEXT NOT NULL, registered_at TEXT NOT NULL)")
+    old.execute("INSERT INTO names VALUES ('杭州市西湖区青禾百货店', 'individual_business', 'x', 't')")
+    old.commit()
+    old.close()
+    store = Platform(tmp_path).store()
+    wanted = "杭州青禾百货有限公司"
+    assert store.names_colliding(wanted, name_key(wanted)) == ["杭州市西湖区青禾百货店"]
