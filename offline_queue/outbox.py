@@ -370,12 +370,15 @@ class Outbox:
         """Sent submissions without a final decision, not checked recently."""
         cutoff = self._clock() - poll_interval_s
         with self._lock:
+            # Through the partial index of the undecided (spelled as its WHERE is): without
+            # statistics SQLite would pick the state index and walk every sent row.
             return [r[0] for r in self._db.execute(
-                "SELECT submission_id FROM submissions WHERE state = ? AND "
-                "(remote_status IS NULL OR remote_status = ?) AND "
+                "SELECT submission_id FROM submissions INDEXED BY submissions_undecided "
+                "WHERE state = 'sent' AND "
+                "(remote_status IS NULL OR remote_status = 'received') AND "
                 "(status_checked_at IS NULL OR status_checked_at <= ?) "
                 "ORDER BY status_checked_at IS NOT NULL, status_checked_at, created_at LIMIT ?",
-                [QueueState.SENT.value, DecisionStatus.RECEIVED.value, cutoff, limit])]
+                [cutoff, limit])]
 
     def record_status(self, decision: Decision) -> None:
         """Keep the platform's decision, marked verified (reasons and licence sealed under the

@@ -16,6 +16,7 @@ What it does not do: HTTP or signing (the injected `PlatformPort` does), or decr
 """
 from __future__ import annotations
 
+import enum
 import hashlib
 import logging
 import random
@@ -37,6 +38,15 @@ class LocalCorruption(QueueError):
     """A queued ciphertext no longer matches the SHA-256 recorded when it was sealed."""
 
 
+class Delivery(enum.Enum):
+    """How one delivery attempt of a round ended."""
+
+    DELIVERED = "delivered"
+    FAILED = "failed"          # worth retrying later (the platform was unwell)
+    NETWORK = "network"        # the platform could not be reached: the round ends here
+    HELD = "held"              # refused for good or damaged here: a technician looks
+
+
 @dataclass
 class SyncReport:
     """What one `run_once` did."""
@@ -49,6 +59,7 @@ class SyncReport:
     resumed: int = 0
     network_down: bool = False
     heartbeat_sent: bool = False
+    full: bool = False         # a whole batch was taken on: more is likely due right now
 
 
 class SyncWorker:
@@ -102,19 +113,22 @@ class SyncWorker:
                 report.resumed = len(self.outbox.recover_interrupted())
                 self._recovered = True
             report.purged = self.outbox.purge_expired()
-            for sid in self.outbox.due(self.batch_size):
+            due = self.outbox.due(self.batch_size)
+            for sid in due:
                 outcome = self._deliver(sid)
-                if outcome == "delivered":
+                if outcome is Delivery.DELIVERED:
                     report.delivered += 1
-                elif outcome == "held":
+                elif outcome is Delivery.HELD:
                     report.held += 1
                 else:
                     report.failed += 1
-                    if outcome == "network":
+                    if outcome is Delivery.NETWORK:
                         report.network_down = True
                         break
             if not report.network_down:
                 report.statuses = self._poll_statuses()
+            report.full = not report.network_down and (
+                len(due) == self.batch_size or report.statuses == self.batch_size)
             report.heartbeat_sent = self._maybe_heartbeat()
             return report
 
@@ -168,15 +182,18 @@ class SyncWorker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                self.run_once()
+                full = self.run_once().full
             except Exception:  # noqa: BLE001 - a bug must not end delivery; ids only in logs
                 log.exception("queue-sync-round-crashed")
+                full = False
+            if full:
+                continue   # a backlog (a day offline) drains back to back, not a batch per idle_s
             self._wake.wait(self.idle_s)
             self._wake.clear()
 
     # ------------------------------------------------------------------ one submission
 
-    def _deliver(self, sid: str) -> str:
+    def _deliver(self, sid: str) -> Delivery:
         attempt_id, attempts = self.outbox.begin_attempt(sid)
         try:
             out, parts = self.outbox.outgoing(sid)
@@ -194,19 +211,19 @@ class SyncWorker:
                 self.outbox.finish_failed(sid, attempt_id, exc.summary, retry_at)
                 log.info("queue-send-retry submission=%s attempt=%d error=%s", sid, attempts,
                          exc.summary)
-                return "network" if exc.kind is ErrorKind.NETWORK else "failed"
+                return Delivery.NETWORK if exc.kind is ErrorKind.NETWORK else Delivery.FAILED
             self.outbox.finish_failed(sid, attempt_id, exc.summary, None)
             log.warning("queue-send-refused submission=%s error=%s", sid, exc.summary)
-            return "held"
+            return Delivery.HELD
         except QueueError as exc:
             self.outbox.finish_failed(sid, attempt_id, f"local: {type(exc).__name__}", None)
             log.error("queue-send-local-error submission=%s error=%s", sid, type(exc).__name__)
-            return "held"
+            return Delivery.HELD
         self.outbox.finish_delivered(sid, attempt_id)
         if ack.decision is not None:   # decided at once, and verified by the port
             self.outbox.record_status(ack.decision)
         log.info("queue-sent submission=%s attempt=%d", sid, attempts)
-        return "delivered"
+        return Delivery.DELIVERED
 
     def _check_local(self, sid: str, part: dict) -> None:
         # A ciphertext damaged on the kiosk's disk would fail the platform's SHA-256 check on

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import threading
 from collections import defaultdict
 
 import pytest
@@ -37,6 +38,12 @@ class ContractPort:
         self.decided_at_once: dict[str, Decision] = {}   # what a POST answer carries
         self.claimed: dict[str, DecisionStatus] = {}      # an ack status with no decision
         self.heartbeats: list[dict] = []
+        self._posted = threading.Condition()
+
+    def wait_for_posts(self, n: int, timeout: float = 10.0) -> bool:
+        """Wait (on an event, not a sleep) until ``n`` distinct submissions were posted."""
+        with self._posted:
+            return self._posted.wait_for(lambda: len(set(self.posts)) >= n, timeout)
 
     def _maybe_fail(self, call: str, sid: str) -> None:
         queue = self.fail[(call, sid)]
@@ -49,7 +56,9 @@ class ContractPort:
     def post_submission(self, submission: OutgoingSubmission) -> SubmissionAck:
         sid = submission.submission_id
         self._maybe_fail("post", sid)
-        self.posts.append(sid)
+        with self._posted:
+            self.posts.append(sid)
+            self._posted.notify_all()
         if sid in self.bodies and self.bodies[sid] != submission:
             raise PlatformError(ErrorKind.CONFLICT, "idempotency_conflict", http_status=409)
         replay = sid in self.bodies
@@ -331,14 +340,37 @@ def test_background_thread_delivers_after_kick(worker, port, ids, clock):
     try:
         (sid,) = fill(worker.outbox, ids, clock, 1, {})
         worker.kick()
-        for _ in range(200):
-            if worker.outbox.status(sid).state is QueueState.SENT:
-                break
-            import time
-            time.sleep(0.02)
+        assert port.wait_for_posts(1)
+        worker.stop()                          # its round ends before stop returns
         assert worker.outbox.status(sid).state is QueueState.SENT
     finally:
         worker.stop()
+
+
+def test_a_backlog_drains_back_to_back_not_one_batch_per_idle_wait(make_outbox, port, ids,
+                                                                    clock):
+    box = make_outbox()
+    sids = fill(box, ids, clock, 35, {})
+    worker = SyncWorker(box, port, batch_size=10, idle_s=3600, heartbeat_s=0)
+    worker.start()
+    try:
+        assert port.wait_for_posts(35), f"only {len(set(port.posts))} of 35 after a batch"
+    finally:
+        worker.stop()
+    assert all(box.status(s).state is QueueState.SENT for s in sids)
+
+
+def test_the_status_poll_reads_an_index_of_the_undecided_not_every_sent_row(make_outbox):
+    box = make_outbox()
+    seen: list[str] = []
+    box._db.conn.set_trace_callback(seen.append)
+    box.needs_status(60, 5)
+    box._db.conn.set_trace_callback(None)
+    (query,) = [q for q in seen if q.startswith("SELECT")]
+    plan = " ".join(str(r[3]) for r in box._db.conn.execute(
+        "EXPLAIN QUERY PLAN " + query))
+    assert "submissions_undecided" in plan
+    assert (QueueState.SENT.value, DecisionStatus.RECEIVED.value) == ("sent", "received")
 
 
 def test_retry_after_is_honoured_within_the_cap(worker, port, ids, clock):
