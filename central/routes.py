@@ -178,9 +178,11 @@ def _attachment(store: Store, submission_id: str, name: str, kiosk: str) -> dict
     return att
 
 
-def _attachment_out(att: dict, status: str | None = None) -> dict:
+def _attachment_out(att: dict, status: str | None = None,
+                    decision: SignedDecision | None = None) -> dict:
     return {"name": att["name"], "received": att["received"], "size": att["size"],
-            "complete": bool(att["complete"]), "status": status}
+            "complete": bool(att["complete"]), "status": status,
+            "decision": decision.model_dump(mode="json") if decision else None}
 
 
 @router.get("/submissions/{submission_id}/attachments/{name}", response_model=AttachmentProgress,
@@ -234,7 +236,10 @@ async def put_attachment(request: Request, kiosk: Kiosk,
         raise ApiError(422, "checksum_mismatch",
                        "the attachment's SHA-256 does not match; upload it again from 0",
                        offset=0)
-    return _attachment_out(store.attachment(submission_id, name) or att, status)
+    # The chunk that completed the submission carries its signed decision, as the POST does
+    # when nothing is pending: the kiosk need not ask again.
+    decided = _signed_decision(platform, store.submission(submission_id) or {}) if status else None
+    return _attachment_out(store.attachment(submission_id, name) or att, status, decided)
 
 
 # -- names, ratings, config, heartbeats --------------------------------------------------

@@ -210,6 +210,9 @@ class AttachmentProgress(_Answer):
     status: DecisionStatus | None = Field(default=None,
                                           description="unsigned; set by the chunk that completed "
                                                       "the submission")
+    decision: SignedDecision | None = Field(default=None,
+                                            description="the signed decision, on the answer to "
+                                                        "the chunk that completed the submission")
 
     @model_validator(mode="after")
     def _received_within_size(self) -> AttachmentProgress:

@@ -318,26 +318,27 @@ class Outbox:
             raise UnknownSubmission(f"{submission_id}/{name}")
         return bytes(row[0])
 
-    def note_uploaded(self, submission_id: str, name: str, received: int, complete: bool) -> None:
-        with self._lock:
-            self._db.execute("UPDATE attachments SET uploaded = ?, complete = ? WHERE "
-                             "submission_id = ? AND name = ?",
-                             [received, int(complete), submission_id, name])
-
-    def finish_delivered(self, submission_id: str, attempt_id: int) -> None:
+    def finish_delivered(self, submission_id: str, attempt_id: int,
+                         decision: Decision | None = None) -> None:
         """The platform holds the record and every attachment: state `sent`, and the platform's
-        status `received` until its signed decision says more.
+        status `received` until its signed decision says more; ``decision``, when the delivery
+        came back with one (verified by the port), is kept in the same commit.
 
         The POST answer's own ``status`` is unsigned, so it is not kept: a final status here
-        always comes from a verified decision (`record_status`).
+        always comes from a verified decision.
         """
         now = self._clock()
+        sealed = self._sealed_detail(decision) if decision else None
         with self._lock, self._db.atomic():
             self._close_attempt(attempt_id, now, AttemptOutcome.DELIVERED, None)
+            self._db.execute("UPDATE attachments SET uploaded = size, complete = 1 "
+                             "WHERE submission_id = ?", [submission_id])
             self._db.execute(
                 "UPDATE submissions SET state = ?, sent_at = ?, next_attempt_at = NULL, "
                 "remote_status = COALESCE(remote_status, ?) WHERE submission_id = ?",
                 [QueueState.SENT.value, now, DecisionStatus.RECEIVED.value, submission_id])
+            if decision is not None and sealed is not None:
+                self._keep_decision(decision, sealed)
 
     def finish_failed(self, submission_id: str, attempt_id: int, error: str,
                       retry_at: float | None) -> None:
@@ -388,19 +389,24 @@ class Outbox:
         says every decision a port returns did. A verified final decision already kept is
         final: a later answer (e.g. a replayed POST answer) never replaces it.
         """
+        sealed = self._sealed_detail(decision)
+        with self._lock, self._db.atomic():
+            self._keep_decision(decision, sealed)
+
+    def _sealed_detail(self, decision: Decision) -> bytes:
         licence = decision.licence.model_dump(mode="json") if decision.licence else None
         detail = json.dumps({"reasons": list(decision.reasons), "licence": licence},
                             ensure_ascii=False).encode()
-        sealed = self._local.seal(decision.submission_id, detail)
-        with self._lock, self._db.atomic():
-            self._db.execute(
-                "UPDATE submissions SET remote_status = ?, remote_detail = ?, remote_verified = 1, "
-                "remote_updated_at = ? WHERE submission_id = ? AND "
-                "NOT (remote_verified = 1 AND remote_status != ?)",
-                [decision.status.value, sealed, decision.updated_at, decision.submission_id,
-                 DecisionStatus.RECEIVED.value])
-            self._db.execute("UPDATE submissions SET status_checked_at = ? WHERE submission_id = ?",
-                             [self._clock(), decision.submission_id])
+        return self._local.seal(decision.submission_id, detail)
+
+    def _keep_decision(self, decision: Decision, sealed: bytes) -> None:
+        # Inside the caller's transaction.
+        self._db.execute(
+            "UPDATE submissions SET remote_status = ?, remote_detail = ?, remote_verified = 1, "
+            "remote_updated_at = ?, status_checked_at = ? WHERE submission_id = ? AND "
+            "NOT (remote_verified = 1 AND remote_status != ?)",
+            [decision.status.value, sealed, decision.updated_at, self._clock(),
+             decision.submission_id, DecisionStatus.RECEIVED.value])
 
     def note_status_checked(self, submission_id: str) -> None:
         with self._lock:

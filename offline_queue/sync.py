@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from contract.wire import AttachmentProgress, Decision
 from offline_queue.backoff import Backoff
 from offline_queue.model import QueueError, QueueState, SubmissionStatus
 from offline_queue.outbox import Outbox
@@ -198,10 +199,14 @@ class SyncWorker:
         try:
             out, parts = self.outbox.outgoing(sid)
             ack = self.port.post_submission(out)
+            decided = ack.decision
             for part in parts:
                 if not part["complete"]:
                     self._check_local(sid, part)
-                    self._upload(sid, part["name"], part["size"])
+                    # A first POST (not a replay) means the platform holds none of it yet: start
+                    # at 0 without asking; a wrong guess is answered 409 with the right offset.
+                    fresh = not ack.replayed and part["uploaded"] == 0
+                    decided = self._upload(sid, part["name"], part["size"], fresh) or decided
         except PlatformError as exc:
             if exc.retryable:
                 delay = self.backoff.delay(attempts, self._rng)
@@ -219,9 +224,8 @@ class SyncWorker:
             self.outbox.finish_failed(sid, attempt_id, f"local: {type(exc).__name__}", None)
             log.error("queue-send-local-error submission=%s error=%s", sid, type(exc).__name__)
             return Delivery.HELD
-        self.outbox.finish_delivered(sid, attempt_id)
-        if ack.decision is not None:   # decided at once, and verified by the port
-            self.outbox.record_status(ack.decision)
+        # Decided with the POST or with the last chunk (verified by the port): one commit.
+        self.outbox.finish_delivered(sid, attempt_id, decided)
         log.info("queue-sent submission=%s attempt=%d", sid, attempts)
         return Delivery.DELIVERED
 
@@ -232,15 +236,21 @@ class SyncWorker:
         if len(blob) != part["size"] or hashlib.sha256(blob).hexdigest() != part["sha256"]:
             raise LocalCorruption(f"attachment {part['name']} no longer matches its SHA-256")
 
-    def _upload(self, sid: str, name: str, size: int) -> None:
-        progress = self.port.attachment_offset(sid, name)
+    def _upload(self, sid: str, name: str, size: int, fresh: bool = False) -> Decision | None:
+        """Upload one attachment from where the platform stands; returns the decision the
+        chunk that completed the submission came back with (verified by the port), if any.
+        Progress is not noted on the kiosk: a later attempt asks the platform, which knows (a
+        commit a chunk would cost more than the upload of a photo)."""
+        if fresh:
+            progress = AttachmentProgress(name=name, received=0, size=size, complete=False)
+        else:
+            progress = self.port.attachment_offset(sid, name)
         offset = progress.received
         resyncs = 0
         # Each pass sends one chunk or resyncs; bounded so a confused platform cannot spin us.
         for _ in range(size // self.chunk_size + 8):
             if progress.complete:
-                self.outbox.note_uploaded(sid, name, progress.received, True)
-                return
+                return progress.decision
             if not 0 <= offset < size:
                 raise PlatformError(ErrorKind.BAD_RESPONSE, "offset_out_of_range",
                                     f"platform offset {offset} outside 0..{size}")
@@ -255,10 +265,10 @@ class SyncWorker:
                     continue
                 raise
             offset = progress.received
-            self.outbox.note_uploaded(sid, name, offset, progress.complete)
         if not progress.complete:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "upload_not_progressing",
                                 f"attachment {name} did not complete")
+        return progress.decision
 
     # ------------------------------------------------------------------ verdicts, heartbeat
 

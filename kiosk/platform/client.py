@@ -149,7 +149,15 @@ class PlatformClient:
         resp = self._call("PUT", self._attachment_path(submission_id, name), chunk,
                           {"Upload-Offset": str(offset),
                            "Content-Type": "application/octet-stream"})
-        return self._progress(resp, name)
+        progress = self._progress(resp, name)
+        if progress.decision is not None:
+            try:
+                self._verified(progress.decision, submission_id)
+            except PlatformError as exc:   # the upload stands; the decision is asked for again
+                log.warning("platform-decision-refused submission=%s error=%s", submission_id,
+                            exc.summary)
+                progress = progress.model_copy(update={"decision": None})
+        return progress
 
     def get_status(self, submission_id: str) -> Decision:
         """GET /v1/submissions/{id}: the platform's decision, reasons and licence.

@@ -188,7 +188,7 @@ def test_attachment_upload_resumes_from_the_platforms_offset(platform, client):
     blob = built.attachments["face.jpg"]
     r = client.request("PUT", _target(built), blob[:2000], {"Upload-Offset": "0"})
     assert r.json() == {"name": "face.jpg", "received": 2000, "size": len(blob),
-                        "complete": False, "status": None}
+                        "complete": False, "status": None, "decision": None}
     # The kiosk lost its place: it asks, then continues from there.
     status = client.request("GET", _target(built)).json()
     assert status["received"] == 2000 and status["complete"] is False
@@ -199,6 +199,11 @@ def test_attachment_upload_resumes_from_the_platforms_offset(platform, client):
     assert last.status_code == 200
     assert last.json()["complete"] is True
     assert last.json()["status"] is not None
+    # The completing chunk carries the signed decision: the kiosk need not ask for it.
+    decision = last.json()["decision"]
+    assert decision["status"] == last.json()["status"] and decision["submission_id"] == built.sid
+    assert decision["signature"] and decision == client.request(
+        "GET", f"/v1/submissions/{built.sid}").json()
     again = client.request("PUT", _target(built), blob[2000:], {"Upload-Offset": "2000"})
     assert again.status_code == 409 and again.json()["complete"] is True
     assert platform.platform.store().attachment_bytes(built.sid, "face.jpg") == blob

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -39,6 +39,8 @@ class ContractPort:
         self.claimed: dict[str, DecisionStatus] = {}      # an ack status with no decision
         self.heartbeats: list[dict] = []
         self._posted = threading.Condition()
+        self.calls: Counter[str] = Counter()
+        self.decided_by_last_chunk: dict[str, Decision] = {}
 
     def wait_for_posts(self, n: int, timeout: float = 10.0) -> bool:
         """Wait (on an event, not a sleep) until ``n`` distinct submissions were posted."""
@@ -79,6 +81,7 @@ class ContractPort:
                                   complete=(sid, name) in self.complete)
 
     def attachment_offset(self, sid: str, name: str) -> AttachmentProgress:
+        self.calls["offset"] += 1
         self._maybe_fail("offset", sid)
         return self._progress(sid, name)
 
@@ -97,9 +100,16 @@ class ContractPort:
         if (("put", sid)) in self.lose_answer:
             self.lose_answer.discard(("put", sid))
             raise PlatformError(ErrorKind.NETWORK, "connection")
-        return self._progress(sid, name)
+        progress = self._progress(sid, name)
+        last = self.decided_by_last_chunk.get(sid)
+        if last is not None and all((sid, a.name) in self.complete
+                                    for a in self.bodies[sid].attachments):
+            signed = SignedDecision(**last.model_dump(), signature="A" * 86 + "==")
+            progress = progress.model_copy(update={"status": last.status, "decision": signed})
+        return progress
 
     def get_status(self, sid: str) -> Decision:
+        self.calls["status"] += 1
         self._maybe_fail("status", sid)
         return self.verdicts.get(sid, decision(sid, DecisionStatus.RECEIVED))
 
@@ -412,3 +422,14 @@ def test_deliver_now_offline_reports_failure_without_raising(worker, port, ids, 
     assert status.state is QueueState.FAILED and status.last_error == "network: connection"
     with pytest.raises(UnknownSubmission):
         worker.deliver_now("SUB-NOPE")
+
+
+def test_a_first_delivery_asks_no_offsets_and_keeps_the_decision_of_its_last_chunk(
+        worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1, {"face": FACE, "signature": b"s" * 900})
+    port.decided_by_last_chunk[sid] = decision(sid)
+    report = worker.run_once()
+    assert report.delivered == 1
+    assert port.calls == Counter()          # no offset asked, no decision asked for
+    status = worker.outbox.status(sid)
+    assert status.decided and status.licence is not None
