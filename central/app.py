@@ -8,6 +8,7 @@ the app to serve: FaultInjector(AuthMiddleware(FastAPI)). It does not start a se
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +55,21 @@ def _validation_message(errors: list[dict]) -> tuple[str, str]:
     return "invalid_request", "; ".join(parts)
 
 
+def _allowed_methods(api: FastAPI, scope: dict) -> list[str]:
+    """Every method the API serves on this request's path, read from its own OpenAPI paths."""
+    path = scope.get("path", "")
+    methods: set[str] = set()
+    for template, operations in api.openapi().get("paths", {}).items():
+        # A template's {name} parts match one path segment; its other characters stand as they are.
+        pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^/}]+\}", template))
+        if re.fullmatch(pattern, path):
+            methods |= {m.upper() for m in operations if m.lower() in _HTTP_METHODS}
+    return sorted(methods)
+
+
+_HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+
+
 def _build_fastapi(platform: Platform) -> FastAPI:
     from central.routes import router, unauthenticated
 
@@ -79,10 +95,15 @@ def _build_fastapi(platform: Platform) -> FastAPI:
                             status_code=status)
 
     @api.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first matching route's methods; a path served by
+            # several routes (GET and PUT of an attachment) allows all of theirs.
+            headers["Allow"] = ", ".join(_allowed_methods(api, request.scope))
         return JSONResponse({"error": code, "message": str(exc.detail)},
-                            status_code=exc.status_code, headers=exc.headers)
+                            status_code=exc.status_code, headers=headers)
 
     @api.exception_handler(Exception)
     async def crashed(_: Request, exc: Exception) -> JSONResponse:

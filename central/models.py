@@ -13,9 +13,9 @@ a 422.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from contract.wire import ATTACHMENT_NAME_PATTERN, ID_PATTERN, HelpReason
 
@@ -27,6 +27,19 @@ MAX_ATTACHMENT_BYTES = 32 * 1024 * 1024
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _integral(value: Any) -> Any:
+    # JSON has one number type, and JSON Schema's "integer" matches 79.0 as well as 79 (the
+    # schema of openapi.json must not promise what the platform refuses). Only a float with no
+    # fraction becomes an int; "79", true, 79.5, NaN and infinity stay refused by strict int.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: An integer field of a request, as JSON Schema means "integer".
+JsonInt = Annotated[int, BeforeValidator(_integral)]
 
 
 class SubjectTypeId(str, enum.Enum):
@@ -46,7 +59,7 @@ class ErrorOut(BaseModel):
 class EnvelopeHeader(_Strict):
     """``contract.envelope.Sealed.header``: no personal data."""
 
-    v: int
+    v: JsonInt
     alg: str = Field(max_length=64)
     submission_id: str = Field(pattern=ID_PATTERN)
     epk: str = Field(max_length=64)
@@ -56,7 +69,7 @@ class EnvelopeHeader(_Strict):
 
 class AttachmentDeclaration(_Strict):
     name: str = Field(pattern=ATTACHMENT_NAME_PATTERN)
-    size: int = Field(ge=1, le=MAX_ATTACHMENT_BYTES, description="bytes of the ciphertext")
+    size: JsonInt = Field(ge=1, le=MAX_ATTACHMENT_BYTES, description="bytes of the ciphertext")
     sha256: str = Field(pattern=SHA256_PATTERN, description="hex SHA-256 of the ciphertext")
 
 
@@ -81,8 +94,8 @@ class NameCheckOut(BaseModel):
 class RatingIn(_Strict):
     rating_id: str = Field(pattern=ID_PATTERN)
     submission_id: str = Field(pattern=ID_PATTERN)
-    level: int = Field(ge=1, le=5, description="1 非常不满意 .. 5 非常满意; 1-2 count as 差评")
-    indicators: dict[str, int] = Field(default_factory=dict, max_length=32)
+    level: JsonInt = Field(ge=1, le=5, description="1 非常不满意 .. 5 非常满意; 1-2 count as 差评")
+    indicators: dict[str, JsonInt] = Field(default_factory=dict, max_length=32)
     comment: str = Field(default="", max_length=500)
     tags: list[str] = Field(default_factory=list, max_length=20)
 
@@ -110,7 +123,7 @@ class ConfigBundleOut(BaseModel):
 
 
 class QueueState(_Strict):
-    depth: int = Field(ge=0)
+    depth: JsonInt = Field(ge=0)
     oldest_age_s: float | None = Field(default=None, ge=0)
     last_error: str | None = Field(default=None, max_length=500)
 
@@ -118,8 +131,8 @@ class QueueState(_Strict):
 class HeartbeatIn(_Strict):
     devices: list[dict[str, Any]] = Field(max_length=32)
     queue: QueueState
-    config_version: int | None = None
-    disk_free_bytes: int = Field(ge=0)
+    config_version: JsonInt | None = None
+    disk_free_bytes: JsonInt = Field(ge=0)
     low_disk: bool
 
 

@@ -138,3 +138,19 @@ def test_control_characters_in_headers_are_refused_by_the_http_layer(live):
                      b"X-Kiosk-Signature: 0\x0c\r\n\r\n")
         assert sock.recv(1024).startswith(b"HTTP/1.1 400")
     assert platform.table_counts() == before
+
+
+def test_a_405_allows_every_method_of_the_path(platform, client) -> None:
+    r = client.request("DELETE", "/v1/submissions/SUB-ALLOW-01/attachments/face")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, PUT"
+    assert r.json()["error"] == "method_not_allowed"
+
+
+def test_an_integer_field_takes_79_0_as_json_schema_does_but_never_text_or_fractions(client) -> None:
+    def rating(n: str, level: object) -> int:
+        return client.request("POST", "/v1/ratings", {"rating_id": f"rating-int-{n}",
+                                                        "submission_id": "SUB-INT-0001",
+                                                        "level": level}).status_code
+    assert rating("a", 4.0) == 201 and rating("b", 4) == 201
+    for n, bad in (("c", "4"), ("d", 4.5), ("e", True), ("f", 1e308), ("g", None)):
+        assert rating(n, bad) == 422, bad
