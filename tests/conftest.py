@@ -13,6 +13,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--runslow", action="store_true", help="run long soaks and fault campaigns")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Modules that size their campaigns when imported (schemathesis, hypothesis settings) read
+    # KIOSK_LONG_TESTS; --runslow means the same.
+    if config.getoption("--runslow"):
+        os.environ["KIOSK_LONG_TESTS"] = "1"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--runslow") or os.environ.get("KIOSK_LONG_TESTS") == "1":
         return
