@@ -5,6 +5,9 @@
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
     kiosk check-config F                           (validate a settings file)
 
+A headless ``run`` of several visits applies a configuration bundle that arrived between two
+visits by starting itself again (the same process, ``exec``) for the visits still to come.
+
 ``run`` is the only place the core reaches up into ``ui``: the command line sits above every
 layer, and the import is made when the command runs (declared in tests/test_architecture.py).
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -92,10 +96,22 @@ def _run(args: argparse.Namespace) -> int:
     def batch(b: ui_main.Batch) -> None:
         print(json.dumps({"batch": b.as_dict()}, ensure_ascii=False), flush=True)
 
+    applied: dict[str, int] = {}
+
+    def between(kiosk: object, done: int) -> bool:
+        # A bundle published before this run started is applied after the first visit.
+        version = kiosk.between_visits(wait_for_check_s=30.0)  # type: ignore[attr-defined]
+        if version is None:
+            return False
+        applied.update(done=done, version=version)
+        return True
+
     out, report = ui_main.run_headless(
         settings, args.out, args.subject, offline=args.offline,
         landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
-        on_batch=batch if args.visits > 1 else None)
+        on_batch=batch if args.visits > 1 else None, between=between)
+    if applied:
+        _restart(args, out, applied["done"], applied["version"])
     print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")
     final = f"，上传后：{_SAID.get(report.final, report.final)}" if args.offline else ""
     print(f"申请编号 {report.application_id}，结果：{_SAID.get(report.outcome, report.outcome)}{final}")
@@ -106,6 +122,22 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     return 0
+
+
+def _restart(args: argparse.Namespace, out: Path, done: int, version: int) -> None:
+    """Start this command again in this process for the visits still to come, now on
+    configuration bundle ``version`` (its first start on trial)."""
+    print(json.dumps({"config_applied": version, "after_visits": done,
+                      "restarting": args.visits - done}), flush=True)
+    argv = [sys.executable, "-m", "kiosk.cli", "run", "--headless", "--subject", args.subject,
+            "--orientation", args.orientation, "--visits", str(args.visits - done),
+            "--out", str(out / f"after-config-{version}")]
+    if args.config:
+        argv += ["--config", str(args.config)]
+    argv += [flag for flag, on in (("--offline", args.offline), ("--elderly", args.elderly),
+                                   ("--json", args.json)) if on]
+    sys.stderr.flush()
+    os.execv(sys.executable, argv)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,12 +87,15 @@ def run_headless(settings: Settings, out: Path | None = None,
                  subject: str = "natural_person_llc", *, offline: bool = False,
                  landscape: bool = False, elderly: bool = False, visits: int = 1,
                  batch: int = 25, on_batch: Callable[[Batch], None] | None = None,
+                 between: Callable[[Kiosk, int], bool] | None = None,
                  ) -> tuple[Path, VisitReport]:
     """Scripted visits offscreen, one after another in this process.
 
     The first visit's screens, receipt and licence go to the folder returned; later visits
     leave no pictures (a soak). After every ``batch`` visits, and after the last, ``on_batch``
-    hears how the process stands. Returns the folder and the last visit's report.
+    hears how the process stands. After each visit but the last, ``between(kiosk, visits
+    done)`` may end the run early by returning True (a new configuration was applied and the
+    kiosk must restart). Returns the folder and the last visit's report.
     """
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -110,4 +113,6 @@ def run_headless(settings: Settings, out: Path | None = None,
                 on_batch(Batch(n + 1, procstats.current(),
                                len(list(settings.sessions_dir.iterdir())),
                                sum(kiosk.outbox.summary().counts.values()), dict(outcomes)))
+            if between is not None and n + 1 < visits and between(kiosk, n + 1):
+                break
     return out, report

@@ -150,7 +150,7 @@ class AppliedConfig:
     def _roll_back(self, state: dict[str, Any], why: str) -> None:
         failed = state["current"]
         state.update(current=state["previous"], previous=None, trial=False, failed_starts=0,
-                     rolled_back={"from": failed, "to": state["previous"], "why": why,
+                     rolled_back={"failed": failed, "restored": state["previous"], "why": why,
                                   "at": self._clock()},
                      bad_versions=sorted({*state["bad_versions"], failed} - {None}))
         self._save(state)

@@ -7,41 +7,26 @@ installed settings and validated by the same schema as the settings file. ``scop
 (``bundle_path``), and a kiosk applies the most specific bundle there is for it
 (``candidate_paths``: its own, then its groups in the order it lists them, then all).
 
-``Refusal`` is the closed set of reasons a bundle is refused; each is audited with
-``config-bundle-refused``. No I/O, no TUF here (``kiosk.config.updater`` verifies).
+Where bundles live and which one applies is ``contract.bundles`` (shared with ``kiosk-admin``
+and the platform's console), as is ``Refusal``, the closed set of reasons a bundle is refused;
+each refusal is audited with ``config-bundle-refused``. No I/O, no TUF here
+(``kiosk.config.updater`` verifies).
 """
 from __future__ import annotations
 
-import enum
 import json
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from contract.wire import ID_PATTERN
-from kiosk.config.schema import GROUP_PATTERN, BundleSettings
+from contract.bundles import (ALL, SCOPE_PATTERN, Refusal, bundle_path, candidate_paths)
+from kiosk.config.schema import BundleSettings
 from kiosk.config.settings import Settings, SettingsError, describe, with_bundle
 
 FORMAT = 1
 MAX_BUNDLE_BYTES = 256 * 1024
-ALL = "all"
-SCOPE_PATTERN = (rf"^(all|group:{GROUP_PATTERN[1:-1]}|kiosk:{ID_PATTERN[1:-1]})$")
-
-
-class Refusal(str, enum.Enum):
-    """Why a kiosk refused a bundle and kept its configuration (audited as ``reason``)."""
-
-    UNSIGNED = "unsigned"            # metadata carries no signature
-    UNKNOWN_KEY = "unknown-key"      # signed, but by no key its root trusts for the role
-    TOO_FEW_KEYS = "too-few-keys"    # fewer trusted signatures than the threshold
-    TAMPERED = "tampered"            # a signature or hash does not match the bytes
-    ROLLBACK = "rollback"            # metadata older than what the kiosk already saw
-    OLDER = "older"                  # a bundle version below the one applied
-    EXPIRED = "expired"              # metadata past its expiry (a frozen repository)
-    INVALID = "invalid"              # not a bundle, or breaks the settings schema
-    NOT_JSON = "not-json"            # the bundle's bytes are not JSON at all
-    UNREACHABLE = "unreachable"      # no repository could be read (offline): nothing changes
+__all__ = ["ALL", "FORMAT", "Bundle", "BundleError", "Refusal", "bundle_from_toml",
+           "bundle_path", "candidate_paths", "parse_bundle"]
 
 
 class BundleError(Exception):
@@ -60,26 +45,6 @@ class Bundle(BaseModel):
     scope: Annotated[str, Field(pattern=SCOPE_PATTERN)]
     note: Annotated[str, Field(max_length=200)] = ""
     settings: BundleSettings
-
-
-def bundle_path(scope: str) -> str:
-    """The TUF target path of a scope's bundle.
-
-    Raises:
-        ValueError: not a scope (``all``, ``group:<g>``, ``kiosk:<id>``).
-    """
-    if not re.match(SCOPE_PATTERN, scope):
-        raise ValueError(f"not a scope: {scope!r} (all, group:<group>, kiosk:<kiosk id>)")
-    if scope == ALL:
-        return "bundles/all.json"
-    kind, name = scope.split(":", 1)
-    return f"bundles/{kind}/{name}.json"
-
-
-def candidate_paths(kiosk_id: str, groups: list[str]) -> list[str]:
-    """The bundle paths that would apply to this kiosk, the most specific first."""
-    return [bundle_path(f"kiosk:{kiosk_id}"), *(bundle_path(f"group:{g}") for g in groups),
-            bundle_path(ALL)]
 
 
 def _refuse_constant(name: str) -> Any:

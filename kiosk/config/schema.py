@@ -23,12 +23,11 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from contract.bundles import GROUP_PATTERN
 from contract.wire import ID_PATTERN
 from kiosk.flow.timeouts import Timeouts
 
 EMBEDDED = "embedded"   # start the reference platform locally
-#: A fleet group: hall, township, bank, or a county such as county-330106.
-GROUP_PATTERN = r"^[a-z][a-z0-9-]{1,47}$"
 _BAD_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}   # controls, format chars, surrogates, unassigned
 
 
