@@ -22,6 +22,7 @@ FAULT_STATES = {"unavailable", "disconnected"}
 WARN_STATES = {"degraded"}
 DEVICE_LABELS = {"idcard": "身份证阅读器", "camera": "摄像头", "receipt_printer": "回执打印机",
                  "licence_printer": "执照打印机"}
+STATE_LABELS = {"unavailable": "不可用", "disconnected": "未连接", "degraded": "需要检修"}
 LEVEL_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
 
@@ -117,10 +118,14 @@ def kiosk_rows(store: Store, now: dt.datetime | None = None) -> list[KioskRow]:
             row.audit_head = hb.get("audit_head")
             for d in hb.get("devices") or []:
                 label = DEVICE_LABELS.get(d.get("device"), d.get("device"))
-                if d.get("state") in FAULT_STATES:
-                    row.faults.append(f"{label}：{d.get('state')}")
-                elif d.get("state") in WARN_STATES:
-                    row.warnings.append(f"{label}：{d.get('state')}")
+                state = d.get("state")
+                said = f"{label}：{STATE_LABELS.get(state, state)}"
+                if d.get("code"):
+                    said += f"（{d['code']}）"
+                if state in FAULT_STATES:
+                    row.faults.append(said)
+                elif state in WARN_STATES:
+                    row.warnings.append(said)
         rows.append(row)
     return rows
 
