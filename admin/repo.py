@@ -262,8 +262,10 @@ class Repository:
 
     def files(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """(metadata files, target files) by their names in the repository, for publishing."""
+        # What a kiosk fetches: versioned roots, targets and snapshots (consistent snapshots)
+        # and the one unversioned timestamp.
         metadata = {p.name: p.read_bytes() for p in sorted(self.metadata_dir.glob("*.json"))
-                    if p.name != "root.json"}
+                    if p.name[0].isdigit() or p.name == "timestamp.json"}
         targets = {str(p.relative_to(self.targets_dir)): p.read_bytes()
                    for p in sorted(self.targets_dir.rglob("*")) if p.is_file()}
         return metadata, targets

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tuf.api.exceptions import UnsignedMetadataError
 from tuf.api.metadata import Metadata, Root
 
@@ -33,6 +33,7 @@ from central.console.users import Role, basic_user
 from central.errors import ApiError
 from central.models import ErrorOut
 from central.routes import _ERRORS, Kiosk
+from contract.wire import describe
 
 if TYPE_CHECKING:
     from central.app import Platform
@@ -172,8 +173,8 @@ async def publish(request: Request,
         raise ApiError(413, "too_large", "body larger than declared")
     try:
         body = PublishIn.model_validate_json(raw)
-    except ValueError as exc:
-        raise ApiError(422, "invalid_request", str(exc).splitlines()[0]) from None
+    except ValidationError as exc:
+        raise ApiError(422, "invalid_request", describe(exc)) from None
     files = {name: text.encode("utf-8") for name, text in body.metadata.items()}
     try:
         targets = {p: base64.b64decode(b, validate=True) for p, b in body.targets.items()}

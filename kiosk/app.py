@@ -169,6 +169,7 @@ class Kiosk:
                               heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits,
                                                                  audit_head))
             stack.callback(sync.stop)
+            stack.callback(sync.heartbeat_if_changed)   # on stopping: the last visit, reported
             coordinator = VisitCoordinator(
                 session, post, sync.deliver_now, outbox.status, manager, devices.camera,
                 Paperwork(devices.receipt_printer, devices.licence_printer,

@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--visits", type=_positive, default=1,
                      help="headless: repeat the scripted visit N times in this process (a soak); "
                           "prints one JSON line per 25 visits: memory, threads, files, outbox")
+    run.add_argument("--first-visit", type=int, default=0, help=argparse.SUPPRESS)
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
@@ -109,7 +110,8 @@ def _run(args: argparse.Namespace) -> int:
     out, report = ui_main.run_headless(
         settings, args.out, args.subject, offline=args.offline,
         landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
-        on_batch=batch if args.visits > 1 else None, between=between)
+        on_batch=batch if args.visits > 1 else None, between=between,
+        first_visit=max(0, args.first_visit))
     if applied:
         _restart(args, out, applied["done"], applied["version"])
     print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")
@@ -131,7 +133,8 @@ def _restart(args: argparse.Namespace, out: Path, done: int, version: int) -> No
                       "restarting": args.visits - done}), flush=True)
     argv = [sys.executable, "-m", "kiosk.cli", "run", "--headless", "--subject", args.subject,
             "--orientation", args.orientation, "--visits", str(args.visits - done),
-            "--out", str(out / f"after-config-{version}")]
+            "--out", str(out / f"after-config-{version}"),
+            "--first-visit", str(args.first_visit + done)]
     if args.config:
         argv += ["--config", str(args.config)]
     argv += [flag for flag, on in (("--offline", args.offline), ("--elderly", args.elderly),

@@ -285,14 +285,20 @@ class SyncWorker:
                    if k not in ("queue", "disk_free_bytes", "generated_at")},
                 "queue": {k: v for k, v in queue.items() if k != "oldest_age_s"}}
 
-    def _maybe_heartbeat(self) -> bool:
+    def heartbeat_if_changed(self) -> bool:
+        """Send a heartbeat now if what it says changed since the last one (e.g. on stopping,
+        so the last visit is reported). True if one was sent."""
+        with self._round:
+            return self._maybe_heartbeat(only_if_changed=True)
+
+    def _maybe_heartbeat(self, only_if_changed: bool = False) -> bool:
         if self.heartbeat_s <= 0:
             return False
         now = self.clock()
         payload = self.heartbeat_payload()
         due = self._last_heartbeat is None or now - self._last_heartbeat >= self.heartbeat_s
         changed = self._last_sent is None or self._state_of(payload) != self._last_sent
-        if not (due or changed):
+        if not changed and (only_if_changed or not due):
             return False
         try:
             self.port.heartbeat(payload)
