@@ -83,6 +83,12 @@ def bundle_from_toml(values: dict[str, Any], version: int, scope: str,
         BundleError: the TOML's settings break the schema.
     """
     note = values.pop("note", "") if isinstance(values.get("note", ""), str) else ""
+    try:   # first against the schema, so a NaN is named by its key, not by the JSON encoder
+        with_bundle(installed or Settings(), BundleSettings.model_validate(values), "bundle")
+    except ValidationError as exc:
+        raise BundleError(Refusal.INVALID, f"bundle: {describe(exc)}") from None
+    except SettingsError as exc:
+        raise BundleError(Refusal.INVALID, str(exc)) from None
     doc = {"format": FORMAT, "version": version, "scope": scope, "note": note,
            "settings": values}
     try:
