@@ -5,8 +5,9 @@
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
     kiosk check-config F                           (validate a settings file)
 
-A headless ``run`` of several visits applies a configuration bundle that arrived between two
-visits by starting itself again (the same process, ``exec``) for the visits still to come.
+A configuration bundle that arrived is applied between two visits by starting the command
+again (the same process, ``exec``): on a screen when no visit is going on, and in a headless
+run of several visits for the visits still to come.
 
 ``run`` is the only place the core reaches up into ``ui``: the command line sits above every
 layer, and the import is made when the command runs (declared in tests/test_architecture.py).
@@ -29,7 +30,9 @@ def _platform_port() -> object:
     from contract import signing
     from kiosk.platform import identity
     from kiosk.platform.client import PlatformClient
-    s = settings_mod.load()
+    from kiosk.config.applied import AppliedConfig
+    installed = settings_mod.load()
+    s = AppliedConfig(installed.config_dir).effective(installed)   # a bundle may move it
     if s.platform.url == settings_mod.EMBEDDED:
         raise SystemExit("queue sync: the embedded platform runs only inside 'kiosk run'; "
                          "configure [platform] url in KIOSK_CONFIG")
@@ -92,7 +95,11 @@ def _run(args: argparse.Namespace) -> int:
     settings = settings_mod.load(args.config)
     from ui import main as ui_main  # the one upward import: the command line sits above ui
     if not (args.headless or not ui_main.has_display()):
-        return ui_main.run_gui(settings)
+        code = ui_main.run_gui(settings)
+        if code == ui_main.EXIT_CONFIG_APPLIED:   # start again, on the bundle just applied
+            argv = [sys.executable, "-m", "kiosk.cli", "run"]
+            os.execv(sys.executable, argv + (["--config", str(args.config)] if args.config else []))
+        return code
 
     def batch(b: ui_main.Batch) -> None:
         print(json.dumps({"batch": b.as_dict()}, ensure_ascii=False), flush=True)

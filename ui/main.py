@@ -22,7 +22,7 @@ from kiosk.domain.samples import trade_name
 from kiosk.visit.paper import HallTexts
 from ui.app import KioskUi, create_app, prepare_environment
 from ui.bridges.session_bridge import EventRelay
-from ui.qt import QGuiApplication, QObject, Qt, Signal
+from ui.qt import QGuiApplication, QObject, Qt, QTimer, Signal
 from ui.scripted_visit import ScriptedVisit, VisitReport
 
 PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
@@ -62,9 +62,20 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
         kiosk.stop()
 
 
+#: ``run_gui``'s exit code when a configuration bundle was applied: start again on it.
+EXIT_CONFIG_APPLIED = 75
+
+
 def run_gui(settings: Settings) -> int:
-    with kiosk_with_ui(settings) as (_, ui):
+    """The kiosk full screen until it quits. Every few seconds while no visit is going on, a
+    staged configuration bundle is applied; the window then closes with
+    ``EXIT_CONFIG_APPLIED`` and the command starts again on the new bundle."""
+    with kiosk_with_ui(settings) as (kiosk, ui):
         ui.window.showFullScreen()
+        between = QTimer()
+        between.timeout.connect(
+            lambda: kiosk.between_visits() is not None and ui.app.exit(EXIT_CONFIG_APPLIED))
+        between.start(5000)
         return ui.app.exec()
 
 
