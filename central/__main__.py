@@ -2,16 +2,19 @@
 
     kiosk-central --data DIR [--host 127.0.0.1] [--port 8765] [--faults JSON]
     kiosk-central --data DIR --register-kiosk ID PUBKEY_B64
-    kiosk-central --data DIR --publish-config CHANNEL FILE.json
+    kiosk-central --data DIR --add-user NAME ROLE [--display-name TEXT]
 
 The first start creates DIR, the platform X25519 key and the config and decision Ed25519 keys,
-and writes their public halves as base64 to DIR/keys/*.pub for kiosk configuration. Registering and
-publishing change the database and exit without serving.
+and writes their public halves as base64 to DIR/keys/*.pub for kiosk configuration. Registering a
+kiosk and adding a console user (ROLE administrator or hall_staff; the password from
+$KIOSK_CENTRAL_PASSWORD or asked for) change the database and exit without serving.
 """
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import logging
 import sys
 from pathlib import Path
@@ -30,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=PlatformSettings.region, help="authority region code")
     p.add_argument("--authority", default=PlatformSettings.authority, help="authority name")
     p.add_argument("--register-kiosk", nargs=2, metavar=("ID", "PUBKEY_B64"))
-    p.add_argument("--publish-config", nargs=2, metavar=("CHANNEL", "FILE"))
+    p.add_argument("--add-user", nargs=2, metavar=("NAME", "ROLE"),
+                   help="a console user: ROLE administrator or hall_staff")
+    p.add_argument("--display-name", default="", help="the name hall staff are shown by")
     p.add_argument("--log-level", default="info")
     return p
 
@@ -50,12 +55,13 @@ def main(argv: list[str] | None = None) -> int:
             platform.register_kiosk(kiosk_id, key_text)
             print(f"registered kiosk {kiosk_id}")
             return 0
-        if args.publish_config:
-            channel, file = args.publish_config
-            payload = json.loads(Path(file).read_text(encoding="utf-8"))
-            if not isinstance(payload, dict):
-                raise ValueError("a config payload is a JSON object")
-            print(f"published {channel} version {platform.publish_config(channel, payload)}")
+        if args.add_user:
+            name, role = args.add_user
+            password = os.environ.get("KIOSK_CENTRAL_PASSWORD")
+            if password is None:
+                password = getpass.getpass(f"password for {name}: ")
+            platform.add_user(name, password, role, args.display_name)
+            print(f"console user {name} ({role}) saved")
             return 0
     except (ValueError, KeyFileError, OSError) as exc:
         print(f"kiosk-central: {exc}", file=sys.stderr)

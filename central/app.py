@@ -1,20 +1,17 @@
 """Assembling the platform: keys, database, FastAPI routes, auth and fault middleware.
 
 ``Platform(data_dir, ...)`` loads or creates the keys, opens the database (seeding the
-registered names and a default config bundle on a fresh one) and builds ``platform.asgi``,
+registered names on a fresh one) and builds ``platform.asgi``,
 the app to serve: FaultInjector(AuthMiddleware(FastAPI)). It does not start a server; see
 ``central.server`` and ``central.testing``.
 """
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +20,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import keys as keys_mod
 from central.auth import AuthMiddleware
-from central.bundles import sign_bundle
 from central.decide import PlatformSettings
 from central.errors import ApiError
 from central.faults import FaultInjector, FaultSettings
@@ -34,12 +30,6 @@ from contract.wire import DecisionStatus
 
 API_TITLE = "自助申报一体机 reference central platform"
 API_VERSION = "1.0.0"
-DEFAULT_CHANNEL = "stable"
-DEFAULT_CONFIG: dict[str, Any] = {
-    "idle_timeout_s": 120,
-    "instant_approval": True,
-    "notice": "",
-}
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
@@ -110,10 +100,16 @@ def _build_fastapi(platform: Platform) -> FastAPI:
         return JSONResponse({"error": "internal_error", "message": type(exc).__name__},
                             status_code=500)
 
+    from central.console import install as install_console
     from central.help_calls import router as help_calls
+    from central.tuf_repo import admin_router as tuf_admin
+    from central.tuf_repo import kiosk_router as tuf_kiosk
     api.include_router(unauthenticated)
     api.include_router(router)
     api.include_router(help_calls)
+    api.include_router(tuf_kiosk)
+    api.include_router(tuf_admin)
+    install_console(api, platform.data_dir)
     return api
 
 
@@ -158,8 +154,6 @@ class Platform:
                     store.add_name(name, subject_type, "seed", name_key(name))
             for name in store.names_without_key():   # registered before names were indexed
                 store.set_name_key(name, name_key(name))
-        if store.latest_bundle(DEFAULT_CHANNEL) is None:
-            self.publish_config(DEFAULT_CHANNEL, DEFAULT_CONFIG)
 
     def register_kiosk(self, kiosk_id: str, public_key: Ed25519PublicKey | str) -> None:
         """Allow a kiosk to call the API with this Ed25519 key (replaces an earlier key).
@@ -171,17 +165,14 @@ class Platform:
         signing.load_public_key(text)  # refuse a bad key now, not at its first request
         self.store().register_kiosk(kiosk_id, text)
 
-    def publish_config(self, channel: str, payload: dict) -> int:
-        """Sign and publish the next version of a channel's config; returns the version."""
-        store = self.store()
-        with store.transaction():
-            latest = store.latest_bundle(channel)
-            version = 1 if latest is None else int(latest["version"]) + 1
-            signature = sign_bundle(self.keys.config, version, payload)
-            store.insert_bundle(channel, version,
-                                json.dumps(payload, ensure_ascii=False, sort_keys=True),
-                                signature)
-        return version
+    def add_user(self, username: str, password: str, role: str, display_name: str = "") -> None:
+        """Create or replace a console user (administrator or hall staff).
+
+        Raises:
+            ValueError: a bad name, role or password (see ``central.console.users``).
+        """
+        from central.console.users import add_user
+        add_user(self.store(), username, password, role, display_name)
 
     def clerk_decide(self, submission_id: str, status: str, reasons: list[str] | None = None,
                      ) -> dict:

@@ -20,7 +20,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from contract.wire import ATTACHMENT_NAME_PATTERN, ID_PATTERN, HelpReason
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-CHANNEL_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 MAX_ATTACHMENTS = 16
 MAX_ATTACHMENT_BYTES = 32 * 1024 * 1024
 
@@ -116,24 +115,59 @@ class RatingSummaryOut(BaseModel):
     negative: int
 
 
-class ConfigBundleOut(BaseModel):
-    version: int
-    payload: dict[str, Any]
-    signature: str = Field(description="base64 Ed25519 over canonical JSON of version+payload")
-
-
 class QueueState(_Strict):
     depth: JsonInt = Field(ge=0)
     oldest_age_s: float | None = Field(default=None, ge=0)
     last_error: str | None = Field(default=None, max_length=500)
 
 
+class DeviceReport(_Strict):
+    device: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    state: str = Field(pattern=r"^[a-z][a-z_]{0,31}$", description="devices.health.DeviceState")
+    code: str | None = Field(default=None, max_length=64)
+
+
+class ConfigRefusal(_Strict):
+    reason: str = Field(pattern=r"^[a-z][a-z-]{0,31}$", description="kiosk.config.bundle.Refusal")
+    message: str = Field(default="", max_length=200)
+    at: str = Field(max_length=40)
+
+
+class ConfigRollback(_Strict):
+    failed: int | None = Field(default=None, ge=1, description="the bundle that did not start")
+    restored: int | None = Field(default=None, ge=1, description="null: the installed settings")
+    why: str = Field(default="", max_length=200)
+    at: str = Field(max_length=40)
+
+
+class ConfigState(_Strict):
+    """What the kiosk has applied (``kiosk.config.applied.AppliedConfig.status``)."""
+
+    version: int | None = Field(default=None, ge=1, description="the bundle in use; null: the "
+                                                                "installed settings")
+    previous: int | None = Field(default=None, ge=1)
+    staged: int | None = Field(default=None, ge=1, description="verified, applied between visits")
+    trial: bool = Field(default=False, description="applied, not yet past a good start")
+    applied_at: str | None = Field(default=None, max_length=40)
+    refused: ConfigRefusal | None = None
+    rolled_back: ConfigRollback | None = None
+
+
 class HeartbeatIn(_Strict):
-    devices: list[dict[str, Any]] = Field(max_length=32)
+    devices: list[DeviceReport] = Field(max_length=32)
     queue: QueueState
     config_version: JsonInt | None = None
     disk_free_bytes: JsonInt = Field(ge=0)
     low_disk: bool
+    software_version: str = Field(default="", max_length=40)
+    config: ConfigState | None = None
+    groups: list[str] = Field(default_factory=list, max_length=8)
+    audit_head: str | None = Field(default=None, max_length=128,
+                                   description="hash at the head of the kiosk's audit log")
+    last_visit_at: str | None = Field(default=None, max_length=40)
+    generated_at: str | None = Field(default=None, max_length=40,
+                                     description="when the kiosk wrote it (it may have waited "
+                                                 "offline)")
 
 
 class HeartbeatOut(BaseModel):
@@ -144,6 +178,12 @@ class HeartbeatOut(BaseModel):
     config_version: int | None
     disk_free_bytes: int
     low_disk: bool
+    software_version: str = ""
+    config: dict[str, Any] | None = None
+    groups: list[str] = []
+    audit_head: str | None = None
+    last_visit_at: str | None = None
+    generated_at: str | None = None
 
 
 class HelpCallIn(_Strict):

@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 from central import idempotency
 from central.decide import decide_submission, open_submission
 from central.errors import ApiError
-from central.models import (CHANNEL_PATTERN, ConfigBundleOut, ErrorOut, HeartbeatIn, HeartbeatOut,
+from central.models import (ErrorOut, HeartbeatIn, HeartbeatOut,
                             NameCheckOut, RatingIn, RatingOut, RatingSummaryOut, SubjectTypeId,
                             SubmissionIn)
 from central.names import check_name, name_key
@@ -242,7 +242,7 @@ async def put_attachment(request: Request, kiosk: Kiosk,
     return _attachment_out(store.attachment(submission_id, name) or att, status, decided)
 
 
-# -- names, ratings, config, heartbeats --------------------------------------------------
+# -- names, ratings, heartbeats --------------------------------------------------------
 
 @router.get("/names/check", response_model=NameCheckOut)
 async def names_check(request: Request, kiosk: Kiosk,
@@ -294,18 +294,6 @@ async def ratings_summary(request: Request, kiosk: Kiosk) -> dict:
             "negative": counts.get(1, 0) + counts.get(2, 0)}
 
 
-@router.get("/config/{channel}", response_model=ConfigBundleOut,
-            responses={404: {"model": ErrorOut}})
-async def get_config(request: Request, kiosk: Kiosk,
-                     channel: Annotated[str, Path(pattern=CHANNEL_PATTERN)]) -> dict:
-    """The latest signed config bundle of a channel."""
-    bundle = _store(request).latest_bundle(channel)
-    if bundle is None:
-        raise ApiError(404, "not_found", "no config published on this channel")
-    return {"version": bundle["version"], "payload": json.loads(bundle["payload"]),
-            "signature": bundle["signature"]}
-
-
 def _own_kiosk(kiosk_id: str, kiosk: str) -> None:
     if kiosk_id != kiosk:
         raise ApiError(403, "kiosk_mismatch", "a kiosk may only report and read for itself")
@@ -315,7 +303,8 @@ def _own_kiosk(kiosk_id: str, kiosk: str) -> None:
              responses={403: {"model": ErrorOut}})
 async def post_heartbeat(request: Request, body: HeartbeatIn, kiosk: Kiosk,
                          kiosk_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> dict:
-    """Device health, queue depth and config version; the latest is kept per kiosk."""
+    """Versions, applied configuration, queue, devices, disk, audit head and last visit;
+    every one is kept, the console shows the latest per kiosk."""
     _own_kiosk(kiosk_id, kiosk)
     received_at = _store(request).insert_heartbeat(kiosk_id, body.model_dump())
     return {"kiosk_id": kiosk_id, "received_at": received_at, **body.model_dump()}

@@ -1,8 +1,8 @@
 """SQLite storage for the reference platform (one file, WAL journal).
 
 Holds registered kiosks, remembered nonces, submissions with their stored first answer
-(idempotency), resumable attachment chunks, registered enterprise names, ratings, signed config
-bundles, heartbeats and help calls. Every write that belongs together runs in one ``transaction()``.
+(idempotency), resumable attachment chunks, registered enterprise names, ratings, console
+users, heartbeats and help calls. Every write that belongs together runs in one ``transaction()``.
 
 This module knows tables and rows only: no HTTP, no crypto, no domain rules. One ``Store``
 object belongs to one thread (sqlite3's rule); other threads open their own.
@@ -47,9 +47,9 @@ CREATE TABLE IF NOT EXISTS ratings (
     level INTEGER NOT NULL, negative INTEGER NOT NULL, body TEXT NOT NULL,
     body_sha256 TEXT NOT NULL, received_at TEXT NOT NULL,
     response_code INTEGER NOT NULL, response_body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS config_bundles (
-    channel TEXT NOT NULL, version INTEGER NOT NULL, payload TEXT NOT NULL,
-    signature TEXT NOT NULL, published_at TEXT NOT NULL, PRIMARY KEY (channel, version));
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL,
+    password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS heartbeats (
     id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL,
     body TEXT NOT NULL);
@@ -251,16 +251,31 @@ class Store:
         return {r[0]: r[1] for r in self.conn.execute(
             "SELECT level, COUNT(*) FROM ratings GROUP BY level")}
 
-    # -- config bundles ------------------------------------------------------------------
+    def ratings_by_level_and_tag(self) -> list[dict]:
+        """(level, reason tag, count) over every rating; a rating without tags counts once
+        under the tag ''. For the console's 好差评 summary."""
+        rows = self.conn.execute(
+            "SELECT level, COALESCE(t.value, '') AS tag, COUNT(*) AS n FROM ratings "
+            "LEFT JOIN json_each(json_extract(ratings.body, '$.tags')) AS t "
+            "GROUP BY level, tag ORDER BY level, n DESC, tag")
+        return [dict(r) for r in rows]
 
-    def latest_bundle(self, channel: str) -> dict | None:
-        return self._one("SELECT * FROM config_bundles WHERE channel = ? "
-                         "ORDER BY version DESC LIMIT 1", channel)
+    # -- console users -------------------------------------------------------------------
 
-    def insert_bundle(self, channel: str, version: int, payload: str, signature: str) -> None:
+    def put_user(self, username: str, display_name: str, role: str, password_hash: str) -> None:
         self.conn.execute(
-            "INSERT INTO config_bundles (channel, version, payload, signature, published_at) "
-            "VALUES (?, ?, ?, ?, ?)", (channel, version, payload, signature, utc_now()))
+            "INSERT INTO users (username, display_name, role, password_hash, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
+            "display_name = excluded.display_name, role = excluded.role, "
+            "password_hash = excluded.password_hash",
+            (username, display_name, role, password_hash, utc_now()))
+
+    def user(self, username: str) -> dict | None:
+        return self._one("SELECT * FROM users WHERE username = ?", username)
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        self.conn.execute("UPDATE users SET password_hash = ? WHERE username = ?",
+                          (password_hash, username))
 
     # -- heartbeats ----------------------------------------------------------------------
 
@@ -269,6 +284,16 @@ class Store:
         self.conn.execute("INSERT INTO heartbeats (kiosk_id, received_at, body) VALUES (?, ?, ?)",
                           (kiosk_id, now, json.dumps(body, ensure_ascii=False)))
         return now
+
+    def kiosks(self) -> list[dict]:
+        """Every registered kiosk with its latest heartbeat (None before the first)."""
+        rows = self.conn.execute(
+            "SELECT k.kiosk_id, k.registered_at, h.received_at, h.body FROM kiosks k "
+            "LEFT JOIN heartbeats h ON h.id = (SELECT MAX(id) FROM heartbeats "
+            "WHERE kiosk_id = k.kiosk_id) ORDER BY k.kiosk_id")
+        return [{"kiosk_id": r["kiosk_id"], "registered_at": r["registered_at"],
+                 "received_at": r["received_at"],
+                 "heartbeat": json.loads(r["body"]) if r["body"] else None} for r in rows]
 
     def latest_heartbeat(self, kiosk_id: str) -> dict | None:
         row = self._one("SELECT * FROM heartbeats WHERE kiosk_id = ? ORDER BY id DESC LIMIT 1",
@@ -314,6 +339,6 @@ class Store:
     def table_counts(self) -> dict[str, int]:
         """Row count of every business table, for tests that check nothing was stored."""
         tables = ["kiosks", "submissions", "attachments", "attachment_chunks", "names",
-                  "ratings", "config_bundles", "heartbeats", "help_calls"]
+                  "ratings", "users", "heartbeats", "help_calls"]
         return {t: int(self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
                 for t in tables}

@@ -81,9 +81,9 @@ class PlatformHandle:
     def latest_heartbeat(self, kiosk_id: str) -> dict | None:
         return self.platform.store().latest_heartbeat(kiosk_id)
 
-    def publish_config(self, channel: str, payload: dict) -> int:
-        """Sign and publish a config bundle; returns its version."""
-        return self.platform.publish_config(channel, payload)
+    def add_user(self, username: str, password: str, role: str, display_name: str = "") -> None:
+        """A console user (administrator or hall_staff)."""
+        self.platform.add_user(username, password, role, display_name)
 
     def clerk_decide(self, submission_id: str, status: str,
                      reasons: list[str] | None = None) -> dict:

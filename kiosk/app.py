@@ -1,8 +1,10 @@
 """The composition root: builds one kiosk from ``Settings`` and wires its parts together.
 
-``Kiosk.start(settings)`` builds and starts every part, in this order: the kiosk's key, the
-platform (embedded or configured), the outbox and the sync worker, the devices under the device
-manager, the session, and the visit coordinator that does the visit's side effects. It returns
+``Kiosk.start(settings)`` builds and starts every part, in this order: the configuration to
+start with (the installed settings with the applied bundle laid over them, ``kiosk.config.agent``),
+the kiosk's key, the platform (embedded or configured), the outbox and the sync worker, the
+devices under the device manager, the session, the visit coordinator that does the visit's side
+effects, and the configuration agent; a clean start commits a bundle on trial. It returns
 only a whole kiosk: when a part fails to start, the parts already started are stopped again.
 ``stop()`` takes it down in the reverse order. Nothing here decides, words or draws: the session
 decides, ``kiosk.visit.paper`` words the paper, the UI draws.
@@ -13,6 +15,8 @@ drains with ``pump``; the UI passes a call onto the GUI thread instead.
 """
 from __future__ import annotations
 
+import datetime as dt
+import importlib.metadata
 import logging
 import queue
 from collections.abc import Callable, Iterable
@@ -27,16 +31,21 @@ from devices.idcard.reader import CardRead, ReaderFault
 from devices.manager import CAMERA, IDCARD, LICENCE_PRINTER, RECEIPT_PRINTER, DeviceManager
 from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter, open_receipt_printer
+from kiosk.audit import Audit, NullAudit
+from kiosk.config import agent as config_agent
+from kiosk.config.agent import ConfigAgent
 from kiosk.config.settings import EMBEDDED, Settings
+from kiosk.config.updater import Unreachable, platform_source
 from kiosk.domain.application import Applicant
 from kiosk.flow import events as ev
-from kiosk.flow.session import Admission, Session
+from kiosk.flow.session import Admission, Phase, Session
 from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.embedded import EmbeddedPlatform
 from kiosk.visit.coordinator import Paperwork, VisitCoordinator
 from kiosk.visit.paper import HallTexts
 from offline_queue.outbox import Outbox
+from offline_queue.port import PlatformError
 from offline_queue.sync import SyncWorker
 
 log = logging.getLogger(__name__)
@@ -92,8 +101,10 @@ class Kiosk:
     def __init__(self, settings: Settings, *, platform: EmbeddedPlatform | None,
                  client: PlatformClient, outbox: Outbox, sync: SyncWorker, devices: Devices,
                  manager: DeviceManager, session: Session, coordinator: VisitCoordinator,
-                 calls: queue.Queue[Callable[[], None]], stack: ExitStack) -> None:
+                 config: ConfigAgent, calls: queue.Queue[Callable[[], None]],
+                 stack: ExitStack) -> None:
         self.settings = settings
+        self.config = config
         self.embedded = platform
         self.client = client
         self.outbox = outbox
@@ -107,19 +118,24 @@ class Kiosk:
 
     @classmethod
     def start(cls, settings: Settings, *, post: Post | None = None,
-              listeners: Iterable[Callable[[ev.Event], None]] = ()) -> Kiosk:
+              listeners: Iterable[Callable[[ev.Event], None]] = (), audit: Audit | None = None,
+              audit_head: Callable[[], str | None] | None = None) -> Kiosk:
         """Build and start every part of a kiosk.
 
         Args:
-            settings: the kiosk's settings.
+            settings: the installed settings (the applied bundle, if any, is laid over them).
             post: runs a call on the session's thread; default: a queue drained by ``pump``.
             listeners: also told every session event (the UI's relay), after the coordinator.
+            audit: the audit log (default: records nothing).
+            audit_head: the audit log's head hash, for the heartbeat.
         Raises:
-            Whatever a part raised on start; the parts started before it are stopped again.
+            Whatever a part raised on start; the parts started before it are stopped again,
+            and the start counts as failed for a bundle on trial.
         """
         calls: queue.Queue[Callable[[], None]] = queue.Queue()
         post = post or calls.put
-        s = settings
+        audit = audit or NullAudit()
+        s, applied = config_agent.begin(settings, audit)
         with ExitStack() as stack:
             s.data_dir.mkdir(parents=True, exist_ok=True)
             key = identity.load_or_create(s.key_path)
@@ -146,26 +162,50 @@ class Kiosk:
             devices = open_devices(s, lambda e: _card_event(e, post, session), stack)
             manager = DeviceManager(devices.by_id())
             stack.callback(manager.stop)
-            sync = SyncWorker(outbox, client,
-                              heartbeat_extra=lambda: {"devices": _health_report(manager)})
+            agent = ConfigAgent(settings, applied, platform_source(_repository(client)),
+                                audit=audit)
+            visits = _LastVisit()
+            sync = SyncWorker(outbox, client, heartbeat_s=s.fleet.heartbeat_every_s,
+                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits,
+                                                                 audit_head))
             stack.callback(sync.stop)
+            stack.callback(sync.heartbeat_if_changed)   # on stopping: the last visit, reported
             coordinator = VisitCoordinator(
                 session, post, sync.deliver_now, outbox.status, manager, devices.camera,
                 Paperwork(devices.receipt_printer, devices.licence_printer,
                           HallTexts(s.hall, s.hotline, s.tracking_url)),
                 deadline_s=s.platform.submit_deadline_s)
-            fanout.add(coordinator.on_session_event, *listeners)
+            fanout.add(coordinator.on_session_event, visits.on_session_event, *listeners)
             manager.subscribe(coordinator.on_health)
             coordinator.start()
             stack.callback(coordinator.stop)
 
             manager.poll_once()
             manager.start_polling()
+            agent.start()
+            stack.callback(agent.stop)
             sync.start()
             kiosk = cls(s, platform=platform, client=client, outbox=outbox, sync=sync,
                         devices=devices, manager=manager, session=session,
-                        coordinator=coordinator, calls=calls, stack=stack.pop_all())
+                        coordinator=coordinator, config=agent, calls=calls,
+                        stack=stack.pop_all())
+        applied.commit_start()   # a clean start: a bundle on trial is kept
         return kiosk
+
+    def between_visits(self, wait_for_check_s: float = 0.0) -> int | None:
+        """Apply a staged configuration bundle if no visit is going on.
+
+        Returns the version applied: the owner then stops this kiosk and starts a new one
+        (``kiosk run`` restarts its process), which runs on the new bundle on trial. None
+        when nothing changed. ``wait_for_check_s``: first wait that long for the agent's
+        first check since start (a headless run, so that a bundle published before it
+        starts is applied after its first visit).
+        """
+        if self.session.phase is not Phase.IDLE:
+            return None
+        if wait_for_check_s:
+            self.config.wait_checked(wait_for_check_s)
+        return self.config.apply_between_visits()
 
     def stop(self) -> None:
         """Stop every part, the last started first."""
@@ -196,6 +236,46 @@ def _admission(outbox: Outbox) -> Admission:
 def _health_report(manager: DeviceManager) -> list[dict]:
     return [{"device": h.device, "state": h.state.value, "code": h.code}
             for h in manager.all_health()]
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+class _LastVisit:
+    """When the last visit ended (for the heartbeat; the time only, nothing about it)."""
+
+    def __init__(self) -> None:
+        self.at: str | None = None
+
+    def on_session_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.SessionEnded):
+            self.at = _utc_now()
+
+
+def _software_version() -> str:
+    try:
+        return importlib.metadata.version("registration-kiosk")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _heartbeat(s: Settings, manager: DeviceManager, agent: ConfigAgent, visits: _LastVisit,
+               audit_head: Callable[[], str | None] | None) -> dict:
+    config = agent.status()
+    return {"devices": _health_report(manager), "config_version": config["version"],
+            "config": config, "software_version": _software_version(),
+            "groups": list(s.fleet.groups), "audit_head": audit_head() if audit_head else None,
+            "last_visit_at": visits.at, "generated_at": _utc_now()}
+
+
+def _repository(client: PlatformClient) -> Callable[[str], bytes | None]:
+    def fetch(rel: str) -> bytes | None:
+        try:
+            return client.fetch_repository(rel)
+        except PlatformError as exc:
+            raise Unreachable(exc.summary) from None
+    return fetch
 
 
 def _card_event(event: Any, post: Post, session: Session) -> None:

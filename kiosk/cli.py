@@ -5,6 +5,10 @@
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
     kiosk check-config F                           (validate a settings file)
 
+A configuration bundle that arrived is applied between two visits by starting the command
+again (the same process, ``exec``): on a screen when no visit is going on, and in a headless
+run of several visits for the visits still to come.
+
 ``run`` is the only place the core reaches up into ``ui``: the command line sits above every
 layer, and the import is made when the command runs (declared in tests/test_architecture.py).
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +30,9 @@ def _platform_port() -> object:
     from contract import signing
     from kiosk.platform import identity
     from kiosk.platform.client import PlatformClient
-    s = settings_mod.load()
+    from kiosk.config.applied import AppliedConfig
+    installed = settings_mod.load()
+    s = AppliedConfig(installed.config_dir).effective(installed)   # a bundle may move it
     if s.platform.url == settings_mod.EMBEDDED:
         raise SystemExit("queue sync: the embedded platform runs only inside 'kiosk run'; "
                          "configure [platform] url in KIOSK_CONFIG")
@@ -72,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--visits", type=_positive, default=1,
                      help="headless: repeat the scripted visit N times in this process (a soak); "
                           "prints one JSON line per 25 visits: memory, threads, files, outbox")
+    run.add_argument("--first-visit", type=int, default=0, help=argparse.SUPPRESS)
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
@@ -87,15 +95,32 @@ def _run(args: argparse.Namespace) -> int:
     settings = settings_mod.load(args.config)
     from ui import main as ui_main  # the one upward import: the command line sits above ui
     if not (args.headless or not ui_main.has_display()):
-        return ui_main.run_gui(settings)
+        code = ui_main.run_gui(settings)
+        if code == ui_main.EXIT_CONFIG_APPLIED:   # start again, on the bundle just applied
+            argv = [sys.executable, "-m", "kiosk.cli", "run"]
+            os.execv(sys.executable, argv + (["--config", str(args.config)] if args.config else []))
+        return code
 
     def batch(b: ui_main.Batch) -> None:
         print(json.dumps({"batch": b.as_dict()}, ensure_ascii=False), flush=True)
 
+    applied: dict[str, int] = {}
+
+    def between(kiosk: object, done: int) -> bool:
+        # A bundle published before this run started is applied after the first visit.
+        version = kiosk.between_visits(wait_for_check_s=30.0)  # type: ignore[attr-defined]
+        if version is None:
+            return False
+        applied.update(done=done, version=version)
+        return True
+
     out, report = ui_main.run_headless(
         settings, args.out, args.subject, offline=args.offline,
         landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
-        on_batch=batch if args.visits > 1 else None)
+        on_batch=batch if args.visits > 1 else None, between=between,
+        first_visit=max(0, args.first_visit))
+    if applied:
+        _restart(args, out, applied["done"], applied["version"])
     print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")
     final = f"，上传后：{_SAID.get(report.final, report.final)}" if args.offline else ""
     print(f"申请编号 {report.application_id}，结果：{_SAID.get(report.outcome, report.outcome)}{final}")
@@ -106,6 +131,23 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     return 0
+
+
+def _restart(args: argparse.Namespace, out: Path, done: int, version: int) -> None:
+    """Start this command again in this process for the visits still to come, now on
+    configuration bundle ``version`` (its first start on trial)."""
+    print(json.dumps({"config_applied": version, "after_visits": done,
+                      "restarting": args.visits - done}), flush=True)
+    argv = [sys.executable, "-m", "kiosk.cli", "run", "--headless", "--subject", args.subject,
+            "--orientation", args.orientation, "--visits", str(args.visits - done),
+            "--out", str(out / f"after-config-{version}"),
+            "--first-visit", str(args.first_visit + done)]
+    if args.config:
+        argv += ["--config", str(args.config)]
+    argv += [flag for flag, on in (("--offline", args.offline), ("--elderly", args.elderly),
+                                   ("--json", args.json)) if on]
+    sys.stderr.flush()
+    os.execv(sys.executable, argv)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,10 @@ of it. A failure backs that one submission off (exponential, capped, jittered) a
 moves on to the next; a network outage ends the round early without charging the others an
 attempt. After a restart, submissions caught in `sending` are resumed. It then polls the
 decision of sent submissions until a signed, final one is in (a decision the POST answer already
-carries is recorded at once), purges expired bodies, and sends a heartbeat now and then. Time is
+carries is recorded at once), purges expired bodies, and sends a heartbeat every `heartbeat_s`
+and at once when what it says changes (devices, configuration, queue depth, disk, last visit).
+A heartbeat that could not be sent is not queued as it was: the next round sends the latest
+state instead, so only the latest is ever waiting. Time is
 the outbox's clock (`Outbox.clock`): one clock for what the outbox stores and what the worker
 compares. The contract has no batch endpoint, so "batching" here means taking `batch_size` due
 submissions per round over the client's one keep-alive session.
@@ -74,7 +77,8 @@ class SyncWorker:
         backoff: retry delays.
         status_poll_s: how often a submission's pending verdict is asked for again.
         heartbeat_s: how often a heartbeat is sent (0 disables it).
-        heartbeat_extra: returns the heartbeat's other fields (``devices``, ``config_version``).
+        heartbeat_extra: returns the heartbeat's other fields (``devices``, ``config``,
+            ``software_version``, ``audit_head``, ``last_visit_at``, ...).
         idle_s: how long the background thread sleeps between rounds unless kicked.
         rng: randomness for jitter (seeded in tests).
     """
@@ -103,6 +107,7 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._recovered = False
         self._last_heartbeat: float | None = None
+        self._last_sent: dict | None = None     # what the last delivered heartbeat said
 
     # ------------------------------------------------------------------ driving
 
@@ -289,22 +294,45 @@ class SyncWorker:
             done += 1
         return done
 
-    def _maybe_heartbeat(self) -> bool:
-        if self.heartbeat_s <= 0:
-            return False
-        now = self.clock()
-        if self._last_heartbeat is not None and now - self._last_heartbeat < self.heartbeat_s:
-            return False
-        self._last_heartbeat = now
+    def heartbeat_payload(self) -> dict:
+        """The heartbeat as it would be sent now."""
         summary = self.outbox.summary()
-        payload = {"devices": [], "config_version": None}
+        payload: dict = {"devices": [], "config_version": None}
         if self.heartbeat_extra:
             payload.update(self.heartbeat_extra())
         payload.update({"queue": summary.heartbeat_queue(), "disk_free_bytes": summary.free_bytes,
                         "low_disk": summary.low_disk})
+        return payload
+
+    @staticmethod
+    def _state_of(payload: dict) -> dict:
+        # What counts as a change: not the clock-driven numbers (ages, free bytes, times).
+        queue = payload.get("queue") or {}
+        return {**{k: v for k, v in payload.items()
+                   if k not in ("queue", "disk_free_bytes", "generated_at")},
+                "queue": {k: v for k, v in queue.items() if k != "oldest_age_s"}}
+
+    def heartbeat_if_changed(self) -> bool:
+        """Send a heartbeat now if what it says changed since the last one (e.g. on stopping,
+        so the last visit is reported). True if one was sent."""
+        with self._round:
+            return self._maybe_heartbeat(only_if_changed=True)
+
+    def _maybe_heartbeat(self, only_if_changed: bool = False) -> bool:
+        if self.heartbeat_s <= 0:
+            return False
+        now = self.clock()
+        payload = self.heartbeat_payload()
+        due = self._last_heartbeat is None or now - self._last_heartbeat >= self.heartbeat_s
+        changed = self._last_sent is None or self._state_of(payload) != self._last_sent
+        if not changed and (only_if_changed or not due):
+            return False
         try:
             self.port.heartbeat(payload)
         except PlatformError as exc:
+            # Not kept: the next round sends the state as it is then (only the latest waits).
             log.info("queue-heartbeat-failed error=%s", exc.summary)
             return False
+        self._last_heartbeat = now
+        self._last_sent = self._state_of(payload)
         return True

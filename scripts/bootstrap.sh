@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Sourced by ./run and ./test: make this checkout runnable on a fresh Debian machine.
 #  - system packages with apt-get when we are root (fonts for Chinese, Qt's runtime libraries,
-#    libpulse0 for the virtual keyboard plugin); skipped when already present;
+#    libpulse0 for the virtual keyboard plugin; chromium and chromium-driver for the tests of
+#    the platform's web pages in a real browser); skipped when already present;
 #  - a virtual environment in .venv with the package and its test extras, editable.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${KIOSK_VENV:-$ROOT/.venv}"
 SYSTEM_PACKAGES=(fonts-noto-cjk libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0
-                 libfontconfig1 libdbus-1-3 libglib2.0-0)
+                 libfontconfig1 libdbus-1-3 libglib2.0-0 chromium chromium-driver)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

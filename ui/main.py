@@ -22,7 +22,7 @@ from kiosk.domain.samples import trade_name
 from kiosk.visit.paper import HallTexts
 from ui.app import KioskUi, create_app, prepare_environment
 from ui.bridges.session_bridge import EventRelay
-from ui.qt import QGuiApplication, QObject, Qt, Signal
+from ui.qt import QGuiApplication, QObject, Qt, QTimer, Signal
 from ui.scripted_visit import ScriptedVisit, VisitReport
 
 PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
@@ -62,9 +62,20 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
         kiosk.stop()
 
 
+#: ``run_gui``'s exit code when a configuration bundle was applied: start again on it.
+EXIT_CONFIG_APPLIED = 75
+
+
 def run_gui(settings: Settings) -> int:
-    with kiosk_with_ui(settings) as (_, ui):
+    """The kiosk full screen until it quits. Every few seconds while no visit is going on, a
+    staged configuration bundle is applied; the window then closes with
+    ``EXIT_CONFIG_APPLIED`` and the command starts again on the new bundle."""
+    with kiosk_with_ui(settings) as (kiosk, ui):
         ui.window.showFullScreen()
+        between = QTimer()
+        between.timeout.connect(
+            lambda: kiosk.between_visits() is not None and ui.app.exit(EXIT_CONFIG_APPLIED))
+        between.start(5000)
         return ui.app.exec()
 
 
@@ -87,12 +98,16 @@ def run_headless(settings: Settings, out: Path | None = None,
                  subject: str = "natural_person_llc", *, offline: bool = False,
                  landscape: bool = False, elderly: bool = False, visits: int = 1,
                  batch: int = 25, on_batch: Callable[[Batch], None] | None = None,
+                 between: Callable[[Kiosk, int], bool] | None = None, first_visit: int = 0,
                  ) -> tuple[Path, VisitReport]:
     """Scripted visits offscreen, one after another in this process.
 
     The first visit's screens, receipt and licence go to the folder returned; later visits
     leave no pictures (a soak). After every ``batch`` visits, and after the last, ``on_batch``
-    hears how the process stands. Returns the folder and the last visit's report.
+    hears how the process stands. After each visit but the last, ``between(kiosk, visits
+    done)`` may end the run early by returning True (a new configuration was applied and the
+    kiosk must restart); ``first_visit`` numbers the visits of a run that continues one (each
+    visit names its own business). Returns the folder and the last visit's report.
     """
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -104,10 +119,12 @@ def run_headless(settings: Settings, out: Path | None = None,
             ui.session.setElderly(True)
         for n in range(visits):
             visit = ScriptedVisit(kiosk, ui, out if n == 0 else None)
-            report = visit.run(subject, trade=trade_name(n), offline=offline)
+            report = visit.run(subject, trade=trade_name(first_visit + n), offline=offline)
             outcomes[report.final or report.outcome] += 1
             if on_batch and ((n + 1) % batch == 0 or n + 1 == visits):
                 on_batch(Batch(n + 1, procstats.current(),
                                len(list(settings.sessions_dir.iterdir())),
                                sum(kiosk.outbox.summary().counts.values()), dict(outcomes)))
+            if between is not None and n + 1 < visits and between(kiosk, n + 1):
+                break
     return out, report

@@ -1,59 +1,57 @@
-"""This kiosk's local settings: identity, where its data lives, the platform, its devices.
+"""This kiosk's settings: read a TOML file safely and validate it with the one schema.
 
 Read from a TOML file (``KIOSK_CONFIG`` or ``--config``) over embedded defaults that run the
 whole kiosk on one machine: simulated devices, a local platform on loopback, SQLite under
-``.kiosk-data/``. Unknown keys and wrong types are refused with a message that names the key,
-so a typo never silently falls back to a default. Signed configuration bundles pushed by
-administrators are a separate, later layer; this is what a technician sets at install time.
+``.kiosk-data/``. The schema is ``kiosk.config.schema``; a signed configuration bundle is laid
+over the file's values (``with_bundle``) and validated by the same schema.
+
+Whatever the input (a huge file, a device or FIFO, bytes that are not UTF-8, deep nesting, NaN,
+control characters, wrong types, unknown keys), the only exception is ``SettingsError``, whose
+message names the file and the key. What it does not do: fetch or verify bundles
+(``kiosk.config.updater``) or decide which bundle applies (``kiosk.config.applied``).
 """
 from __future__ import annotations
 
-import dataclasses
 import os
+import stat
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contract import signing
+from pydantic import ValidationError
+
+from kiosk.config.schema import (EMBEDDED, BundleSettings, DeviceSettings, FleetSettings,
+                                 PlatformSettings, SettingsModel)
 from kiosk.flow.timeouts import Timeouts
 
-EMBEDDED = "embedded"   # start the reference platform locally
+__all__ = ["EMBEDDED", "MAX_FILE_BYTES", "DeviceSettings", "FleetSettings", "PlatformSettings",
+           "Settings", "SettingsError", "load", "parse", "read_limited", "with_bundle"]
+
+MAX_FILE_BYTES = 256 * 1024   # a settings file is a page of TOML; a bundle a few pages
 
 
 class SettingsError(ValueError):
-    """The configuration file cannot be used; the message names the file and the key."""
+    """The configuration cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class PlatformSettings:
-    url: str = EMBEDDED
-    public_key: str = ""         # base64 X25519; read from the embedded platform when empty
-    decision_key: str = ""       # base64 Ed25519 the platform signs decisions with; likewise
-    timeout_s: float = 10.0
-    submit_deadline_s: float = 5.0   # how long a person waits at submit for the platform's answer
+class Settings(SettingsModel):
+    """A kiosk's whole settings, with the paths and texts the parts read."""
 
+    @property
+    def timeouts(self) -> Timeouts:
+        return self.timeouts_settings.timeouts()
 
-@dataclass(frozen=True)
-class DeviceSettings:
-    idcard: str = "sim:"                     # /dev/idcard, /dev/ttyUSB0, sim: (empty), sim:<card>
-    camera: str = "sim://live"               # 0, /dev/video0, a folder, sim://live
-    receipt_printer: str = "sim"             # tcp://host:9100, serial:///dev/ttyS0, usb://..., sim
-    licence_printer: str = "pdf"             # pdf (to the data dir), cups:<printer name>
-    wlt_decoder: str = ""                    # vendor photo library (.so); empty: keep raw
+    @property
+    def hall(self) -> str:
+        return self.profile.hall_name
 
+    @property
+    def hotline(self) -> str:
+        return self.texts.hotline
 
-@dataclass(frozen=True)
-class Settings:
-    kiosk_id: str = "kiosk-dev-0001"
-    data_dir: Path = Path(".kiosk-data")
-    hall: str = "西湖区政务服务中心"           # printed on receipts
-    hotline: str = "12345"
-    tracking_url: str = "https://zwfw.example.gov.cn/track?id={id}"   # the receipt's QR code
-    elderly_default: bool = False
-    platform: PlatformSettings = field(default_factory=PlatformSettings)
-    devices: DeviceSettings = field(default_factory=DeviceSettings)
-    timeouts: Timeouts = field(default_factory=Timeouts)
+    @property
+    def tracking_url(self) -> str:
+        return self.texts.tracking_url
 
     @property
     def sessions_dir(self) -> Path:
@@ -68,66 +66,117 @@ class Settings:
         """This kiosk's private signing key (created on first start)."""
         return self.data_dir / "identity" / "kiosk.key"
 
+    @property
+    def config_dir(self) -> Path:
+        """Applied bundles and the TUF client's metadata (``kiosk.config.applied``)."""
+        return self.data_dir / "config"
 
-_SECTIONS = {"platform": PlatformSettings, "devices": DeviceSettings, "timeouts": Timeouts}
-
-
-def _coerce(where: str, name: str, value: Any, default: Any) -> Any:
-    expected = type(default)
-    if isinstance(default, Path):
-        if not isinstance(value, str) or not value:
-            raise SettingsError(f"{where}: {name} must be a path (text), got {value!r}")
-        return Path(value)
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-        raise SettingsError(f"{where}: {name} must be {expected.__name__}, got {value!r}")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-        raise SettingsError(f"{where}: {name} must not be negative, got {value!r}")
-    return value
+    def values(self) -> dict[str, Any]:
+        """The settings as the file would spell them (for laying a bundle over them)."""
+        return self.model_dump(mode="json", by_alias=True)
 
 
-def _build(cls: type, values: dict[str, Any], where: str) -> Any:
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise SettingsError(f"{where}: unknown key(s) {', '.join(unknown)}; "
-                            f"known: {', '.join(sorted(known))}")
-    defaults = cls()
-    kwargs = {}
-    for name, value in values.items():
-        if name in _SECTIONS:
-            if not isinstance(value, dict):
-                raise SettingsError(f"{where}: [{name}] must be a table")
-            kwargs[name] = _build(_SECTIONS[name], value, f"{where} [{name}]")
-        else:
-            kwargs[name] = _coerce(where, name, value, getattr(defaults, name))
-    return cls(**kwargs)
+def _where(loc: tuple[Any, ...]) -> str:
+    names = [str(x) for x in loc]
+    if len(names) >= 2:
+        return f"[{names[0]}] " + ".".join(names[1:])
+    return names[0] if names else "(top level)"
 
 
-def parse(text: str, where: str = "<config>") -> Settings:
-    """Settings from TOML text. Raises SettingsError for anything unusable."""
+def _shown(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return f"a {'table' if isinstance(value, dict) else 'list'}"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def describe(exc: ValidationError) -> str:
+    """Each failed key with what was wrong, the offending value shortened."""
+    parts = []
+    for e in exc.errors(include_url=False)[:5]:
+        where = _where(tuple(e.get("loc", ())))
+        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+        if e.get("type") == "extra_forbidden":
+            msg = "unknown key"
+        elif e.get("type") != "missing" and "input" in e:
+            msg = f"{msg}, got {_shown(e['input'])}"
+        parts.append(f"{where}: {msg}")
+    more = exc.error_count() - len(parts)
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def from_values(values: Any, where: str = "<config>") -> Settings:
+    """Settings from an already parsed tree. Raises SettingsError for anything unusable."""
+    if not isinstance(values, dict):
+        raise SettingsError(f"{where}: settings must be a table")
     try:
-        values = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{where}: not valid TOML: {exc}") from None
-    settings = _build(Settings, values, where)
+        settings = Settings.model_validate(values)
+    except ValidationError as exc:
+        raise SettingsError(f"{where}: {describe(exc)}") from None
+    except (RecursionError, MemoryError, TypeError, ValueError, OverflowError) as exc:
+        raise SettingsError(f"{where}: cannot be used: {type(exc).__name__}") from None
     p = settings.platform
     if p.url != EMBEDDED and not (p.public_key and p.decision_key):
         # Only the embedded platform can hand the kiosk its keys; without the decision key no
         # approval would ever verify, and no licence would be printed.
-        raise SettingsError(f"{where} [platform]: with a url, set public_key and decision_key "
-                            "(the platform's keys/platform_x25519.pub and decision_ed25519.pub)")
-    if p.decision_key:
-        try:
-            signing.load_public_key(p.decision_key)
-        except signing.KeyTextError as exc:
-            raise SettingsError(f"{where} [platform]: decision_key: {exc}") from None
-    if settings.timeouts.warning_s < 20:
-        raise SettingsError(f"{where} [timeouts]: warning_s must be at least 20 (WCAG 2.2.1)")
-    if settings.timeouts.max_extensions < 10:
-        raise SettingsError(f"{where} [timeouts]: max_extensions must be at least 10 (WCAG 2.2.1)")
+        raise SettingsError(f"{where}: [platform] url: with a url, set public_key and "
+                            "decision_key (the platform's keys/platform_x25519.pub and "
+                            "decision_ed25519.pub)")
     return settings
+
+
+def parse(text: str, where: str = "<config>") -> Settings:
+    """Settings from TOML text. Raises SettingsError for anything unusable."""
+    return from_values(parse_toml(text, where), where)
+
+
+def parse_toml(text: str, where: str = "<config>") -> dict[str, Any]:
+    """A TOML document as a dict. Raises SettingsError, never anything else."""
+    if len(text) > MAX_FILE_BYTES:
+        raise SettingsError(f"{where}: larger than {MAX_FILE_BYTES} bytes")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{where}: not valid TOML: {exc}") from None
+    except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
+        # tomllib recurses per nesting level: a 5,000-deep array ends here, not in a traceback.
+        raise SettingsError(f"{where}: not usable TOML ({type(exc).__name__}: nested too deep "
+                            "or too large)") from None
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, at most ``limit``. Never blocks on a FIFO or reads a device.
+
+    Raises:
+        SettingsError: missing, unreadable, not a regular file, or larger than ``limit``.
+    """
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SettingsError(f"{path}: is not a regular file (a device, FIFO or folder)")
+        if info.st_size > limit:
+            raise SettingsError(f"{path}: larger than {limit} bytes")
+        data = os.read(fd, limit + 1)
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise SettingsError(f"{path}: larger than {limit} bytes")
+    return data
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """A regular file's UTF-8 text, at most ``limit`` bytes. Raises SettingsError."""
+    try:
+        return read_limited(path, limit).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
 def load(path: Path | str | None = None) -> Settings:
@@ -136,8 +185,21 @@ def load(path: Path | str | None = None) -> Settings:
     if not chosen:
         return Settings()
     p = Path(chosen)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{p}: cannot be read: {exc}") from None
-    return parse(text, str(p))
+    return parse(read_text(p), str(p))
+
+
+def with_bundle(settings: Settings, bundle: BundleSettings, where: str = "<bundle>") -> Settings:
+    """The installed settings with a bundle's sections laid over them, validated again.
+
+    A bundle section sets the keys it names and leaves the others as installed.
+
+    Raises:
+        SettingsError: the result breaks the schema (named as in ``where``).
+    """
+    values = settings.values()
+    for section, value in bundle.overlay().items():
+        if isinstance(value, dict):
+            values[section] = {**values.get(section, {}), **value}
+        else:
+            values[section] = value
+    return from_values(values, where)

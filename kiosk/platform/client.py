@@ -6,7 +6,7 @@ connection, timeout, dropped answer, error status, a body that is not what the c
 promises) into one exception type, `PlatformError`, that says whether a retry may help. It
 implements the offline queue's `PlatformPort` (post_submission, attachment_offset,
 upload_chunk, get_status, heartbeat) and offers the rest of the kiosk `check_name`,
-`post_rating` and `get_config`.
+`post_rating`, help calls and `fetch_repository` (the fleet's TUF repository).
 
 Answers are parsed strictly into the shared `contract.wire` models. Every decision is checked
 before it is returned: the platform's signature against the decision key this kiosk trusts
@@ -16,8 +16,8 @@ the GB 32100 check (`kiosk.domain.identifiers`). A decision that fails any check
 stands, and the signed decision is asked for again), so it never reaches the outbox, and a
 licence is printed only from a decision that passed.
 
-What it does not do: retry (the sync worker decides when), queue anything, or verify a config
-bundle's signature (that is `kiosk/config`'s job; `get_config` returns the bundle as received).
+What it does not do: retry (the sync worker decides when), queue anything, or verify
+configuration (`kiosk.config.updater` runs TUF over the files `fetch_repository` returns).
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 #: (connect, read) seconds. Short connect: a dead township link should fail fast.
 DEFAULT_TIMEOUT = (3.05, 15.0)
+MAX_REPOSITORY_FILE = 1024 * 1024   # TUF metadata and bundles are a few kB
 
 
 @dataclass(frozen=True)
@@ -219,14 +220,24 @@ class PlatformClient:
                                 "the platform answered about another help call")
         return call
 
-    def get_config(self, channel: str) -> dict:
-        """GET /v1/config/{channel}: ``{"version", "payload", "signature"}``, not yet verified."""
-        resp = self._call("GET", f"/v1/config/{quote(channel, safe='')}")
-        data = self._json(resp, dict)
-        if not {"version", "payload", "signature"} <= data.keys():
-            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_config_shape",
-                                "config bundle needs version, payload and signature")
-        return data
+    def fetch_repository(self, rel: str) -> bytes | None:
+        """GET /v1/tuf/{rel}: one file of the TUF repository (``metadata/timestamp.json``,
+        ``targets/bundles/...``), as the platform holds it; None when it has no such file.
+        Nothing is verified here: tuf.ngclient does that with the kiosk's trusted root.
+
+        Raises:
+            PlatformError: the platform could not be reached or answered otherwise.
+        """
+        try:
+            resp = self._call("GET", "/v1/tuf/" + quote(rel, safe="/"))
+        except PlatformError as exc:
+            if exc.http_status == 404:
+                return None
+            raise
+        if len(resp.content) > MAX_REPOSITORY_FILE:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "too_large",
+                                f"repository file larger than {MAX_REPOSITORY_FILE} bytes")
+        return resp.content
 
     # ------------------------------------------------------------------ plumbing
 

@@ -120,7 +120,7 @@ def test_a_replayed_request_is_refused(platform, signed):
 def test_a_nonce_used_on_another_request_is_still_a_replay(platform, client, kiosk_key, signed):
     _, body, headers = signed
     nonce = "n" * 32
-    target = "/v1/config/stable"
+    target = "/v1/names/check?name=%E6%9D%AD%E5%B7%9E"
     h = sign_headers(kiosk_key, KIOSK_ID, "GET", target, b"", nonce=nonce)
     assert requests.get(platform.base_url + target, headers=h, timeout=10).status_code == 200
     _refused(_raw_post(platform, headers(nonce=nonce), body), 401, "replayed_request")

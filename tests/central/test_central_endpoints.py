@@ -1,17 +1,14 @@
-"""Name check, ratings (好差评), signed config bundles and heartbeats over HTTP."""
+"""Name check, ratings (好差评) and heartbeats over HTTP (the TUF repository: test_tuf_repo.py)."""
 from __future__ import annotations
 
-import base64
 import json
 import urllib.parse
 import uuid
 
 import pytest
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from central.testing import SignedClient
-from contract.canonical import canonical_json
 
 KIOSK = "kiosk-endpoints-01"
 
@@ -96,25 +93,6 @@ def test_bad_ratings_are_refused_and_not_stored(shared_platform, shared_client, 
     response = client.request("POST", "/v1/ratings", _rating(**change))
     assert response.status_code == 422, response.text
     assert platform.table_counts() == before
-
-
-def test_config_bundles_verify_with_the_config_key(platform, client):
-    bundle = client.request("GET", "/v1/config/stable").json()
-    message = canonical_json({"version": bundle["version"], "payload": bundle["payload"]})
-    platform.config_public_key.verify(base64.b64decode(bundle["signature"]), message)
-    version = platform.publish_config("stable", {"notice": "国庆期间正常办理", "idle_timeout_s": 90})
-    assert version == bundle["version"] + 1
-    newer = client.request("GET", "/v1/config/stable").json()
-    assert newer["version"] == version and newer["payload"]["notice"] == "国庆期间正常办理"
-    # Canonical form: sorted keys, no spaces, UTF-8 (not \\u escapes).
-    text = canonical_json({"version": version, "payload": newer["payload"]}).decode()
-    assert text == '{"payload":{"idle_timeout_s":90,"notice":"国庆期间正常办理"},"version":%d}' % version
-    platform.config_public_key.verify(base64.b64decode(newer["signature"]), text.encode())
-    with pytest.raises(InvalidSignature):
-        tampered = canonical_json({"version": version, "payload": {"notice": "x"}})
-        platform.config_public_key.verify(base64.b64decode(newer["signature"]), tampered)
-    assert client.request("GET", "/v1/config/nothing-here").status_code == 404
-    assert client.request("GET", "/v1/config/Bad%20Channel").status_code == 422
 
 
 def _heartbeat(**change) -> dict:

@@ -43,7 +43,7 @@ def test_a_dropped_connection_gets_no_bytes_at_all_and_stores_nothing(platform, 
         post(client, built)
     # At the socket level: the server closes without a status line.
     with socket.create_connection(("127.0.0.1", platform.port), timeout=5) as sock:
-        sock.sendall(b"GET /v1/config/stable HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /v1/names/check?name=abc HTTP/1.1\r\nHost: x\r\n\r\n")
         assert sock.recv(1024) == b""
     assert platform.stored_submission_ids() == []
     platform.set_faults(drop_rate=0.0)
@@ -65,16 +65,16 @@ def test_a_lost_answer_is_committed_and_the_retry_gets_the_first_answer(platform
 
 def test_lost_answers_spare_reads(platform, client):
     platform.set_faults(lost_answer_rate=1.0)
-    assert client.request("GET", "/v1/config/stable").status_code == 200
+    assert client.request("GET", "/v1/names/check?name=abc").status_code == 200
 
 
 def test_slow_answers_wait_then_answer(platform, client):
     platform.set_faults(slow_rate=1.0, slow_seconds=0.3)
     start = time.monotonic()
-    assert client.request("GET", "/v1/config/stable").status_code == 200
+    assert client.request("GET", "/v1/names/check?name=abc").status_code == 200
     assert time.monotonic() - start >= 0.3
     with pytest.raises(requests.Timeout):
-        client.request("GET", "/v1/config/stable", timeout=0.1)
+        client.request("GET", "/v1/names/check?name=abc", timeout=0.1)
 
 
 def test_faults_never_touch_unauthenticated_endpoints(platform):
@@ -86,7 +86,7 @@ def _campaign(platform, client, n: int) -> list[str]:
     outcomes = []
     for _ in range(n):
         try:
-            outcomes.append(str(client.request("GET", "/v1/config/stable", timeout=5).status_code))
+            outcomes.append(str(client.request("GET", "/v1/names/check?name=abc", timeout=5).status_code))
         except requests.ConnectionError:
             outcomes.append("drop")
     return outcomes

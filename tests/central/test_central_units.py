@@ -100,7 +100,7 @@ def test_the_openapi_file_describes_every_contract_endpoint():
     paths = spec["paths"]
     assert set(paths["/v1/submissions"]) == {"post"}
     assert set(paths["/v1/submissions/{submission_id}/attachments/{name}"]) == {"get", "put"}
-    for path in ("/v1/submissions/{submission_id}", "/v1/names/check", "/v1/config/{channel}"):
+    for path in ("/v1/submissions/{submission_id}", "/v1/names/check", "/v1/tuf/metadata/{name}"):
         assert "get" in paths[path]
     assert "post" in paths["/v1/ratings"] and "post" in paths["/v1/kiosks/{kiosk_id}/heartbeat"]
     params = {p["name"] for p in paths["/v1/submissions"]["post"]["parameters"]}

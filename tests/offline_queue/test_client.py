@@ -204,7 +204,7 @@ def test_any_answer_gives_a_result_or_platform_error(scripted, client, status, b
                  lambda: client.attachment_offset("SUB-000001", "face"),
                  lambda: client.get_status("SUB-000001"),
                  lambda: client.check_name("青禾"),
-                 lambda: client.get_config("default"),
+                 lambda: client.fetch_repository("metadata/timestamp.json"),
                  lambda: client.heartbeat({"queue": {}})):
         try:
             call()

@@ -204,14 +204,11 @@ def test_unregistered_kiosk_waits_and_loses_nothing(tmp_path, platform):
 
 def test_client_extras_against_the_platform(platform, kiosk_key):
     client = PlatformClient(platform.base_url, KIOSK, kiosk_key, session=closing_session())
-    version = platform.publish_config("default", {"idle_timeout_s": 90})
-    bundle = client.get_config("default")
-    assert bundle["version"] == version and bundle["payload"] == {"idle_timeout_s": 90}
+    assert client.fetch_repository("metadata/timestamp.json") is None   # nothing published
     rating = {"rating_id": "RATE-0001", "submission_id": "E2E-content-01", "level": 5,
               "indicators": {}, "comment": "很方便", "tags": []}
     first = client.post_rating(rating)
     assert first["replayed"] is False
     assert client.post_rating(rating) == {**first, "replayed": True}   # idempotent on rating_id
-    with pytest.raises(PlatformError) as info:
-        client.get_config("no-such-channel")
-    assert info.value.kind is ErrorKind.REFUSED and info.value.http_status == 404
+    # A path that climbs out of the repository reaches nothing (404 is None, not the key).
+    assert client.fetch_repository("metadata/../../keys/platform_x25519.key") is None

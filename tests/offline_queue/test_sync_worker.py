@@ -433,3 +433,34 @@ def test_a_first_delivery_asks_no_offsets_and_keeps_the_decision_of_its_last_chu
     assert port.calls == Counter()          # no offset asked, no decision asked for
     status = worker.outbox.status(sid)
     assert status.decided and status.licence is not None
+
+
+def test_a_heartbeat_goes_out_at_once_on_change_and_only_the_latest_waits(make_outbox, port,
+                                                                        clock):
+    state = {"config": {"version": 1}, "last_visit_at": None, "generated_at": "t0"}
+    worker = SyncWorker(make_outbox(), port, heartbeat_s=300,
+                        heartbeat_extra=lambda: dict(state))
+    worker.run_once()
+    assert len(port.heartbeats) == 1
+    state["generated_at"] = "t1"                 # the clock alone is no change
+    clock.advance(10)
+    worker.run_once()
+    assert len(port.heartbeats) == 1
+    state["last_visit_at"] = "2026-11-01T09:00:00+08:00"
+    worker.run_once()                            # a visit ended: sent at once
+    assert port.heartbeats[-1]["last_visit_at"] == state["last_visit_at"]
+    port.heartbeat = lambda payload: (_ for _ in ()).throw(network_error())   # offline
+    state["config"] = {"version": 2}
+    worker.run_once()
+    state["config"] = {"version": 3}
+    worker.run_once()
+    del port.heartbeat                           # back online: the latest state, once
+    worker.run_once()
+    assert len(port.heartbeats) == 3 and port.heartbeats[-1]["config"] == {"version": 3}
+    worker.run_once()
+    assert len(port.heartbeats) == 3
+    clock.advance(301)                           # unchanged, but due again
+    worker.run_once()
+    assert len(port.heartbeats) == 4
+    state["last_visit_at"] = "later"
+    assert worker.heartbeat_if_changed() and not worker.heartbeat_if_changed()

@@ -1,62 +1,205 @@
-"""Settings files: defaults, overrides, and every kind of bad file refused with its key named."""
+"""Settings files: defaults, overrides, and every kind of bad input refused with its key named."""
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.cli import main as cli_main
-from kiosk.config.settings import EMBEDDED, Settings, SettingsError, load, parse
+from kiosk.config.schema import BundleSettings
+from kiosk.config.settings import (EMBEDDED, MAX_FILE_BYTES, Settings, SettingsError, load,
+                                   parse, with_bundle)
+from kiosk.flow.timeouts import Timeouts
+
+DECISION_KEY = "1vhJWdZMDgoqpN5CJN7lDrfL52xXaWW9fWqGg6A1Ik0="
+X25519_KEY = "ZmFrZS14MjU1MTkta2V5LW9mLTMyLWJ5dGVzLWxvbmc="
 
 
 def test_no_file_means_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     s = load()
     assert s == Settings() and s.platform.url == EMBEDDED and s.devices.idcard.startswith("sim:")
+    assert isinstance(s.timeouts, Timeouts) and s.timeouts == Timeouts()
 
 
 def test_a_real_deployment_file() -> None:
-    s = parse("""
+    s = parse(f"""
 kiosk_id = "xihu-hall-03"
 data_dir = "/var/lib/kiosk"
 elderly_default = true
+[profile]
+site_kind = "township"
+hall_name = "转塘街道便民服务中心"
 [platform]
 url = "https://yiwangtong.example.gov.cn"
-public_key = "AAAA"
-decision_key = "1vhJWdZMDgoqpN5CJN7lDrfL52xXaWW9fWqGg6A1Ik0="
+public_key = "{X25519_KEY}"
+decision_key = "{DECISION_KEY}"
 [devices]
 idcard = "/dev/idcard"
 camera = "0"
 receipt_printer = "tcp://10.0.0.5:9100"
 [timeouts]
 idle_warning_s = 90
+[fleet]
+groups = ["township", "county-330106"]
+trusted_root = "/etc/kiosk/root.json"
 """)
     assert s.kiosk_id == "xihu-hall-03" and s.data_dir == Path("/var/lib/kiosk")
     assert s.devices.idcard == "/dev/idcard" and s.timeouts.idle_warning_s == 90.0
     assert s.devices.licence_printer == "pdf"        # untouched keys keep their defaults
+    assert s.hall == "转塘街道便民服务中心" and s.profile.site_kind.value == "township"
+    assert s.fleet.groups == ["township", "county-330106"]
+    assert s.outbox_path == Path("/var/lib/kiosk/queue/outbox.db")
 
 
 @pytest.mark.parametrize("text, fragment", [
     ("kiosk_id = ", "not valid TOML"),
-    ("kiosk_idd = 'x'", "unknown key(s) kiosk_idd"),
-    ("[devices]\nidcrad = '/dev/idcard'", "[devices]: unknown key(s) idcrad"),
-    ("elderly_default = 'yes'", "elderly_default must be bool"),
-    ("[timeouts]\nidle_warning_s = 'long'", "idle_warning_s must be float"),
-    ("[timeouts]\nidle_warning_s = -5", "must not be negative"),
-    ("[timeouts]\nwarning_s = 10", "at least 20"),
-    ("[timeouts]\nmax_extensions = 3", "at least 10"),
-    ("devices = 3", "[devices] must be a table"),
-    ("data_dir = 5", "data_dir must be a path"),
-    ("[platform]\nurl = 'https://p.example'\npublic_key = 'AAAA'", "set public_key and decision_key"),
-    ("[platform]\ndecision_key = 'not-a-key'", "decision_key: public key is not valid base64"),
-    ("[platform]\ndecision_key = 'AAAA'", "decision_key: an Ed25519 public key is 32 bytes"),
+    ("kiosk_idd = 'x'", "kiosk_idd: unknown key"),
+    ("[devices]\nidcrad = '/dev/idcard'", "[devices] idcrad: unknown key"),
+    ("elderly_default = 'yes'", "elderly_default: Input should be a valid boolean"),
+    ("[timeouts]\nidle_warning_s = 'long'", "[timeouts] idle_warning_s: Input should be a valid number"),
+    ("[timeouts]\nidle_warning_s = -5", "[timeouts] idle_warning_s: Input should be greater than or equal to 30"),
+    ("[timeouts]\nidle_warning_s = nan", "[timeouts] idle_warning_s: Input should be a finite number"),
+    ("[timeouts]\nidle_warning_s = inf", "[timeouts] idle_warning_s: Input should be a finite number"),
+    ("[timeouts]\nidle_warning_s = 1e400", "[timeouts] idle_warning_s: Input should be a finite number"),
+    ("[timeouts]\nwarning_s = 10", "[timeouts] warning_s: Input should be greater than or equal to 20"),
+    ("[timeouts]\nmax_extensions = 3", "[timeouts] max_extensions: Input should be greater than or equal to 10"),
+    ("[timeouts]\nmax_extensions = true", "[timeouts] max_extensions: Input should be a valid integer"),
+    ("devices = 3", "devices: Input should be a valid dictionary"),
+    ("data_dir = 5", "data_dir: Input is not a valid path"),
+    ("data_dir = \"a\\u0000b\"", "data_dir: contains the control character U+0000"),
+    ("kiosk_id = \"k1\\nk2\"", "kiosk_id: String should match pattern"),
+    ("[profile]\nhall_name = \"西湖\\u202e区\"", "[profile] hall_name: contains the control character U+202E"),
+    ("[profile]\nregion_code = '33010'", "[profile] region_code: String should match pattern"),
+    ("[profile]\nsite_kind = 'moon'", "[profile] site_kind: Input should be 'hall', 'township' or 'bank'"),
+    ("[services]\nenabled = ['register', 'lottery']", "[services] enabled.1: Input should be"),
+    ("[texts]\ntracking_url = 'https://t.example/{id}{x}'", "[texts] tracking_url: may hold no braces"),
+    ("[texts]\ntracking_url = 'https://t.example/'", "[texts] tracking_url: must hold {id}"),
+    ("[platform]\nurl = 'ftp://p.example'", "[platform] url: must be an http:// or https:// URL"),
+    ("[platform]\nurl = 'http://p.example:99999'", "[platform] url: is not a URL"),
+    ("[platform]\nurl = 'https://p.example'", "set public_key and decision_key"),
+    ("[platform]\ndecision_key = 'not-a-key'", "[platform] decision_key: is not base64"),
+    ("[platform]\ndecision_key = 'AAAA'", "[platform] decision_key: an Ed25519 public key is 32 bytes"),
+    ("[platform]\ntimeout_s = 0", "[platform] timeout_s: Input should be greater than or equal to 0.5"),
+    ("[diagnostics]\npin_hash = '123456'", "[diagnostics] pin_hash: must be an argon2id hash"),
+    ("[fleet]\ngroups = ['Township']", "[fleet] groups.0: String should match pattern"),
+    ("[voice]\nengine = ''", "[voice] engine: String should have at least 1 character"),
+    ("a = " + "[" * 5000 + "]" * 5000, "nested too deep"),
+    ("x = {" * 3000 + "}" * 3000, "k.toml"),
 ])
 def test_bad_files_name_the_key(text: str, fragment: str) -> None:
     with pytest.raises(SettingsError) as err:
-        parse(text, "kiosk.toml")
-    assert fragment in str(err.value) and "kiosk.toml" in str(err.value)
+        parse(text, "k.toml")
+    assert fragment in str(err.value) and "k.toml" in str(err.value)
+
+
+def test_a_huge_file_is_refused_before_it_is_read_whole(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (MAX_FILE_BYTES + 10))
+    with pytest.raises(SettingsError, match="larger than"):
+        load(big)
+    with pytest.raises(SettingsError, match="larger than"):
+        parse("# " + "x" * (MAX_FILE_BYTES + 10))
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/dev/null", "/"])
+def test_devices_and_folders_are_refused_at_once(path: str) -> None:
+    with pytest.raises(SettingsError, match="not a regular file"):
+        load(path)
+
+
+def test_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "kiosk.toml"
+    os.mkfifo(fifo)
+    result: list[BaseException] = []
+    reader = threading.Thread(target=lambda: _catch(lambda: load(fifo), result), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "reading a FIFO blocked"
+    assert isinstance(result[0], SettingsError) and "not a regular file" in str(result[0])
+
+
+def _catch(fn, into: list) -> None:
+    try:
+        fn()
+    except BaseException as exc:  # noqa: BLE001 - the test looks at what it was
+        into.append(exc)
+
+
+def test_unreadable_file_and_check_config_command(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SettingsError, match="cannot be read"):
+        load(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"\xff\xfe not utf-8")
+    assert cli_main(["check-config", str(bad)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+    assert cli_main(["check-config", "/dev/zero"]) == 2
+    nan = tmp_path / "nan.toml"
+    nan.write_text("[timeouts]\nidle_warning_s = nan\n")
+    assert cli_main(["check-config", str(nan)]) == 2
+    assert "[timeouts] idle_warning_s" in capsys.readouterr().err
+    good = tmp_path / "good.toml"
+    good.write_text("kiosk_id = 'kiosk-1'\n", encoding="utf-8")
+    assert cli_main(["check-config", str(good)]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_a_bundle_lays_its_sections_over_the_installed_ones() -> None:
+    installed = parse("kiosk_id = 'k-001'\n[devices]\nidcard = '/dev/idcard'\n")
+    bundle = BundleSettings.model_validate({"profile": {"hall_name": "转塘街道便民服务中心"},
+                                            "timeouts": {"idle_warning_s": 90}})
+    s = with_bundle(installed, bundle)
+    assert s.hall == "转塘街道便民服务中心" and s.timeouts.idle_warning_s == 90
+    assert s.kiosk_id == "k-001" and s.devices.idcard == "/dev/idcard"
+    assert s.timeouts.warning_s == installed.timeouts.warning_s
+    with pytest.raises(SettingsError, match=r"b.json: \[timeouts\] warning_s"):
+        with_bundle(installed, BundleSettings.model_validate({"timeouts": {"warning_s": 5}}),
+                    "b.json")
+
+
+# -- generated input: anything TOML can say, and anything it cannot ------------------------
+
+_scalars = st.one_of(st.booleans(), st.integers(), st.floats(allow_nan=True),
+                     st.text(max_size=30))
+_keys = st.sampled_from(["kiosk_id", "data_dir", "elderly_default", "timeouts", "platform",
+                         "devices", "profile", "texts", "fleet", "idle_warning_s",
+                         "warning_s", "url", "groups", "x"])
+_trees = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)), max_leaves=20)
+
+
+def _toml_value(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return "nan" if v != v else ("inf" if v == float("inf") else
+                                     "-inf" if v == float("-inf") else repr(v))
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}"
+                             for c in v if ord(c) < 0x10000 and not 0xD800 <= ord(c) < 0xE000) + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    assert isinstance(v, dict)
+    return "{" + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + "}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _trees, max_size=6))
+def test_generated_toml_gives_settings_or_a_settings_error(tree: dict) -> None:
+    text = "\n".join(f"{k} = {_toml_value(v)}" for k, v in tree.items())
+    try:
+        s = parse(text)
+    except SettingsError as exc:
+        assert str(exc).startswith("<config>:")
+    else:
+        assert isinstance(s.timeouts, Timeouts)
 
 
 @given(st.text(max_size=200))
@@ -67,13 +210,17 @@ def test_garbage_is_refused_with_settings_error_only(text: str) -> None:
         pass
 
 
-def test_unreadable_file_and_check_config_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SettingsError, match="cannot be read"):
-        load(tmp_path / "missing.toml")
-    bad = tmp_path / "bad.toml"
-    bad.write_bytes(b"\xff\xfe not utf-8")
-    assert cli_main(["check-config", str(bad)]) == 2
-    good = tmp_path / "good.toml"
-    good.write_text("kiosk_id = 'k1'\n", encoding="utf-8")
-    assert cli_main(["check-config", str(good)]) == 0
-    assert "OK" in capsys.readouterr().out
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_keys, _trees, max_size=6))
+def test_generated_bundles_give_settings_or_a_settings_error(tree: dict) -> None:
+    from kiosk.config.bundle import BundleError, parse_bundle
+    try:
+        parse_bundle(_bundle_json(tree), Settings())
+    except BundleError as exc:
+        assert exc.reason in ("invalid", "not-json")
+
+
+def _bundle_json(settings_tree: dict) -> bytes:
+    import json
+    return json.dumps({"format": 1, "version": 3, "scope": "group:township",
+                       "settings": settings_tree}, allow_nan=True).encode()
