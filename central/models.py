@@ -115,12 +115,26 @@ class QueueState(_Strict):
     last_error: str | None = Field(default=None, max_length=500)
 
 
+class HealthOut(BaseModel):
+    ok: bool
+    time: str = Field(description="the platform's clock: UTC, ISO 8601 with milliseconds")
+
+
+class AuditHead(_Strict):
+    """The newest entry of the kiosk's hash-chained audit log: kept, so a history rewritten
+    on the kiosk afterwards no longer contains the head the platform saw."""
+
+    seq: int = Field(ge=1)
+    head: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 class HeartbeatIn(_Strict):
     devices: list[dict[str, Any]] = Field(max_length=32)
     queue: QueueState
     config_version: int | None = None
     disk_free_bytes: int = Field(ge=0)
     low_disk: bool
+    audit: AuditHead | None = None
 
 
 class HeartbeatOut(BaseModel):
@@ -131,6 +145,7 @@ class HeartbeatOut(BaseModel):
     config_version: int | None
     disk_free_bytes: int
     low_disk: bool
+    audit: dict[str, Any] | None = None
 
 
 class HelpCallIn(_Strict):

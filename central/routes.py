@@ -24,8 +24,8 @@ from fastapi.responses import JSONResponse
 from central import idempotency
 from central.decide import decide_submission, open_submission
 from central.errors import ApiError
-from central.models import (CHANNEL_PATTERN, ConfigBundleOut, ErrorOut, HeartbeatIn, HeartbeatOut,
-                            NameCheckOut, RatingIn, RatingOut, RatingSummaryOut, SubjectTypeId,
+from central.models import (CHANNEL_PATTERN, ConfigBundleOut, ErrorOut, HealthOut, HeartbeatIn,
+                            HeartbeatOut, NameCheckOut, RatingIn, RatingOut, RatingSummaryOut, SubjectTypeId,
                             SubmissionIn)
 from central.names import check_name
 from central.store import Store, utc_now
@@ -66,9 +66,13 @@ def _store(request: Request) -> Store:
     return _platform(request).store()
 
 
-@unauthenticated.get("/healthz", summary="Liveness, unauthenticated")
+@unauthenticated.get("/healthz", summary="Liveness and the platform's clock, unauthenticated",
+                     response_model=HealthOut)
 async def healthz() -> dict:
-    return {"ok": True}
+    """Kiosks sign every request with their clock and are refused beyond the allowed skew, so
+    a kiosk's technician compares its clock with ``time`` (UTC, milliseconds)."""
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return {"ok": True, "time": now}
 
 
 # -- submissions -------------------------------------------------------------------------

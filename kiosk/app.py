@@ -1,8 +1,10 @@
 """The composition root: builds one kiosk from ``Settings`` and wires its parts together.
 
-``Kiosk.start(settings)`` builds and starts every part, in this order: the kiosk's key, the
-platform (embedded or configured), the outbox and the sync worker, the devices under the device
-manager, the session, and the visit coordinator that does the visit's side effects. It returns
+``Kiosk.start(settings)`` builds and starts every part, in this order: the audit log, the
+kiosk's key, the platform (embedded or configured), the outbox and the sync worker, the devices
+under the device manager, the session, the visit coordinator that does the visit's side
+effects, and the technicians' diagnostics (the touch mode and the local socket ``kiosk diag``
+asks). It returns
 only a whole kiosk: when a part fails to start, the parts already started are stopped again.
 ``stop()`` takes it down in the reverse order. Nothing here decides, words or draws: the session
 decides, ``kiosk.visit.paper`` words the paper, the UI draws.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -27,10 +30,17 @@ from devices.idcard.reader import CardRead, ReaderFault
 from devices.manager import CAMERA, IDCARD, LICENCE_PRINTER, RECEIPT_PRINTER, DeviceManager
 from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter, open_receipt_printer
+from kiosk import logs
+from kiosk.audit.log import AuditLog
+from kiosk.audit.recorders import DeviceFaults
 from kiosk.config.settings import EMBEDDED, Settings
+from kiosk.diagnostics.mode import DiagnosticsMode
+from kiosk.diagnostics.pin import PinGate
+from kiosk.diagnostics.server import DiagnosticsServer
+from kiosk.diagnostics.service import Diagnostics, Parts
 from kiosk.domain.application import Applicant
 from kiosk.flow import events as ev
-from kiosk.flow.session import Admission, Session
+from kiosk.flow.session import Admission, Phase, Session
 from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.embedded import EmbeddedPlatform
@@ -92,7 +102,8 @@ class Kiosk:
     def __init__(self, settings: Settings, *, platform: EmbeddedPlatform | None,
                  client: PlatformClient, outbox: Outbox, sync: SyncWorker, devices: Devices,
                  manager: DeviceManager, session: Session, coordinator: VisitCoordinator,
-                 calls: queue.Queue[Callable[[], None]], stack: ExitStack) -> None:
+                 calls: queue.Queue[Callable[[], None]], stack: ExitStack,
+                 audit: AuditLog, diagnostics: Diagnostics, mode: DiagnosticsMode) -> None:
         self.settings = settings
         self.embedded = platform
         self.client = client
@@ -102,6 +113,9 @@ class Kiosk:
         self.manager = manager
         self.session = session
         self.coordinator = coordinator
+        self.audit = audit
+        self.diagnostics = diagnostics
+        self.mode = mode
         self._calls = calls
         self._stack = stack
 
@@ -120,8 +134,10 @@ class Kiosk:
         calls: queue.Queue[Callable[[], None]] = queue.Queue()
         post = post or calls.put
         s = settings
+        started = time.monotonic()
         with ExitStack() as stack:
             s.data_dir.mkdir(parents=True, exist_ok=True)
+            audit = AuditLog(s.audit_path)
             key = identity.load_or_create(s.key_path)
             url, platform = s.platform.url, None
             public_key, decision_key = s.platform.public_key, s.platform.decision_key
@@ -136,35 +152,47 @@ class Kiosk:
                                     timeout=(s.platform.timeout_s, s.platform.timeout_s),
                                     decision_key=signing.load_public_key(decision_key))
             stack.callback(client.close)
-            outbox = Outbox(s.outbox_path, envelope.load_public_key(public_key))
+            outbox = Outbox(s.outbox_path, envelope.load_public_key(public_key), audit=audit)
             stack.callback(outbox.close)
 
             fanout = ev.Fanout()
+            mode = DiagnosticsMode(PinGate(s.diagnostics.pin_hash, audit=audit), audit=audit,
+                                   is_idle=lambda: session.phase is Phase.IDLE,
+                                   timeout_s=s.diagnostics.timeout_s)
             session = Session(outbox, s.sessions_dir, timeouts=s.timeouts,
-                              admission=lambda: _admission(outbox), listener=fanout)
+                              admission=lambda: _admission(outbox, mode), listener=fanout)
             session.elderly = s.elderly_default
             devices = open_devices(s, lambda e: _card_event(e, post, session), stack)
             manager = DeviceManager(devices.by_id())
             stack.callback(manager.stop)
+            manager.subscribe(DeviceFaults(audit))
             sync = SyncWorker(outbox, client,
-                              heartbeat_extra=lambda: {"devices": _health_report(manager)})
+                              heartbeat_extra=lambda: {"devices": _health_report(manager),
+                                                       "audit": _audit_head(audit)})
             stack.callback(sync.stop)
             coordinator = VisitCoordinator(
                 session, post, sync.deliver_now, outbox.status, manager, devices.camera,
                 Paperwork(devices.receipt_printer, devices.licence_printer,
                           HallTexts(s.hall, s.hotline, s.tracking_url)),
                 deadline_s=s.platform.submit_deadline_s)
-            fanout.add(coordinator.on_session_event, *listeners)
+            fanout.add(logs.forget_visitor, coordinator.on_session_event, *listeners)
             manager.subscribe(coordinator.on_health)
             coordinator.start()
             stack.callback(coordinator.stop)
+
+            diagnostics = Diagnostics(
+                Parts(s, manager, devices.reader, devices.camera, devices.receipt_printer,
+                      devices.licence_printer, outbox, sync, url, started_at=started),
+                audit=audit, is_idle=lambda: session.phase is Phase.IDLE)
+            stack.callback(DiagnosticsServer(s.diagnostics_socket, diagnostics.answer).start().stop)
 
             manager.poll_once()
             manager.start_polling()
             sync.start()
             kiosk = cls(s, platform=platform, client=client, outbox=outbox, sync=sync,
                         devices=devices, manager=manager, session=session,
-                        coordinator=coordinator, calls=calls, stack=stack.pop_all())
+                        coordinator=coordinator, calls=calls, stack=stack.pop_all(),
+                        audit=audit, diagnostics=diagnostics, mode=mode)
         return kiosk
 
     def stop(self) -> None:
@@ -188,9 +216,16 @@ class Kiosk:
             done += 1
 
 
-def _admission(outbox: Outbox) -> Admission:
+def _admission(outbox: Outbox, mode: DiagnosticsMode) -> Admission:
+    if maintenance := mode.why_not_start():      # no visit while a technician works
+        return Admission(False, maintenance)
     a = outbox.can_accept()
     return Admission(a.ok, a.message_zh)
+
+
+def _audit_head(audit: AuditLog) -> dict | None:
+    head = audit.head()
+    return head.as_dict() if head else None
 
 
 def _health_report(manager: DeviceManager) -> list[dict]:
@@ -201,6 +236,7 @@ def _health_report(manager: DeviceManager) -> list[dict]:
 def _card_event(event: Any, post: Post, session: Session) -> None:
     # The reader's thread: never touch the session here, post to its thread.
     if isinstance(event, CardRead):
+        logs.remember_visitor(event.identity)     # redacted from every log line from now on
         applicant = Applicant.from_identity(event.identity)
         post(lambda: session.card_read(applicant))
     elif isinstance(event, ReaderFault):

@@ -3,6 +3,8 @@
     kiosk run [--config F] [--headless] [--out DIR] [--subject TYPE] [--offline]
               [--orientation portrait|landscape] [--elderly] [--json] [--visits N]
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
+    kiosk diag [--json] | test-read | test-print … (technicians; see kiosk/diagnostics/cli.py)
+    kiosk audit {verify,head}                      (the audit log; see kiosk/audit/cli.py)
     kiosk check-config F                           (validate a settings file)
 
 ``run`` is the only place the core reaches up into ``ui``: the command line sits above every
@@ -15,7 +17,10 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk import logs
+from kiosk.audit import cli as audit_cli
 from kiosk.config import settings as settings_mod
+from kiosk.diagnostics import cli as diag_cli
 from kiosk.domain import subject_types
 from offline_queue import cli as queue_cli
 
@@ -76,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
                        default_db=_settings_or_defaults().outbox_path)
+    diag_cli.register(sub, load_settings=settings_mod.load)
+    audit_cli.register(sub, default_path=_settings_or_defaults().audit_path)
     return parser
 
 
@@ -85,6 +92,7 @@ _SAID = {"approved": "已通过审批（秒批）", "review": "已受理，等�
 
 def _run(args: argparse.Namespace) -> int:
     settings = settings_mod.load(args.config)
+    logs.configure(settings.data_dir)
     from ui import main as ui_main  # the one upward import: the command line sits above ui
     if not (args.headless or not ui_main.has_display()):
         return ui_main.run_gui(settings)

@@ -44,6 +44,13 @@ class DeviceSettings:
 
 
 @dataclass(frozen=True)
+class DiagnosticsSettings:
+    pin_hash: str = ""           # the technician PIN as an Argon2id hash (kiosk diag hash-pin);
+                                 # empty: the touch diagnostics mode cannot be opened
+    timeout_s: float = 300.0     # the diagnostics mode closes after this long untouched
+
+
+@dataclass(frozen=True)
 class Settings:
     kiosk_id: str = "kiosk-dev-0001"
     data_dir: Path = Path(".kiosk-data")
@@ -54,6 +61,7 @@ class Settings:
     platform: PlatformSettings = field(default_factory=PlatformSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
     timeouts: Timeouts = field(default_factory=Timeouts)
+    diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
 
     @property
     def sessions_dir(self) -> Path:
@@ -68,8 +76,19 @@ class Settings:
         """This kiosk's private signing key (created on first start)."""
         return self.data_dir / "identity" / "kiosk.key"
 
+    @property
+    def audit_path(self) -> Path:
+        """The hash-chained audit log (kiosk.audit)."""
+        return self.data_dir / "audit" / "audit.log"
 
-_SECTIONS = {"platform": PlatformSettings, "devices": DeviceSettings, "timeouts": Timeouts}
+    @property
+    def diagnostics_socket(self) -> Path:
+        """Where a running kiosk answers ``kiosk diag`` (owner-only folder)."""
+        return self.data_dir / "run" / "diag.sock"
+
+
+_SECTIONS = {"platform": PlatformSettings, "devices": DeviceSettings, "timeouts": Timeouts,
+             "diagnostics": DiagnosticsSettings}
 
 
 def _coerce(where: str, name: str, value: Any, default: Any) -> Any:
@@ -123,6 +142,12 @@ def parse(text: str, where: str = "<config>") -> Settings:
             signing.load_public_key(p.decision_key)
         except signing.KeyTextError as exc:
             raise SettingsError(f"{where} [platform]: decision_key: {exc}") from None
+    d = settings.diagnostics
+    if d.pin_hash and not d.pin_hash.startswith("$argon2id$"):
+        raise SettingsError(f"{where} [diagnostics]: pin_hash must be an Argon2id hash "
+                            "($argon2id$...); make one with: kiosk diag hash-pin")
+    if not 30 <= d.timeout_s <= 3600:
+        raise SettingsError(f"{where} [diagnostics]: timeout_s must be 30..3600 seconds")
     if settings.timeouts.warning_s < 20:
         raise SettingsError(f"{where} [timeouts]: warning_s must be at least 20 (WCAG 2.2.1)")
     if settings.timeouts.max_extensions < 10:
