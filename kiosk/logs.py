@@ -93,12 +93,13 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 @dataclass
 class LogSetup:
-    """What ``configure`` installed."""
+    """What ``configure`` installed (and the filters it put on handlers it found)."""
 
     recent: RecentLines
     journald: bool
     file: Path | None
     handlers: list[logging.Handler] = field(default_factory=list)
+    filtered: list[tuple[logging.Handler, logging.Filter]] = field(default_factory=list)
 
 
 _installed: LogSetup | None = None
@@ -127,19 +128,17 @@ def configure(data_dir: Path | str | None, *, level: int | str = logging.INFO,
     Returns:
         The handlers installed, with the ring of recent lines.
     """
-    global _installed
+    unconfigure()
     root = logging.getLogger()
-    if _installed is not None:
-        for handler in _installed.handlers:
-            root.removeHandler(handler)
-            handler.close()
+    filtered: list[tuple[logging.Handler, logging.Filter]] = []
     for handler in list(root.handlers):
         # python-escpos calls logging.basicConfig() when imported: a bare stderr handler that
         # would duplicate every line, unredacted. Drop it; redact through any other one found.
         if type(handler) is logging.StreamHandler and handler.stream is sys.stderr:
             root.removeHandler(handler)
         elif not any(isinstance(f, RedactionFilter) for f in handler.filters):
-            handler.addFilter(RedactionFilter(redactor))
+            filtered.append((handler, RedactionFilter(redactor)))
+            handler.addFilter(filtered[-1][1])
     use_journald = under_systemd() if journald is None else journald
     formatter = logging.Formatter(FORMAT)
     recent = RecentLines()
@@ -162,8 +161,23 @@ def configure(data_dir: Path | str | None, *, level: int | str = logging.INFO,
         root.addHandler(handler)
     root.setLevel(level)
     logging.captureWarnings(True)
-    _installed = LogSetup(recent, use_journald, path, handlers)
+    global _installed
+    _installed = LogSetup(recent, use_journald, path, handlers, filtered)
     return _installed
+
+
+def unconfigure() -> None:
+    """Remove what ``configure`` installed (tests, and before configuring again)."""
+    global _installed
+    if _installed is None:
+        return
+    root = logging.getLogger()
+    for handler in _installed.handlers:
+        root.removeHandler(handler)
+        handler.close()
+    for handler, f in _installed.filtered:
+        handler.removeFilter(f)
+    _installed = None
 
 
 def recent_lines(n: int = 100) -> list[str]:

@@ -69,7 +69,7 @@ def parse(text: str, where: str = "events.toml") -> Catalogue:
         raise CatalogueError(f"{where}: not valid TOML: {exc}") from None
     events: dict[str, EventSpec] = {}
     for event_id, body in raw.items():
-        if not EVENT_ID.match(event_id):
+        if not EVENT_ID.fullmatch(event_id):
             raise CatalogueError(f"{where}: [{event_id}] is not a kebab-case id")
         if not isinstance(body, dict) or set(body) != {"type", "doc", "fields"}:
             raise CatalogueError(f"{where}: [{event_id}] needs exactly type, doc and fields")
@@ -81,7 +81,7 @@ def parse(text: str, where: str = "events.toml") -> Catalogue:
         doc, fields = body["doc"], body["fields"]
         if not isinstance(doc, str) or not doc.strip() or "\n" in doc:
             raise CatalogueError(f"{where}: [{event_id}] doc must be one line of text")
-        if not (isinstance(fields, list) and all(isinstance(f, str) and FIELD_NAME.match(f)
+        if not (isinstance(fields, list) and all(isinstance(f, str) and FIELD_NAME.fullmatch(f)
                                                  for f in fields)
                 and len(set(fields)) == len(fields)):
             raise CatalogueError(f"{where}: [{event_id}] fields must be distinct snake_case names")

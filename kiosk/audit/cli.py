@@ -24,7 +24,7 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 def _head_hash(text: str) -> str:
     value = text.strip().lower()
-    if not HEX64.match(value):
+    if not HEX64.fullmatch(value):
         raise argparse.ArgumentTypeError("a head hash is 64 hexadecimal characters")
     return value
 

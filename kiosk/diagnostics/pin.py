@@ -30,7 +30,7 @@ from kiosk.audit import Audit, NullAudit
 MAX_FAILURES = 5
 BASE_LOCKOUT_S = 15.0
 MAX_LOCKOUT_S = 86400.0
-PIN_SHAPE = re.compile(r"^[0-9]{4,12}$")
+PIN_SHAPE = re.compile(r"[0-9]{4,12}")
 
 
 class PinRefusal(enum.Enum):
@@ -68,7 +68,7 @@ def hash_pin(pin: str, hasher: PasswordHasher | None = None) -> str:
     Raises:
         ValueError: the PIN is not 4-12 digits.
     """
-    if not isinstance(pin, str) or not PIN_SHAPE.match(pin):
+    if not isinstance(pin, str) or not PIN_SHAPE.fullmatch(pin):
         raise ValueError("the PIN must be 4 to 12 digits")
     return (hasher or PasswordHasher()).hash(pin)
 
@@ -112,7 +112,7 @@ class PinGate:
             return self._refused(PinRefusal.LOCKED, left)
         if not self._hash:
             return self._refused(PinRefusal.NO_PIN, 0.0)
-        if not isinstance(text, str) or not PIN_SHAPE.match(text):
+        if not isinstance(text, str) or not PIN_SHAPE.fullmatch(text):
             return self._failed(PinRefusal.MALFORMED)
         try:
             self._hasher.verify(self._hash, text)
