@@ -39,6 +39,13 @@ def _platform_port() -> object:
                           decision_key=signing.load_public_key(s.platform.decision_key))
 
 
+def _audited_outbox(path: Path) -> object:
+    """The outbox for ``kiosk queue``: releases and purges go to the kiosk's audit log."""
+    from kiosk.audit.log import AuditLog
+    from offline_queue.outbox import Outbox
+    return Outbox(path, None, audit=AuditLog(_settings_or_defaults().audit_path))
+
+
 def _settings_or_defaults() -> settings_mod.Settings:
     try:
         return settings_mod.load()
@@ -80,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
+                       outbox_factory=_audited_outbox,
                        default_db=_settings_or_defaults().outbox_path)
     diag_cli.register(sub, load_settings=settings_mod.load)
     audit_cli.register(sub, default_path=_settings_or_defaults().audit_path)

@@ -112,14 +112,15 @@ def local_diagnostics(settings: Settings, settle_s: float = SETTLE_S) -> Iterato
                and time.monotonic() < deadline):
             time.sleep(0.1)        # a technician waits for the devices to come up
             manager.poll_once()
+        audit = AuditLog(settings.audit_path)
         outbox = None
         if settings.outbox_path.exists():
-            outbox = Outbox(settings.outbox_path, None)
+            outbox = Outbox(settings.outbox_path, None, audit=audit)
             stack.callback(outbox.close)
         url = "" if settings.platform.url == EMBEDDED else settings.platform.url
         parts = Parts(settings, manager, devices.reader, devices.camera, devices.receipt_printer,
                       devices.licence_printer, outbox, None, url, started_at=started)
-        yield Diagnostics(parts, audit=AuditLog(settings.audit_path))
+        yield Diagnostics(parts, audit=audit)
 
 
 def _report_of(body: dict[str, Any]) -> Report:
