@@ -4,8 +4,8 @@
 kiosk's key, the platform (embedded or configured), the outbox and the sync worker, the devices
 under the device manager, the session, the visit coordinator that does the visit's side
 effects, and the technicians' diagnostics (the touch mode and the local socket ``kiosk diag``
-asks). It returns
-only a whole kiosk: when a part fails to start, the parts already started are stopped again.
+asks). It returns only a whole kiosk: when a part fails to start, the parts already started
+are stopped again.
 ``stop()`` takes it down in the reverse order. Nothing here decides, words or draws: the session
 decides, ``kiosk.visit.paper`` words the paper, the UI draws.
 

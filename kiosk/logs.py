@@ -116,7 +116,7 @@ def under_systemd() -> bool:
 
 def configure(data_dir: Path | str | None, *, level: int | str = logging.INFO,
               journald: bool | None = None, journald_socket: Path | None = None,
-              redactor: Redactor = REDACTOR) -> LogSetup:
+              console: bool = False, redactor: Redactor = REDACTOR) -> LogSetup:
     """Install the kiosk's handlers on the root logger (again: the old ones are removed).
 
     Args:
@@ -124,6 +124,7 @@ def configure(data_dir: Path | str | None, *, level: int | str = logging.INFO,
         level: the root level.
         journald: send to journald; None: when running under systemd.
         journald_socket: journald's socket (tests bind their own).
+        console: also warnings and errors to stderr (a technician's command).
         redactor: the redactor every handler's filter uses.
     Returns:
         The handlers installed, with the ring of recent lines.
@@ -155,6 +156,10 @@ def configure(data_dir: Path | str | None, *, level: int | str = logging.INFO,
         path = folder / "kiosk.log"
         handlers.append(PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                                    encoding="utf-8"))
+    if console:
+        stderr = logging.StreamHandler(sys.stderr)
+        stderr.setLevel(logging.WARNING)
+        handlers.append(stderr)
     for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(RedactionFilter(redactor))

@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from devices.health import DeviceState
 from devices.manager import DeviceManager
+from kiosk import logs
 from kiosk.audit.log import AuditLog
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.diagnostics import drives as drive_files
@@ -61,6 +62,7 @@ def register(subparsers: argparse._SubParsersAction, *,
 
 def handle(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    logs.configure(None, journald=False, console=True)     # redacted, to stderr only
     command = args.diag_command or "report"
     if command == "hash-pin":
         return _hash_pin(out)
