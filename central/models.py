@@ -153,6 +153,19 @@ class ConfigState(_Strict):
     rolled_back: ConfigRollback | None = None
 
 
+class HealthOut(BaseModel):
+    ok: bool
+    time: str = Field(description="the platform's clock: UTC, ISO 8601 with milliseconds")
+
+
+class AuditHead(_Strict):
+    """The newest entry of the kiosk's hash-chained audit log: kept, so a history rewritten
+    on the kiosk afterwards no longer contains the head the platform saw."""
+
+    seq: int = Field(ge=1)
+    head: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 class HeartbeatIn(_Strict):
     devices: list[DeviceReport] = Field(max_length=32)
     queue: QueueState
@@ -162,8 +175,8 @@ class HeartbeatIn(_Strict):
     software_version: str = Field(default="", max_length=40)
     config: ConfigState | None = None
     groups: list[str] = Field(default_factory=list, max_length=8)
-    audit_head: str | None = Field(default=None, max_length=128,
-                                   description="hash at the head of the kiosk's audit log")
+    audit: AuditHead | None = Field(default=None, description="the newest entry of the kiosk's "
+                                                              "hash-chained audit log")
     last_visit_at: str | None = Field(default=None, max_length=40)
     generated_at: str | None = Field(default=None, max_length=40,
                                      description="when the kiosk wrote it (it may have waited "
@@ -181,7 +194,7 @@ class HeartbeatOut(BaseModel):
     software_version: str = ""
     config: dict[str, Any] | None = None
     groups: list[str] = []
-    audit_head: str | None = None
+    audit: dict[str, Any] | None = None
     last_visit_at: str | None = None
     generated_at: str | None = None
 

@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 from central import idempotency
 from central.decide import decide_submission, open_submission
 from central.errors import ApiError
-from central.models import (ErrorOut, HeartbeatIn, HeartbeatOut,
+from central.models import (ErrorOut, HealthOut, HeartbeatIn, HeartbeatOut,
                             NameCheckOut, RatingIn, RatingOut, RatingSummaryOut, SubjectTypeId,
                             SubmissionIn)
 from central.names import check_name, name_key
@@ -66,9 +66,13 @@ def _store(request: Request) -> Store:
     return _platform(request).store()
 
 
-@unauthenticated.get("/healthz", summary="Liveness, unauthenticated")
+@unauthenticated.get("/healthz", summary="Liveness and the platform's clock, unauthenticated",
+                     response_model=HealthOut)
 async def healthz() -> dict:
-    return {"ok": True}
+    """Kiosks sign every request with their clock and are refused beyond the allowed skew, so
+    a kiosk's technician compares its clock with ``time`` (UTC, milliseconds)."""
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return {"ok": True, "time": now}
 
 
 # -- submissions -------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """The composition root: builds one kiosk from ``Settings`` and wires its parts together.
 
-``Kiosk.start(settings)`` builds and starts every part, in this order: the configuration to
-start with (the installed settings with the applied bundle laid over them, ``kiosk.config.agent``),
-the kiosk's key, the platform (embedded or configured), the outbox and the sync worker, the
-devices under the device manager, the session, the visit coordinator that does the visit's side
-effects, and the configuration agent; a clean start commits a bundle on trial. It returns
-only a whole kiosk: when a part fails to start, the parts already started are stopped again.
+``Kiosk.start(settings)`` builds and starts every part, in this order: the audit log, the
+configuration to start with (the installed settings with the applied bundle laid over them,
+``kiosk.config.agent``), the kiosk's key, the platform (embedded or configured), the outbox and
+the sync worker, the devices under the device manager, the session, the visit coordinator that
+does the visit's side effects, the technicians' diagnostics (the touch mode and the local socket
+``kiosk diag`` asks) and the configuration agent; a clean start commits a bundle on trial. It
+returns only a whole kiosk: when a part fails to start, the parts already started are stopped
+again.
 ``stop()`` takes it down in the reverse order. Nothing here decides, words or draws: the session
 decides, ``kiosk.visit.paper`` words the paper, the UI draws.
 
@@ -19,6 +21,7 @@ import datetime as dt
 import importlib.metadata
 import logging
 import queue
+import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -31,11 +34,17 @@ from devices.idcard.reader import CardRead, ReaderFault
 from devices.manager import CAMERA, IDCARD, LICENCE_PRINTER, RECEIPT_PRINTER, DeviceManager
 from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter, open_receipt_printer
-from kiosk.audit import Audit, NullAudit
+from kiosk import logs
+from kiosk.audit.log import AuditLog
+from kiosk.audit.recorders import DeviceFaults
 from kiosk.config import agent as config_agent
 from kiosk.config.agent import ConfigAgent
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.config.updater import Unreachable, platform_source
+from kiosk.diagnostics.mode import DiagnosticsMode
+from kiosk.diagnostics.pin import PinGate
+from kiosk.diagnostics.server import DiagnosticsServer
+from kiosk.diagnostics.service import Diagnostics, Parts
 from kiosk.domain.application import Applicant
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Phase, Session
@@ -101,8 +110,8 @@ class Kiosk:
     def __init__(self, settings: Settings, *, platform: EmbeddedPlatform | None,
                  client: PlatformClient, outbox: Outbox, sync: SyncWorker, devices: Devices,
                  manager: DeviceManager, session: Session, coordinator: VisitCoordinator,
-                 config: ConfigAgent, calls: queue.Queue[Callable[[], None]],
-                 stack: ExitStack) -> None:
+                 config: ConfigAgent, calls: queue.Queue[Callable[[], None]], stack: ExitStack,
+                 audit: AuditLog, diagnostics: Diagnostics, mode: DiagnosticsMode) -> None:
         self.settings = settings
         self.config = config
         self.embedded = platform
@@ -113,28 +122,29 @@ class Kiosk:
         self.manager = manager
         self.session = session
         self.coordinator = coordinator
+        self.audit = audit
+        self.diagnostics = diagnostics
+        self.mode = mode
         self._calls = calls
         self._stack = stack
 
     @classmethod
     def start(cls, settings: Settings, *, post: Post | None = None,
-              listeners: Iterable[Callable[[ev.Event], None]] = (), audit: Audit | None = None,
-              audit_head: Callable[[], str | None] | None = None) -> Kiosk:
+              listeners: Iterable[Callable[[ev.Event], None]] = ()) -> Kiosk:
         """Build and start every part of a kiosk.
 
         Args:
             settings: the installed settings (the applied bundle, if any, is laid over them).
             post: runs a call on the session's thread; default: a queue drained by ``pump``.
             listeners: also told every session event (the UI's relay), after the coordinator.
-            audit: the audit log (default: records nothing).
-            audit_head: the audit log's head hash, for the heartbeat.
         Raises:
             Whatever a part raised on start; the parts started before it are stopped again,
             and the start counts as failed for a bundle on trial.
         """
         calls: queue.Queue[Callable[[], None]] = queue.Queue()
         post = post or calls.put
-        audit = audit or NullAudit()
+        started = time.monotonic()
+        audit = AuditLog(settings.audit_path)
         s, applied = config_agent.begin(settings, audit)
         with ExitStack() as stack:
             s.data_dir.mkdir(parents=True, exist_ok=True)
@@ -152,22 +162,25 @@ class Kiosk:
                                     timeout=(s.platform.timeout_s, s.platform.timeout_s),
                                     decision_key=signing.load_public_key(decision_key))
             stack.callback(client.close)
-            outbox = Outbox(s.outbox_path, envelope.load_public_key(public_key))
+            outbox = Outbox(s.outbox_path, envelope.load_public_key(public_key), audit=audit)
             stack.callback(outbox.close)
 
             fanout = ev.Fanout()
+            mode = DiagnosticsMode(PinGate(s.diagnostics.pin_hash, audit=audit), audit=audit,
+                                   is_idle=lambda: session.phase is Phase.IDLE,
+                                   timeout_s=s.diagnostics.timeout_s)
             session = Session(outbox, s.sessions_dir, timeouts=s.timeouts,
-                              admission=lambda: _admission(outbox), listener=fanout)
+                              admission=lambda: _admission(outbox, mode), listener=fanout)
             session.elderly = s.elderly_default
             devices = open_devices(s, lambda e: _card_event(e, post, session), stack)
             manager = DeviceManager(devices.by_id())
             stack.callback(manager.stop)
+            manager.subscribe(DeviceFaults(audit))
             agent = ConfigAgent(settings, applied, platform_source(_repository(client)),
                                 audit=audit)
             visits = _LastVisit()
             sync = SyncWorker(outbox, client, heartbeat_s=s.fleet.heartbeat_every_s,
-                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits,
-                                                                 audit_head))
+                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits, audit))
             stack.callback(sync.stop)
             stack.callback(sync.heartbeat_if_changed)   # on stopping: the last visit, reported
             coordinator = VisitCoordinator(
@@ -175,10 +188,17 @@ class Kiosk:
                 Paperwork(devices.receipt_printer, devices.licence_printer,
                           HallTexts(s.hall, s.hotline, s.tracking_url)),
                 deadline_s=s.platform.submit_deadline_s)
-            fanout.add(coordinator.on_session_event, visits.on_session_event, *listeners)
+            fanout.add(logs.forget_visitor, coordinator.on_session_event, visits.on_session_event,
+                       *listeners)
             manager.subscribe(coordinator.on_health)
             coordinator.start()
             stack.callback(coordinator.stop)
+
+            diagnostics = Diagnostics(
+                Parts(s, manager, devices.reader, devices.camera, devices.receipt_printer,
+                      devices.licence_printer, outbox, sync, url, started_at=started),
+                audit=audit, is_idle=lambda: session.phase is Phase.IDLE)
+            stack.callback(DiagnosticsServer(s.diagnostics_socket, diagnostics.answer).start().stop)
 
             manager.poll_once()
             manager.start_polling()
@@ -188,7 +208,7 @@ class Kiosk:
             kiosk = cls(s, platform=platform, client=client, outbox=outbox, sync=sync,
                         devices=devices, manager=manager, session=session,
                         coordinator=coordinator, config=agent, calls=calls,
-                        stack=stack.pop_all())
+                        stack=stack.pop_all(), audit=audit, diagnostics=diagnostics, mode=mode)
         applied.commit_start()   # a clean start: a bundle on trial is kept
         return kiosk
 
@@ -228,9 +248,16 @@ class Kiosk:
             done += 1
 
 
-def _admission(outbox: Outbox) -> Admission:
+def _admission(outbox: Outbox, mode: DiagnosticsMode) -> Admission:
+    if maintenance := mode.why_not_start():      # no visit while a technician works
+        return Admission(False, maintenance)
     a = outbox.can_accept()
     return Admission(a.ok, a.message_zh)
+
+
+def _audit_head(audit: AuditLog) -> dict | None:
+    head = audit.head()
+    return head.as_dict() if head else None
 
 
 def _health_report(manager: DeviceManager) -> list[dict]:
@@ -261,11 +288,11 @@ def _software_version() -> str:
 
 
 def _heartbeat(s: Settings, manager: DeviceManager, agent: ConfigAgent, visits: _LastVisit,
-               audit_head: Callable[[], str | None] | None) -> dict:
+               audit: AuditLog) -> dict:
     config = agent.status()
     return {"devices": _health_report(manager), "config_version": config["version"],
             "config": config, "software_version": _software_version(),
-            "groups": list(s.fleet.groups), "audit_head": audit_head() if audit_head else None,
+            "groups": list(s.fleet.groups), "audit": _audit_head(audit),
             "last_visit_at": visits.at, "generated_at": _utc_now()}
 
 
@@ -281,6 +308,7 @@ def _repository(client: PlatformClient) -> Callable[[str], bytes | None]:
 def _card_event(event: Any, post: Post, session: Session) -> None:
     # The reader's thread: never touch the session here, post to its thread.
     if isinstance(event, CardRead):
+        logs.remember_visitor(event.identity)     # redacted from every log line from now on
         applicant = Applicant.from_identity(event.identity)
         post(lambda: session.card_read(applicant))
     elif isinstance(event, ReaderFault):

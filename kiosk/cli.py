@@ -3,6 +3,8 @@
     kiosk run [--config F] [--headless] [--out DIR] [--subject TYPE] [--offline]
               [--orientation portrait|landscape] [--elderly] [--json] [--visits N]
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
+    kiosk diag [--json] | test-read | test-print … (technicians; see kiosk/diagnostics/cli.py)
+    kiosk audit {verify,head}                      (the audit log; see kiosk/audit/cli.py)
     kiosk check-config F                           (validate a settings file)
 
 A configuration bundle that arrived is applied between two visits by starting the command
@@ -20,7 +22,10 @@ import os
 import sys
 from pathlib import Path
 
+from kiosk import logs
+from kiosk.audit import cli as audit_cli
 from kiosk.config import settings as settings_mod
+from kiosk.diagnostics import cli as diag_cli
 from kiosk.domain import subject_types
 from offline_queue import cli as queue_cli
 
@@ -39,6 +44,13 @@ def _platform_port() -> object:
     key = identity.load_or_create(s.key_path)
     return PlatformClient(s.platform.url, s.kiosk_id, key,
                           decision_key=signing.load_public_key(s.platform.decision_key))
+
+
+def _audited_outbox(path: Path) -> object:
+    """The outbox for ``kiosk queue``: releases and purges go to the kiosk's audit log."""
+    from kiosk.audit.log import AuditLog
+    from offline_queue.outbox import Outbox
+    return Outbox(path, None, audit=AuditLog(_settings_or_defaults().audit_path))
 
 
 def _settings_or_defaults() -> settings_mod.Settings:
@@ -83,7 +95,10 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
+                       outbox_factory=_audited_outbox,
                        default_db=_settings_or_defaults().outbox_path)
+    diag_cli.register(sub, load_settings=settings_mod.load)
+    audit_cli.register(sub, default_path=_settings_or_defaults().audit_path)
     return parser
 
 
@@ -93,6 +108,7 @@ _SAID = {"approved": "已通过审批（秒批）", "review": "已受理，等�
 
 def _run(args: argparse.Namespace) -> int:
     settings = settings_mod.load(args.config)
+    logs.configure(settings.data_dir)
     from ui import main as ui_main  # the one upward import: the command line sits above ui
     if not (args.headless or not ui_main.has_display()):
         code = ui_main.run_gui(settings)

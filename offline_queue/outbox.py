@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
@@ -46,6 +47,13 @@ LOW_DISK_MESSAGE_ZH = ("本机存储空间不足，暂时不能受理新的申�
                        "请联系大厅工作人员处理，或到其他自助机、人工窗口办理。")
 
 
+class AuditSink(Protocol):
+    """Where the outbox records what a technician or its retention did (the kiosk's audit
+    log; this package never imports it). Ids and counts only."""
+
+    def record(self, event: str, **fields: str | int | None) -> None: ...
+
+
 class Outbox:
     """The kiosk's outbox of sealed submissions in one SQLite file.
 
@@ -60,6 +68,7 @@ class Outbox:
         disk_free: returns free bytes on the database's file system (injectable for tests).
         clock: seconds since the epoch; every time the outbox stores or compares is read from
             it, and the sync worker reads ``outbox.clock`` too, so there is one clock.
+        audit: records releases (``queue-released``) and purges (``queue-purged``).
     Raises:
         SchemaError: the file is not a usable outbox.
     """
@@ -68,8 +77,9 @@ class Outbox:
                  retention_s: float = 7 * 86400, application_bytes: int = 4 * MiB,
                  reserve_applications: int = 5, headroom_bytes: int = 32 * MiB,
                  disk_free: Callable[[], int] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, audit: AuditSink | None = None) -> None:
         self.path = Path(path)
+        self._audit = audit
         self._platform_key = platform_key
         self.retention_s = retention_s
         self.application_bytes = application_bytes
@@ -365,7 +375,11 @@ class Outbox:
                 args += ids
             cur = self._db.execute(f"UPDATE submissions SET state = ?, next_attempt_at = ? "
                                    f"WHERE {where}", [QueueState.FAILED.value, now, *args])
-            return cur.rowcount
+            released = cur.rowcount
+        if self._audit is not None:
+            one = ids[0] if submission_ids is not None and len(ids) == 1 else None
+            self._audit.record("queue-released", submission_id=one, count=released)
+        return released
 
     def needs_status(self, poll_interval_s: float, limit: int) -> list[str]:
         """Sent submissions without a final decision, not checked recently."""
@@ -435,6 +449,8 @@ class Outbox:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if ids:
             log.info("queue-purged count=%d", len(ids))
+            if self._audit is not None:
+                self._audit.record("queue-purged", count=len(ids))
         return len(ids)
 
     # ------------------------------------------------------------------ helpers

@@ -78,7 +78,7 @@ class SyncWorker:
         status_poll_s: how often a submission's pending verdict is asked for again.
         heartbeat_s: how often a heartbeat is sent (0 disables it).
         heartbeat_extra: returns the heartbeat's other fields (``devices``, ``config``,
-            ``software_version``, ``audit_head``, ``last_visit_at``, ...).
+            ``software_version``, ``audit``, ``last_visit_at``, ...).
         idle_s: how long the background thread sleeps between rounds unless kicked.
         rng: randomness for jitter (seeded in tests).
     """

@@ -18,6 +18,7 @@ from pathlib import Path
 from kiosk.flow.session import Session
 from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
+from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
 from ui.qt import (
     QML_MAJOR,
@@ -65,6 +66,7 @@ class KioskUi:
     window: QQuickWindow
     session: SessionBridge
     app_bridge: AppBridge
+    diagnostics: DiagnosticsBridge
     warnings: list[str] = field(default_factory=list)
 
 
@@ -129,7 +131,8 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
                size: tuple[int, int] = DEFAULT_SIZE, keyboard: bool | None = None,
                demo: bool = False, tick: bool = True,
                clock: Callable[[], float] = time.monotonic,
-               texts: HallTexts | None = None, main_qml: Path = MAIN_QML) -> KioskUi:
+               texts: HallTexts | None = None, main_qml: Path = MAIN_QML,
+               diagnostics: DiagnosticsBridge | None = None) -> KioskUi:
     """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
 
     Args:
@@ -144,6 +147,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         clock: the session's clock, for the seconds left on the idle warning.
         texts: the hall's name, hotline and tracking URL, for the done page's words.
         main_qml: the root QML file (tests load a broken one to see the error raised).
+        diagnostics: the technicians' mode (``Kiosk.Diagnostics``); None: one that never opens.
     Returns:
         The app, engine, window and bridges.
     Raises:
@@ -155,9 +159,13 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     ensure_cjk_font(app)
     bridge = SessionBridge(session, relay, tick=tick, clock=clock, texts=texts)
     app_bridge = AppBridge(keyboard=use_keyboard, demo=demo)
+    diagnostics = diagnostics or DiagnosticsBridge(tick=False)
     qmlRegisterSingletonInstance(SessionBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Session", bridge)
     qmlRegisterSingletonInstance(AppBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "App", app_bridge)
+    qmlRegisterSingletonInstance(DiagnosticsBridge, QML_MODULE, QML_MAJOR, QML_MINOR,
+                                 "Diagnostics", diagnostics)
     engine = QQmlApplicationEngine()
+    engine.addImageProvider(PROVIDER, diagnostics.images)   # the camera preview's pictures
     errors: list[str] = []
     engine.warnings.connect(lambda ws: errors.extend(w.toString() for w in ws))
     with QmlMessages(Path(main_qml).parent) as messages:
@@ -171,6 +179,6 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
-    ui = KioskUi(app, engine, window, bridge, app_bridge)
+    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     return ui

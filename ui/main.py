@@ -21,6 +21,7 @@ from kiosk.config.settings import Settings
 from kiosk.domain.samples import trade_name
 from kiosk.visit.paper import HallTexts
 from ui.app import KioskUi, create_app, prepare_environment
+from ui.bridges.diagnostics_bridge import DiagnosticsBridge
 from ui.bridges.session_bridge import EventRelay
 from ui.qt import QGuiApplication, QObject, Qt, QTimer, Signal
 from ui.scripted_visit import ScriptedVisit, VisitReport
@@ -54,11 +55,14 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
     QGuiApplication.instance() or QGuiApplication([])
     relay = EventRelay()
     kiosk = Kiosk.start(settings, post=GuiPost(), listeners=[relay])
+    diagnostics = DiagnosticsBridge(kiosk.diagnostics, kiosk.mode, tick=tick)
     try:
         ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
-                        texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url))
+                        texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
+                        diagnostics=diagnostics)
         yield kiosk, ui
     finally:
+        diagnostics.shutdown()
         kiosk.stop()
 
 

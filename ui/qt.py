@@ -46,7 +46,7 @@ from PySide6.QtQml import (  # noqa: F401 - re-exported
     QQmlEngine,
     qmlRegisterSingletonInstance,
 )
-from PySide6.QtQuick import QQuickItem, QQuickWindow  # noqa: F401 - re-exported
+from PySide6.QtQuick import QQuickImageProvider, QQuickItem, QQuickWindow  # noqa: F401 - re-exported
 
 QML_MODULE = "Kiosk"
 QML_MAJOR, QML_MINOR = 1, 0

@@ -69,6 +69,8 @@ class Robot:
             page = self.window.findChild(QObject, "screenLoader").property("item")
             if page is not None:
                 found = page if page.objectName() == name else page.findChild(QObject, name)
+        if found is None:       # inside another Loader (an overlay): walk the visual tree
+            found = _visual_child(self.window.contentItem(), name)
         return found if isinstance(found, QQuickItem) else None
 
     def showing(self, name: str) -> bool:
@@ -148,3 +150,14 @@ class Robot:
         if image.isNull() or not image.save(str(path), "PNG"):
             raise OSError(f"could not save a frame to {path}")
         return path
+
+
+def _visual_child(item: QQuickItem, name: str) -> QQuickItem | None:
+    """The first item called ``name`` under ``item`` in the visual tree (Loaders included)."""
+    for child in item.childItems():
+        if child.objectName() == name:
+            return child
+        found = _visual_child(child, name)
+        if found is not None:
+            return found
+    return None

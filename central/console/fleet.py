@@ -115,7 +115,7 @@ def kiosk_rows(store: Store, now: dt.datetime | None = None) -> list[KioskRow]:
             row.disk_free_bytes = hb.get("disk_free_bytes")
             row.low_disk = bool(hb.get("low_disk"))
             row.last_visit_at = hb.get("last_visit_at")
-            row.audit_head = hb.get("audit_head")
+            row.audit_head = (hb.get("audit") or {}).get("head")
             for d in hb.get("devices") or []:
                 label = DEVICE_LABELS.get(d.get("device"), d.get("device"))
                 state = d.get("state")

@@ -185,6 +185,7 @@ class Catalogues(_Section):
 
 class DiagnosticsSettings(_Section):
     pin_hash: PinHash = ""        # the technicians' PIN (argon2id); empty: diagnostics locked
+    timeout_s: Annotated[Seconds, Field(ge=30, le=3600)] = 300.0   # closes after this long untouched
 
 
 class HelpSettings(_Section):

@@ -20,11 +20,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kiosk.config.schema import (EMBEDDED, BundleSettings, DeviceSettings, FleetSettings,
-                                 PlatformSettings, SettingsModel)
+from kiosk.config.schema import (EMBEDDED, BundleSettings, DeviceSettings, DiagnosticsSettings,
+                                 FleetSettings, PlatformSettings, SettingsModel)
 from kiosk.flow.timeouts import Timeouts
 
-__all__ = ["EMBEDDED", "MAX_FILE_BYTES", "DeviceSettings", "FleetSettings", "PlatformSettings",
+__all__ = ["EMBEDDED", "MAX_FILE_BYTES", "DeviceSettings", "DiagnosticsSettings", "FleetSettings",
+           "PlatformSettings",
            "Settings", "SettingsError", "load", "parse", "read_limited", "with_bundle"]
 
 MAX_FILE_BYTES = 256 * 1024   # a settings file is a page of TOML; a bundle a few pages
@@ -74,6 +75,16 @@ class Settings(SettingsModel):
     def values(self) -> dict[str, Any]:
         """The settings as the file would spell them (for laying a bundle over them)."""
         return self.model_dump(mode="json", by_alias=True)
+
+    @property
+    def audit_path(self) -> Path:
+        """The hash-chained audit log (kiosk.audit)."""
+        return self.data_dir / "audit" / "audit.log"
+
+    @property
+    def diagnostics_socket(self) -> Path:
+        """Where a running kiosk answers ``kiosk diag`` (owner-only folder)."""
+        return self.data_dir / "run" / "diag.sock"
 
 
 def _where(loc: tuple[Any, ...]) -> str:

@@ -52,7 +52,7 @@ def test_the_command_serves_on_loopback(tmp_path):
         line = proc.stdout.readline()
         assert "listening on http://127.0.0.1:" in line, proc.stderr.read()
         base = line.split()[3]
-        assert requests.get(base + "/healthz", timeout=10).json() == {"ok": True}
+        assert requests.get(base + "/healthz", timeout=10).json()["ok"] is True
         client = SignedClient(base, "kiosk-cli-01", key)
         assert client.request("GET", "/v1/tuf/metadata/timestamp.json").status_code == 404
         assert client.request("GET", "/v1/names/check?name=abc").status_code == 200

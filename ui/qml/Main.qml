@@ -1,6 +1,7 @@
 // The kiosk window: a fixed header (progress, elderly switch, call staff), the error summary,
 // the page heading, one screen per page kind (chosen by Session.screen), and a fixed footer
-// (上一步 / 跳过 / continue). Overlays: the idle warning. The flow decides what shows.
+// (上一步 / 跳过 / continue). Overlays: the idle warning, the technicians' diagnostics mode
+// (five taps on the header's corner; diagnostics/). The flow decides what shows.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -37,6 +38,10 @@ Window {
         target: Session
         function onStepChanged() { Qt.callLater(root.showPage) }
         function onScreenChanged() { Qt.callLater(root.showPage) }
+    }
+    Connections {
+        target: Diagnostics
+        function onClosed() { Session.dismissEnded(); Qt.callLater(root.showPage) }
     }
 
     // Any touch anywhere means the person is here (resets the idle timer).
@@ -85,6 +90,12 @@ Window {
                 ink: Theme.textOnHelp
                 onClicked: root.helpCalled = true
             }
+        }
+        Item {      // the hidden gesture: the corner counts taps; kiosk/diagnostics/mode.py decides
+            objectName: "diagnosticsCorner"
+            anchors { left: parent.left; top: parent.top }
+            width: Theme.headerHeight; height: Theme.headerHeight
+            TapHandler { onTapped: Diagnostics.cornerTapped() }
         }
     }
 
@@ -212,5 +223,12 @@ Window {
     IdleWarning {
         anchors.fill: parent
         visible: Session.phase === "warning"
+    }
+
+    Loader {
+        objectName: "diagnosticsLoader"
+        anchors.fill: parent
+        active: Diagnostics.state !== "closed"
+        source: "diagnostics/DiagnosticsOverlay.qml"
     }
 }

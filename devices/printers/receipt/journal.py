@@ -77,6 +77,14 @@ class Journal:
             ).fetchall()
         return [r[0] for r in rows]
 
+    def recent(self, limit: int = 50) -> list[tuple[str, JobState, float]]:
+        """The latest jobs, newest first: (job id, state, when it last changed)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT job_id, state, updated FROM receipt_jobs ORDER BY updated DESC, rowid DESC"
+                " LIMIT ?", (max(0, int(limit)),)).fetchall()
+        return [(r[0], JobState(r[1]), float(r[2])) for r in rows]
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -21,6 +21,8 @@ class Receipt:
         qr_payload: text of the tracking QR code (usually a URL); empty means no QR code.
         notes: short paragraphs printed in small type below the QR code.
         printed_at: the time shown on the receipt.
+        number_label: what ``application_number`` is called on paper (a technician's test page
+            or readiness report prints its own number under its own name).
     """
 
     job_id: str
@@ -30,6 +32,7 @@ class Receipt:
     qr_payload: str
     notes: tuple[str, ...]
     printed_at: datetime
+    number_label: str = "申请编号"
 
     def __post_init__(self) -> None:
         if not self.job_id:
