@@ -364,6 +364,13 @@ class Outbox:
                 [(QueueState.HELD if held else QueueState.FAILED).value, retry_at, error,
                  submission_id])
 
+    def retry_now(self) -> int:
+        """Make every `failed` submission due now, whatever its backoff said (the network is
+        back, or a technician forces a sync). Held ones stay held. Returns how many."""
+        with self._lock, self._db.atomic():
+            return self._db.execute("UPDATE submissions SET next_attempt_at = ? WHERE state = ?",
+                                    [self._clock(), QueueState.FAILED.value]).rowcount
+
     def release_held(self, submission_ids: Iterable[str] | None = None) -> int:
         """Technician action: make `held` submissions due again. Returns how many."""
         now = self._clock()

@@ -169,6 +169,14 @@ class SyncWorker:
         """Ask the background thread for a round now (e.g. right after an enqueue)."""
         self._wake.set()
 
+    def network_back(self) -> int:
+        """The platform can be reached again: what failed for want of it is tried at once, not
+        after its backoff (which may have grown to minutes over a day offline). Returns how
+        many were made due."""
+        due = self.outbox.retry_now()
+        self.kick()
+        return due
+
     def start(self) -> None:
         """Run rounds on a daemon thread until `stop()`."""
         if self._thread and self._thread.is_alive():

@@ -210,7 +210,7 @@ class ScriptedVisit:
 
     def _after_the_network_returns(self, application_id: str) -> str:
         self._platform().start()
-        self.kiosk.sync.kick()           # as the network monitor would; the queue does the rest
+        self.kiosk.sync.network_back()   # as a network monitor would say; the queue does the rest
 
         def delivered_and_decided() -> bool:
             status = self.kiosk.outbox.status(application_id)

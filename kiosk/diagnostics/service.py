@@ -213,6 +213,7 @@ class Diagnostics:
             result = DeviceTest(False, "自助机程序没有运行，无法立即同步", "请用 kiosk queue sync")
             delivered = failed = depth = 0
         else:
+            outbox.retry_now()      # forced: now, not when each one's backoff says
             r = sync.run_once()
             delivered, failed, depth = r.delivered, r.failed + r.held, outbox.summary().depth
             title = "网络不通，未能发送" if r.network_down else f"本次送达 {delivered} 份"

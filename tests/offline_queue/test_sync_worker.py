@@ -464,3 +464,16 @@ def test_a_heartbeat_goes_out_at_once_on_change_and_only_the_latest_waits(make_o
     assert len(port.heartbeats) == 4
     state["last_visit_at"] = "later"
     assert worker.heartbeat_if_changed() and not worker.heartbeat_if_changed()
+
+
+def test_when_the_network_is_back_what_failed_is_tried_at_once_not_after_its_backoff(
+        worker, port, ids, clock):
+    (sid,) = fill(worker.outbox, ids, clock, 1, {})
+    port.fail[("post", sid)] = [network_error()] * 4
+    for _ in range(4):                       # a long outage: the backoff grows
+        worker.outbox.retry_now()
+        worker.run_once()
+    assert worker.outbox.status(sid).next_attempt_at > clock() + 20
+    assert worker.run_once().delivered == 0  # not due yet
+    assert worker.network_back() == 1
+    assert worker.run_once().delivered == 1
