@@ -106,6 +106,7 @@ class SyncWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._recovered = False
+        self._cut_off = False      # the last round could not reach the platform
         self._last_heartbeat: float | None = None
         self._last_sent: dict | None = None     # what the last delivered heartbeat said
 
@@ -136,6 +137,11 @@ class SyncWorker:
             report.full = not report.network_down and (
                 len(due) == self.batch_size or report.statuses == self.batch_size)
             report.heartbeat_sent = self._maybe_heartbeat()
+            reached = report.delivered or report.statuses or report.heartbeat_sent
+            if self._cut_off and reached and not report.network_down:
+                self.outbox.retry_now()    # it is back: the rest need not wait out their backoff
+                report.full = True
+            self._cut_off = report.network_down or (self._cut_off and not reached)
             return report
 
     def deliver_now(self, submission_id: str) -> SubmissionStatus:

@@ -477,3 +477,19 @@ def test_when_the_network_is_back_what_failed_is_tried_at_once_not_after_its_bac
     assert worker.run_once().delivered == 0  # not due yet
     assert worker.network_back() == 1
     assert worker.run_once().delivered == 1
+
+
+def test_the_worker_notices_the_network_is_back_from_any_call_that_reaches_the_platform(
+        make_outbox, port, ids, clock):
+    box = make_outbox()
+    worker = SyncWorker(box, port, heartbeat_s=60, backoff=Backoff(300, 600, 0))
+    a, b = fill(box, ids, clock, 2, {})
+    port.fail[("post", a)] = [network_error()]
+    port.heartbeat = lambda payload: (_ for _ in ()).throw(network_error())
+    worker.run_once()                        # cut off: a waits 300 s, b was not tried
+    del port.heartbeat
+    clock.advance(61)                        # the heartbeat is due and gets through, b too
+    report = worker.run_once()
+    assert report.heartbeat_sent and report.full and box.status(b).state is QueueState.SENT
+    assert box.status(a).state is QueueState.FAILED       # ... and a no longer waits 240 s
+    assert worker.run_once().delivered == 1 and box.status(a).state is QueueState.SENT
