@@ -135,7 +135,7 @@ class Outbox:
         check_submission_id(submission_id)
         if self._platform_key is None:
             raise QueueError("this outbox was opened without the platform key: cannot seal")
-        if not isinstance(subject_type, str) or not SUBJECT_TYPE_RE.match(subject_type):
+        if not isinstance(subject_type, str) or not SUBJECT_TYPE_RE.fullmatch(subject_type):
             raise InvalidSubmission("subject type must be a lower-case code such as 'individual'")
         if not isinstance(record, dict):
             raise InvalidSubmission("record must be a dict")
@@ -146,7 +146,7 @@ class Outbox:
         if not isinstance(attachments, dict):
             raise InvalidSubmission("attachments must be a dict of name to bytes")
         for name, data in attachments.items():
-            if not isinstance(name, str) or not ATTACHMENT_NAME_RE.match(name):
+            if not isinstance(name, str) or not ATTACHMENT_NAME_RE.fullmatch(name):
                 raise InvalidSubmission(f"attachment name {name!r} must be a lower-case code")
             if not isinstance(data, (bytes, bytearray)):
                 raise InvalidSubmission(f"attachment {name} must be bytes")
