@@ -89,10 +89,12 @@ def _build_fastapi(platform: Platform) -> FastAPI:
         return JSONResponse({"error": "internal_error", "message": type(exc).__name__},
                             status_code=500)
 
+    from central.citizen import router as citizen
     from central.help_calls import router as help_calls
     api.include_router(unauthenticated)
     api.include_router(router)
     api.include_router(help_calls)
+    api.include_router(citizen)
     return api
 
 
