@@ -1,8 +1,10 @@
 """The composition root: builds one kiosk from ``Settings`` and wires its parts together.
 
 ``Kiosk.start(settings)`` builds and starts every part, in this order: the kiosk's key, the
-platform (embedded or configured), the outbox and the sync worker, the devices under the device
-manager, the session, and the visit coordinator that does the visit's side effects. It returns
+platform (embedded or configured), the outbox, the ratings box and the sync worker, the devices
+under the device manager, the session, the visit coordinator that does the visit's side effects
+and the service desk that does the other citizen services' (帮办, status, licence print, guide,
+rating), with the card holder between the reader and the session. It returns
 only a whole kiosk: when a part fails to start, the parts already started are stopped again.
 ``stop()`` takes it down in the reverse order. Nothing here decides, words or draws: the session
 decides, ``kiosk.visit.paper`` words the paper, the UI draws.
@@ -23,20 +25,23 @@ from typing import Any
 from contract import envelope, signing
 from devices.camera import Camera, CameraConfig, open_camera
 from devices.idcard import IdCardReader, ReaderConfig, open_reader
-from devices.idcard.reader import CardRead, ReaderFault
 from devices.manager import CAMERA, IDCARD, LICENCE_PRINTER, RECEIPT_PRINTER, DeviceManager
 from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter, open_receipt_printer
+from kiosk.audit import Audit, NullAudit
 from kiosk.config.settings import EMBEDDED, Settings
-from kiosk.domain.application import Applicant
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Session
 from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.embedded import EmbeddedPlatform
+from kiosk.services.desk import Printers, ServiceDesk
+from kiosk.services.staff import StaffPinGate
+from kiosk.visit.card import CardHolder
 from kiosk.visit.coordinator import Paperwork, VisitCoordinator
 from kiosk.visit.paper import HallTexts
 from offline_queue.outbox import Outbox
+from offline_queue.ratings import RatingBox
 from offline_queue.sync import SyncWorker
 
 log = logging.getLogger(__name__)
@@ -92,7 +97,9 @@ class Kiosk:
     def __init__(self, settings: Settings, *, platform: EmbeddedPlatform | None,
                  client: PlatformClient, outbox: Outbox, sync: SyncWorker, devices: Devices,
                  manager: DeviceManager, session: Session, coordinator: VisitCoordinator,
-                 calls: queue.Queue[Callable[[], None]], stack: ExitStack) -> None:
+                 calls: queue.Queue[Callable[[], None]], stack: ExitStack,
+                 services: ServiceDesk, ratings: RatingBox, cards: CardHolder,
+                 audit: Audit) -> None:
         self.settings = settings
         self.embedded = platform
         self.client = client
@@ -102,6 +109,10 @@ class Kiosk:
         self.manager = manager
         self.session = session
         self.coordinator = coordinator
+        self.services = services
+        self.ratings = ratings
+        self.cards = cards
+        self.audit = audit
         self._calls = calls
         self._stack = stack
 
@@ -132,39 +143,62 @@ class Kiosk:
                 url = platform.url
                 public_key = public_key or platform.public_key
                 decision_key = decision_key or platform.decision_key
-            client = PlatformClient(url, s.kiosk_id, key,
-                                    timeout=(s.platform.timeout_s, s.platform.timeout_s),
-                                    decision_key=signing.load_public_key(decision_key))
-            stack.callback(client.close)
+            def new_client(timeout: tuple[float, float]) -> PlatformClient:
+                # One client (one HTTP session) per thread that calls the platform.
+                made = PlatformClient(url, s.kiosk_id, key, timeout=timeout,
+                                      decision_key=signing.load_public_key(decision_key))
+                stack.callback(made.close)
+                return made
+
+            client = new_client((s.platform.timeout_s, s.platform.timeout_s))
             outbox = Outbox(s.outbox_path, envelope.load_public_key(public_key))
             stack.callback(outbox.close)
+            ratings = RatingBox(s.ratings_path)
+            stack.callback(ratings.close)
+            audit: Audit = NullAudit()      # the technicians' hash-chained log goes here
 
             fanout = ev.Fanout()
+            staff = StaffPinGate(s.staff, post, audit) if s.staff.pin_hash else None
+            if staff is not None:
+                stack.callback(staff.close)
             session = Session(outbox, s.sessions_dir, timeouts=s.timeouts,
-                              admission=lambda: _admission(outbox), listener=fanout)
-            session.elderly = s.elderly_default
-            devices = open_devices(s, lambda e: _card_event(e, post, session), stack)
+                              admission=lambda: _admission(outbox), listener=fanout,
+                              staff=staff, hall_region=s.region_code)
+            session.elderly_default = session.elderly = s.elderly_default
+            cards = CardHolder(session, post)
+            devices = open_devices(s, cards.on_reader_event, stack)
             manager = DeviceManager(devices.by_id())
             stack.callback(manager.stop)
-            sync = SyncWorker(outbox, client,
+            sync = SyncWorker(outbox, client, ratings=ratings,
                               heartbeat_extra=lambda: {"devices": _health_report(manager)})
             stack.callback(sync.stop)
+            texts = HallTexts(s.hall, s.hotline, s.tracking_url)
+            spot = new_client((3.05, s.platform.submit_deadline_s))
             coordinator = VisitCoordinator(
                 session, post, sync.deliver_now, outbox.status, manager, devices.camera,
-                Paperwork(devices.receipt_printer, devices.licence_printer,
-                          HallTexts(s.hall, s.hotline, s.tracking_url)),
-                deadline_s=s.platform.submit_deadline_s)
-            fanout.add(coordinator.on_session_event, *listeners)
+                Paperwork(devices.receipt_printer, devices.licence_printer, texts),
+                deadline_s=s.platform.submit_deadline_s, audit=audit,
+                count_print=lambda sid: spot.citizen_print(sid, f"spot-{sid}", None, None))
+            services = ServiceDesk(
+                session, post, new_client((3.05, 8.0)), camera=devices.camera,
+                printers=Printers(devices.receipt_printer, devices.licence_printer, texts),
+                ratings=ratings, send_rating=sync.send_rating_now, outbox_status=outbox.status,
+                audit=audit)
+            fanout.add(coordinator.on_session_event, cards.on_session_event,
+                       services.on_session_event, *listeners)
             manager.subscribe(coordinator.on_health)
             coordinator.start()
             stack.callback(coordinator.stop)
+            services.start()
+            stack.callback(services.stop)
 
             manager.poll_once()
             manager.start_polling()
             sync.start()
             kiosk = cls(s, platform=platform, client=client, outbox=outbox, sync=sync,
                         devices=devices, manager=manager, session=session,
-                        coordinator=coordinator, calls=calls, stack=stack.pop_all())
+                        coordinator=coordinator, calls=calls, stack=stack.pop_all(),
+                        services=services, ratings=ratings, cards=cards, audit=audit)
         return kiosk
 
     def stop(self) -> None:
@@ -197,11 +231,3 @@ def _health_report(manager: DeviceManager) -> list[dict]:
     return [{"device": h.device, "state": h.state.value, "code": h.code}
             for h in manager.all_health()]
 
-
-def _card_event(event: Any, post: Post, session: Session) -> None:
-    # The reader's thread: never touch the session here, post to its thread.
-    if isinstance(event, CardRead):
-        applicant = Applicant.from_identity(event.identity)
-        post(lambda: session.card_read(applicant))
-    elif isinstance(event, ReaderFault):
-        log.warning("card-read-fault status=%s", event.status.value)

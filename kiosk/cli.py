@@ -2,8 +2,10 @@
 
     kiosk run [--config F] [--headless] [--out DIR] [--subject TYPE] [--offline]
               [--orientation portrait|landscape] [--elderly] [--json] [--visits N]
+              [--service register|status-card|status-number|status-qr|licence|guide|rating|help]
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
     kiosk check-config F                           (validate a settings file)
+    kiosk hash-pin                                 (a staff PIN's hash for [staff] pin_hash)
 
 ``run`` is the only place the core reaches up into ``ui``: the command line sits above every
 layer, and the import is made when the command runs (declared in tests/test_architecture.py).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -72,8 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--visits", type=_positive, default=1,
                      help="headless: repeat the scripted visit N times in this process (a soak); "
                           "prints one JSON line per 25 visits: memory, threads, files, outbox")
+    run.add_argument("--service", default="register",
+                     choices=("register", "status-card", "status-number", "status-qr", "licence",
+                              "guide", "rating", "help"),
+                     help="headless: play this citizen service (after a filing where it needs "
+                          "one); help: the face fails, staff answer the call and verify, with "
+                          "the PIN in $KIOSK_SCRIPT_STAFF_PIN")
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
+    sub.add_parser("hash-pin", help="make the Argon2id hash of a staff PIN for [staff] pin_hash")
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
                        default_db=_settings_or_defaults().outbox_path)
     return parser
@@ -92,10 +102,14 @@ def _run(args: argparse.Namespace) -> int:
     def batch(b: ui_main.Batch) -> None:
         print(json.dumps({"batch": b.as_dict()}, ensure_ascii=False), flush=True)
 
+    def announce(event: dict) -> None:
+        print(json.dumps(event, ensure_ascii=False), flush=True)
+
     out, report = ui_main.run_headless(
         settings, args.out, args.subject, offline=args.offline,
         landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
-        on_batch=batch if args.visits > 1 else None)
+        on_batch=batch if args.visits > 1 else None, service=args.service,
+        staff_pin=os.environ.get("KIOSK_SCRIPT_STAFF_PIN", ""), announce=announce)
     print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")
     final = f"，上传后：{_SAID.get(report.final, report.final)}" if args.offline else ""
     print(f"申请编号 {report.application_id}，结果：{_SAID.get(report.outcome, report.outcome)}{final}")
@@ -117,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
             settings_mod.load(args.file)
             print(f"{args.file}: OK")
             return 0
+        if args.command == "hash-pin":
+            from kiosk.services.staff import hash_pin_command
+            return hash_pin_command()
         return int(args.func(args))
     except settings_mod.SettingsError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)

@@ -18,6 +18,7 @@ from pathlib import Path
 from kiosk.flow.session import Session
 from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
+from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
 from ui.qt import (
     QML_MAJOR,
@@ -65,6 +66,7 @@ class KioskUi:
     window: QQuickWindow
     session: SessionBridge
     app_bridge: AppBridge
+    services: ServicesBridge
     warnings: list[str] = field(default_factory=list)
 
 
@@ -155,8 +157,11 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     ensure_cjk_font(app)
     bridge = SessionBridge(session, relay, tick=tick, clock=clock, texts=texts)
     app_bridge = AppBridge(keyboard=use_keyboard, demo=demo)
+    services = ServicesBridge(session, relay)
     qmlRegisterSingletonInstance(SessionBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Session", bridge)
     qmlRegisterSingletonInstance(AppBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "App", app_bridge)
+    qmlRegisterSingletonInstance(ServicesBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Services",
+                                 services)
     engine = QQmlApplicationEngine()
     errors: list[str] = []
     engine.warnings.connect(lambda ws: errors.extend(w.toString() for w in ws))
@@ -171,6 +176,6 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
-    ui = KioskUi(app, engine, window, bridge, app_bridge)
+    ui = KioskUi(app, engine, window, bridge, app_bridge, services)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     return ui

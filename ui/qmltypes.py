@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ui.bridges.app_bridge import AppBridge
+from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import SessionBridge
 from ui.qt import QML_MAJOR, QML_MINOR, QML_MODULE, QObject
 
-SINGLETONS: dict[str, type[QObject]] = {"Session": SessionBridge, "App": AppBridge}
+SINGLETONS: dict[str, type[QObject]] = {"Session": SessionBridge, "App": AppBridge,
+                                        "Services": ServicesBridge}
 _TYPES = {"QVariantList": "QVariantList", "QVariantMap": "QVariantMap", "QString": "QString",
           "bool": "bool", "int": "int", "QVariant": "QVariant", "double": "double",
           "QByteArray": "QByteArray", "void": ""}

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import argon2
+
 from contract import signing
+from kiosk.domain import catalogues
 from kiosk.flow.timeouts import Timeouts
 
 EMBEDDED = "embedded"   # start the reference platform locally
@@ -44,16 +47,27 @@ class DeviceSettings:
 
 
 @dataclass(frozen=True)
+class StaffSettings:
+    """Hall staff at the kiosk (帮办): their PIN opens the staff actions on the screen."""
+
+    pin_hash: str = ""           # Argon2id hash ("kiosk hash-pin" makes one); empty: no actions
+    max_failures: int = 5        # wrong PINs in a row before the pad locks
+    lockout_s: float = 30.0      # the first lockout; each further wrong PIN doubles it
+
+
+@dataclass(frozen=True)
 class Settings:
     kiosk_id: str = "kiosk-dev-0001"
     data_dir: Path = Path(".kiosk-data")
     hall: str = "西湖区政务服务中心"           # printed on receipts
+    region_code: str = "330106"              # the hall's county (GB/T 2260): names, addresses
     hotline: str = "12345"
     tracking_url: str = "https://zwfw.example.gov.cn/track?id={id}"   # the receipt's QR code
     elderly_default: bool = False
     platform: PlatformSettings = field(default_factory=PlatformSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
     timeouts: Timeouts = field(default_factory=Timeouts)
+    staff: StaffSettings = field(default_factory=StaffSettings)
 
     @property
     def sessions_dir(self) -> Path:
@@ -68,8 +82,14 @@ class Settings:
         """This kiosk's private signing key (created on first start)."""
         return self.data_dir / "identity" / "kiosk.key"
 
+    @property
+    def ratings_path(self) -> Path:
+        """好差评 ratings waiting for the platform."""
+        return self.data_dir / "queue" / "ratings.db"
 
-_SECTIONS = {"platform": PlatformSettings, "devices": DeviceSettings, "timeouts": Timeouts}
+
+_SECTIONS = {"platform": PlatformSettings, "devices": DeviceSettings, "timeouts": Timeouts,
+             "staff": StaffSettings}
 
 
 def _coerce(where: str, name: str, value: Any, default: Any) -> Any:
@@ -127,7 +147,26 @@ def parse(text: str, where: str = "<config>") -> Settings:
         raise SettingsError(f"{where} [timeouts]: warning_s must be at least 20 (WCAG 2.2.1)")
     if settings.timeouts.max_extensions < 10:
         raise SettingsError(f"{where} [timeouts]: max_extensions must be at least 10 (WCAG 2.2.1)")
+    _check_staff(settings.staff, where)
+    region = catalogues.region(settings.region_code)
+    if region is None or not region.current or region.level == "province":
+        raise SettingsError(f"{where}: region_code must be the hall's current county (or city) "
+                            f"code of GB/T 2260, e.g. 330106; got {settings.region_code!r}")
     return settings
+
+
+def _check_staff(staff: StaffSettings, where: str) -> None:
+    if staff.pin_hash:
+        try:
+            params = argon2.extract_parameters(staff.pin_hash)
+        except argon2.exceptions.InvalidHashError:
+            params = None
+        if params is None or params.type is not argon2.Type.ID:
+            raise SettingsError(f"{where} [staff]: pin_hash must be an Argon2id hash "
+                                "(make one with: kiosk hash-pin)")
+    if staff.max_failures < 1 or staff.lockout_s <= 0:
+        raise SettingsError(f"{where} [staff]: max_failures must be at least 1 and lockout_s "
+                            "more than 0")
 
 
 def load(path: Path | str | None = None) -> Settings:

@@ -17,6 +17,39 @@ from kiosk.domain.validation import is_chinese
 TRADE_NAME_MIN = 2   # Art. 8: 字号 of two or more 汉字 [S]
 TRADE_NAME_MAX = 10  # local practice, UNCONFIRMED: one place to correct
 NAME_MAX = 50        # length of the licence's name box; UNCONFIRMED as a legal limit
+_SUFFIXES = ("省", "市", "自治区", "自治州", "地区", "盟")
+
+
+def trade_name_hint(example: str = "青禾") -> str:
+    """The 字号 field's hint, from the rule itself."""
+    return f"{TRADE_NAME_MIN}到{TRADE_NAME_MAX}个汉字，例如：{example}"
+
+
+def region_choices(county_code: str) -> tuple[str, ...]:
+    """The 行政区划 a name filed at this hall may carry, from its county up (Art. 7): the
+    county with its city (a 市辖区 never stands alone), the city, the province, each also
+    without its 市/省 suffix as names commonly carry it: 杭州市西湖区, 杭州市, 杭州, 浙江省, 浙江.
+    Empty for a code the catalogue does not know."""
+    r = catalogues.region(county_code)
+    if r is None:
+        return ()
+    city = r.city if r.city and r.city not in ("市辖区", "县") else ""
+    if not city and r.province.endswith("市"):
+        city = r.province       # a municipality: 北京市东城区
+    levels = [city + r.name if r.level == "county" and city else r.name]
+    if r.level == "county" and city and not r.name.endswith("区"):
+        levels.append(r.name)
+    levels += [city, r.province] if r.level == "county" else [r.province]
+    out: list[str] = []
+    for name in levels:
+        if not name:
+            continue
+        out.append(name)
+        short = next((name.removesuffix(x) for x in _SUFFIXES
+                      if name.endswith(x) and len(name) > len(x) + 1), "")
+        if short and short != name and name in (city, r.province):
+            out.append(short)
+    return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)

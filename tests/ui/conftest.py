@@ -106,13 +106,16 @@ def walk_every_page(kit: UiKit, subject: str, out: Path, *, elderly: bool = Fals
     s = b.session
     b.setElderly(elderly)
     files = [robot.grab(out / "00-start.png")]
-    robot.tap("startButton")
+    robot.tap(f"start_{subject}")
     answers = dict(sample_answers(subject, person()), subject_type=subject)
     for n in range(1, 60):
         step = s.step or "end"
         if step == "id_card":
             files.append(robot.grab(out / f"{n:02d}-{step}.png"))
             s.card_read(person())
+        elif step == "confirm_identity":
+            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            robot.tap("confirmIdentity")
         elif step == "face":
             files.append(robot.grab(out / f"{n:02d}-{step}.png"))
             s.face_checked(True, b"\xff\xd8jpeg")

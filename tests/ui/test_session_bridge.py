@@ -12,6 +12,7 @@ STROKES = [[{"x": 10, "y": 10}, {"x": 200, "y": 120}, {"x": 380, "y": 40}]]
 def to_question(kit: Kit, subject: str = "individual_business") -> None:
     kit.bridge.begin()
     kit.session.card_read(person())
+    kit.session.confirm_identity()
     kit.session.face_checked(True, b"\xff\xd8jpeg")
     kit.bridge.refresh()
     assert kit.bridge.answer(subject) == []
@@ -38,7 +39,7 @@ def test_progress_and_options_follow_the_path(kit: Kit) -> None:
     to_question(kit)
     b = kit.bridge
     n, m = kit.session.position
-    assert b.progressText == f"第 {n} 步，共 {m} 步" and n == 4 and m > 10
+    assert b.progressText == f"第 {n} 步，共 {m} 步" and n == 5 and m > 10
     assert b.step == "operation_form" and b.kind == Kind.CHOICE.value
     assert [o["value"] for o in b.options] == ["personal", "family"]
     assert b.canGoBack is True
@@ -112,6 +113,7 @@ def test_whole_journey_through_slots_only(kit: Kit, qtbot) -> None:
     answers.pop("signature")
     b.begin()
     kit.session.card_read(person())              # the reader's event (devices bridge later)
+    kit.session.confirm_identity()
     kit.session.face_checked(True, b"\xff\xd8jpeg")
     b.refresh()
     seen = []
@@ -241,6 +243,7 @@ def test_the_camera_prompt_reaches_qml_as_notice(kit) -> None:  # noqa: ANN001
     b, s = kit.bridge, kit.session
     b.begin()
     s.card_read(flow_person())
+    s.confirm_identity()
     s.device_notice("face", "请把脸慢慢靠近屏幕")
     assert b.notice == "请把脸慢慢靠近屏幕"
 

@@ -155,7 +155,8 @@ class LicencePrinter:
         return LicencePrintResult(tmp, report, done.stdout.strip())
 
     def _pdf_path(self, licence: Licence) -> Path:
-        """``<folder>/<uscc>-original.pdf`` (or ``-duplicate``), proven to lie inside the folder.
+        """``<folder>/<uscc>-original.pdf`` (or ``-duplicate``; ``-reprint<n>`` added for a 补打),
+        proven to lie inside the folder.
 
         Raises:
             LicencePrintError: the credit code cannot name a file, or the path leaves the folder.
@@ -164,7 +165,8 @@ class LicencePrinter:
             raise LicencePrintError("the credit code cannot name a file")
         folder = Path(self.target).resolve()
         copy = "original" if licence.copy == "正本" else "duplicate"
-        out = (folder / f"{licence.uscc}-{copy}.pdf").resolve()
+        again = f"-reprint{licence.print_number}" if licence.reprint else ""
+        out = (folder / f"{licence.uscc}-{copy}{again}.pdf").resolve()
         if out.parent != folder:
             raise LicencePrintError("the licence file would leave its folder")
         return out

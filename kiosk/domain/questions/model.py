@@ -31,6 +31,7 @@ class Kind(enum.Enum):
     """How a page is presented; the UI maps each kind to one QML screen (``ui.screens``)."""
 
     ID_CARD = "id_card"
+    IDENTITY = "identity"          # who the card says, masked: 是本人，继续
     FACE = "face"
     CHOICE = "choice"
     YES_NO = "yes_no"
@@ -52,6 +53,15 @@ class Kind(enum.Enum):
     SIGNATURE = "signature"
     REVIEW = "review"
     DONE = "done"
+    # The other citizen services (kiosk.flow.services): pages, not questions.
+    STATUS_START = "status_start"
+    APPLICATION_NUMBER = "application_number"
+    SCAN = "scan"
+    APPLICATIONS = "applications"
+    LICENCES = "licences"
+    LICENCE_PRINT = "licence_print"
+    GUIDE = "guide"
+    RATING = "rating"
 
 
 class Stage(enum.Enum):
@@ -63,6 +73,7 @@ class Stage(enum.Enum):
     REVIEW = "review"            # check your answers
     DECLARATION = "declaration"  # after the review: the commitment, then the signature (submits)
     DONE = "done"                # the confirmation page; not on the path
+    SERVICE = "service"          # a page of another citizen service (kiosk.flow.services)
 
 
 Answers = Mapping[str, Any]
@@ -144,7 +155,7 @@ class Question:
     @property
     def revisitable(self) -> bool:
         """上一步 may come back to this page; the card and the face are never asked again."""
-        return self.stage not in (Stage.IDENTITY, Stage.DONE)
+        return self.stage not in (Stage.IDENTITY, Stage.DONE, Stage.SERVICE)
 
     @property
     def listed(self) -> bool:
@@ -245,7 +256,8 @@ class Questionnaire:
         """
         if st is None:
             return [q.id for q in self.entries if q.stage in (Stage.IDENTITY, Stage.TYPE)]
-        return [q.id for q in self.entries if q.stage is not Stage.DONE and q.when(st, answers)]
+        return [q.id for q in self.entries
+                if q.stage not in (Stage.DONE, Stage.SERVICE) and q.when(st, answers)]
 
     def needed(self, st: SubjectType, answers: Answers) -> list[Question]:
         """The questions whose answers a complete record of this subject type holds."""

@@ -117,6 +117,8 @@ def _offer_mail_address(applicant: Applicant | None, a: Answers) -> Any:
 QUESTIONS = Questionnaire((
     Question("id_card", Kind.ID_CARD, "请将身份证放在读卡区", stage=Stage.IDENTITY,
              hint="请将第二代居民身份证平放在下方读卡区，读取需要约3秒，读完前请不要移开"),
+    Question("confirm_identity", Kind.IDENTITY, "请确认是您本人的身份证", stage=Stage.IDENTITY,
+             hint="核对下方信息（已隐去部分内容）。如果不是您本人的身份证，请取走后放上您本人的"),
     Question("face", Kind.FACE, "请正对摄像头，进行人脸核验", stage=Stage.IDENTITY,
              hint="请摘下帽子和口罩，按屏幕提示转头或靠近。核验照片只用于本次申请"),
     Question(SUBJECT_TYPE, Kind.CHOICE, "您要办理哪一类市场主体？", stage=Stage.TYPE,

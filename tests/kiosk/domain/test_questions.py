@@ -44,12 +44,12 @@ def test_every_page_has_a_heading_and_every_listed_question_a_label() -> None:
 
 
 def test_before_the_subject_type_is_chosen_only_the_start_is_known() -> None:
-    assert QUESTIONS.path(None, {}) == ["id_card", "face", "subject_type"]
+    assert QUESTIONS.path(None, {}) == ["id_card", "confirm_identity", "face", "subject_type"]
 
 
 def test_individual_business_personal_without_a_name() -> None:
     steps = QUESTIONS.path(IB, {"operation_form": "personal", "has_name": False, "delivery": "pickup"})
-    assert steps[:4] == ["id_card", "face", "subject_type", "operation_form"]
+    assert steps[:5] == ["id_card", "confirm_identity", "face", "subject_type", "operation_form"]
     assert "family_members" not in steps and "name" not in steps and "seals" not in steps
     assert "staff_count" in steps and "shareholders" not in steps and "housing_fund" not in steps
     assert steps[-3:] == ["review", "commitment", "signature"]

@@ -26,7 +26,7 @@ def test_each_subject_type_goes_from_card_to_a_queued_application(kit: Kit, subj
     s = kit.session
     s.begin()
     visited = drive_to(s, "done", answers_for(subject, person()))
-    assert visited[:3] == ["id_card", "face", "subject_type"]
+    assert visited[:4] == ["id_card", "confirm_identity", "face", "subject_type"]
     assert visited[-4:] == ["review", "commitment", "signature", "done"]
     assert s.phase is Phase.FINISHED
     assert kit.outbox.status(s.application_id).state is QueueState.QUEUED
@@ -40,7 +40,7 @@ def test_progress_counts_the_steps_of_this_path(kit: Kit) -> None:
     assert s.progress_text == "第 1 步"              # the total depends on the type not chosen yet
     drive_to(s, "operation_form", answers_for("individual_business", person()))
     n, m = s.position
-    assert n == 4 and m > 15 and s.progress_text == f"第 4 步，共 {m} 步"
+    assert n == 5 and m > 15 and s.progress_text == f"第 5 步，共 {m} 步"
 
 
 def test_a_refused_answer_keeps_what_was_typed_and_says_why(kit: Kit) -> None:
@@ -69,6 +69,7 @@ def test_face_fallback_after_three_failures_goes_to_staff(kit: Kit) -> None:
     s = kit.session
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     for _ in range(2):
         assert "再试" in s.face_checked(False)
     assert "工作人员" in s.face_checked(False)
@@ -277,6 +278,7 @@ def test_a_device_notice_shows_on_its_own_page_only_and_clears_on_leaving(kit: K
     s.device_notice("face", "请慢慢向左转头")          # not on the face page yet: ignored
     assert s.notice == ""
     s.card_read(person())
+    s.confirm_identity()
     s.device_notice("face", "请慢慢向左转头")
     assert s.notice == "请慢慢向左转头"
     assert kit.events[-1] == ev.NoticeChanged("face", "请慢慢向左转头")
@@ -364,6 +366,7 @@ def test_a_camera_that_fails_on_the_face_page_offers_staff(kit: Kit) -> None:
     s = kit.session
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     assert s.step == "face" and not s.staff_needed
     s.device_changed(_health("camera", DeviceState.DISCONNECTED))
     assert s.staff_needed and "工作人员" in s.errors[0]
@@ -377,6 +380,7 @@ def test_a_camera_already_down_is_said_on_arrival_at_the_face_page(kit: Kit) -> 
     s.device_changed(_health("camera", DeviceState.UNAVAILABLE))
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     assert s.step == "face" and s.staff_needed and "工作人员" in s.errors[0]
 
 
@@ -385,6 +389,7 @@ def test_a_camera_that_is_still_starting_is_not_out_of_order(kit: Kit) -> None:
     s.device_changed(_health("camera", DeviceState.STARTING))
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     assert s.step == "face" and not s.errors and not s.staff_needed
 
 
@@ -392,6 +397,7 @@ def test_a_camera_that_comes_back_starts_the_face_page_again(kit: Kit) -> None:
     s = kit.session
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     s.device_changed(_health("camera", DeviceState.DISCONNECTED))
     assert s.staff_needed
     s.device_changed(_health("camera", DeviceState.READY))
