@@ -19,13 +19,15 @@ from kiosk.domain.subject_types import CapitalKind, SubjectType
 # How long things take (local practice, UNCONFIRMED): one place to correct.
 FILL_IN_MINUTES = 15
 REVIEW_WORKING_DAYS = 3
-PERMIT_EXAMPLES = 3     # items named per approving department on the printed guide
+PERMIT_EXAMPLES = 3     # items named per approving department
+PERMIT_DEPARTMENTS = 10  # departments named; the scope page marks every other 许可 item
 
 
 @dataclass(frozen=True)
 class Section:
     title: str
     items: tuple[str, ...]
+    lead: str = ""       # one line before the items
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ def _materials(st: SubjectType) -> tuple[str, ...]:
     return tuple(items)
 
 
+PERMITS_LEAD = ("经营范围中带“许可”标记的项目，领取营业执照后，须取得相关部门的许可证件"
+                "才能开展经营。常见的有：")
+
+
 def _permits(st: SubjectType) -> tuple[str, ...]:
     by_department: dict[str, list[str]] = defaultdict(list)
     closed: list[str] = []
@@ -69,11 +75,13 @@ def _permits(st: SubjectType) -> tuple[str, ...]:
             closed.append(entry.name)
             continue
         by_department[entry.department].append(entry.name)
-    items = ["经营范围中带“许可”标记的项目，领取营业执照后，须取得相关部门的许可证件"
-             "才能开展经营："]
-    for department, names in sorted(by_department.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    items = []
+    ranked = sorted(by_department.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    for department, names in ranked[:PERMIT_DEPARTMENTS]:
         more = "等" if len(names) > PERMIT_EXAMPLES else ""
         items.append(f"{'、'.join(names[:PERMIT_EXAMPLES])}{more}：向{department}申请")
+    if len(ranked) > PERMIT_DEPARTMENTS:
+        items.append("其他许可项目：在本机选择经营范围时，会标明所需的许可和审批部门")
     if closed:
         items.append(f"个体工商户不能申请以下项目（须由企业法人经营）：{'、'.join(closed)}")
     return tuple(items)
@@ -96,7 +104,7 @@ def guide_for(st: SubjectType) -> Guide:
                      "税务登记和发票申领", "员工社保、医保登记",
                      *(() if st.family_operation else ("住房公积金单位缴存登记",)),
                      "银行开户预约", "营业执照和印章领取：到窗口领取或免费邮寄")),
-            Section("许可项目", _permits(st)),
+            Section("许可项目", _permits(st), PERMITS_LEAD),
             Section("费用和时间",
                     ("设立登记和营业执照免费，不收取任何费用",
                      f"在本机自助填写约需{FILL_IN_MINUTES}分钟",

@@ -266,8 +266,10 @@ class Session(ServiceFlow):
 
     @property
     def progress_text(self) -> str:
+        if self.service in (Service.GUIDE, Service.RATING) or self.step == "rating":
+            return ""                  # one page: no steps to count
         n, m = self.position
-        if self.subject_type is None:
+        if self.subject_type is None and self.service in (None, Service.REGISTER):
             return f"第 {n} 步"      # the total depends on the type not yet chosen: don't guess
         return f"第 {n} 步，共 {m} 步"
 

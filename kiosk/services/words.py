@@ -114,7 +114,7 @@ def guide_receipt(subject_type: str, job_id: str, texts: HallTexts,
     g = guides.guide_for(subject_types.get(subject_type))
     notes: list[str] = [g.summary]
     for section in g.sections:
-        notes.append(f"【{section.title}】")
+        notes.append(f"【{section.title}】" + section.lead)
         notes.extend(f"{i}. {item}" for i, item in enumerate(section.items, 1))
     notes.append(f"咨询电话：{texts.hotline}（政务服务热线）")
     return Receipt(job_id=job_id, title="办事指南（一次告知）", application_number="",

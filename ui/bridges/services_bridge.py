@@ -132,7 +132,7 @@ class ServicesBridge(CachedBridge):
     def _read_guide(self) -> dict[str, Any]:
         g = guide_for(subject_types.get(self._session.guide_type))
         return {"subjectType": g.subject_type, "title": g.title, "summary": g.summary,
-                "sections": [{"title": sec.title, "items": list(sec.items)}
+                "sections": [{"title": sec.title, "lead": sec.lead, "items": list(sec.items)}
                              for sec in g.sections]}
     guide = _prop("guide", "QVariantMap", guideChanged)
 

@@ -41,6 +41,7 @@ KScreen {
                 width: col.width
                 spacing: Theme.gap / 2
                 KText { width: parent.width; text: section.modelData.title; font.bold: true; font.pixelSize: Theme.headingSize * 0.75; color: Theme.primary }
+                KText { width: parent.width; visible: text !== ""; text: section.modelData.lead }
                 Repeater {
                     model: section.modelData.items
                     delegate: KText {
