@@ -118,13 +118,15 @@ class Kiosk:
 
     @classmethod
     def start(cls, settings: Settings, *, post: Post | None = None,
-              listeners: Iterable[Callable[[ev.Event], None]] = ()) -> Kiosk:
+              listeners: Iterable[Callable[[ev.Event], None]] = (),
+              audit: Audit | None = None) -> Kiosk:
         """Build and start every part of a kiosk.
 
         Args:
             settings: the kiosk's settings.
             post: runs a call on the session's thread; default: a queue drained by ``pump``.
             listeners: also told every session event (the UI's relay), after the coordinator.
+            audit: where security-relevant events go (default: nowhere, ``NullAudit``).
         Raises:
             Whatever a part raised on start; the parts started before it are stopped again.
         """
@@ -155,7 +157,7 @@ class Kiosk:
             stack.callback(outbox.close)
             ratings = RatingBox(s.ratings_path)
             stack.callback(ratings.close)
-            audit: Audit = NullAudit()      # the technicians' hash-chained log goes here
+            audit = audit or NullAudit()     # the technicians' hash-chained log goes here
 
             fanout = ev.Fanout()
             staff = StaffPinGate(s.staff, post, audit) if s.staff.pin_hash else None

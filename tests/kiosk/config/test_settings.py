@@ -52,6 +52,13 @@ idle_warning_s = 90
     ("[platform]\nurl = 'https://p.example'\npublic_key = 'AAAA'", "set public_key and decision_key"),
     ("[platform]\ndecision_key = 'not-a-key'", "decision_key: public key is not valid base64"),
     ("[platform]\ndecision_key = 'AAAA'", "decision_key: an Ed25519 public key is 32 bytes"),
+    ("[staff]\npin_hash = '246810'", "[staff]: pin_hash must be an Argon2id hash"),
+    ("[staff]\npin_hash = '$argon2i$v=19$m=16,t=2,p=1$c2FsdHNhbHQ$Xl3V5XvYjIbB3hBSyH4Gmw'",
+     "Argon2id"),
+    ("[staff]\nmax_failures = 0", "max_failures must be at least 1"),
+    ("[staff]\npin = '1234'", "[staff]: unknown key(s) pin"),
+    ("region_code = '330000'", "region_code must be the hall's current county"),
+    ("region_code = 'hangzhou'", "region_code must be the hall's current county"),
 ])
 def test_bad_files_name_the_key(text: str, fragment: str) -> None:
     with pytest.raises(SettingsError) as err:
@@ -77,3 +84,11 @@ def test_unreadable_file_and_check_config_command(tmp_path: Path, capsys: pytest
     good.write_text("kiosk_id = 'k1'\n", encoding="utf-8")
     assert cli_main(["check-config", str(good)]) == 0
     assert "OK" in capsys.readouterr().out
+
+
+def test_the_staff_section_and_the_hall_s_county() -> None:
+    from kiosk.services.staff import hash_pin
+    made = hash_pin("246810")
+    s = parse(f'region_code = "370323"\n[staff]\npin_hash = "{made}"\nlockout_s = 60\n')
+    assert s.region_code == "370323" and s.staff.pin_hash == made and s.staff.lockout_s == 60.0
+    assert Settings().staff.pin_hash == ""           # no PIN by default: no staff actions
