@@ -193,7 +193,7 @@ def scope_codes(raw: object, ctx: Context) -> Checked:
 
 def address(label: str) -> Checker:
     """A region picked from the catalogue plus the street and number, ``label`` naming the
-    detail in messages (详细地址, 收件地址)."""
+    detail in messages as its field is labelled on the page (详细地址)."""
     def check(raw: object, ctx: Context) -> Checked:
         d = _dict(raw)
         region = catalogues.region(_str(d.get("region_code")))

@@ -5,7 +5,7 @@ States (``Phase``)::
     IDLE ──begin──▶ ACTIVE ◀──extend/touch── WARNING
                       │  idle ≥ limit ──────────▶ │ no answer in time ─▶ wipe ─▶ IDLE
                       │ cancel ─────────────────────────────────────────▶ wipe ─▶ IDLE
-                      └─ signature ─▶ FINISHED ── 完成 / page timeout ──▶ wipe ─▶ IDLE
+                      └─ review: 确认提交申请 ─▶ FINISHED ── 完成 / timeout ──▶ wipe ─▶ IDLE
                                        (outcome: SUBMITTING ─▶ approved | review | ...)
 
 The session owns the person's data for as long as the visit lasts: the card identity, the
@@ -464,8 +464,6 @@ class Session(ServiceFlow):
             self.subject_type = subject_types.BY_ID[checked.value]
         self.answers[step] = checked.value
         self.skipped.discard(step)
-        if page.after_review and step == self.steps[-1]:
-            return self._submit_now()          # the last page (the signature) submits
         return self._advance()
 
     def _refuse(self, step: str, message: str) -> list[str]:
@@ -474,10 +472,11 @@ class Session(ServiceFlow):
         return self.errors
 
     def _unanswered(self) -> str | None:
-        """The first question before the review that has neither an answer nor a skip."""
+        """The first page before the review (a question or a declaration) that has neither an
+        answer nor a skip."""
         for s in self.steps:
             q = self.questions[s]
-            if q.answered and not q.after_review and s not in self.answers and s not in self.skipped:
+            if q.answered and s not in self.answers and s not in self.skipped:
                 return s
         return None
 
@@ -512,7 +511,7 @@ class Session(ServiceFlow):
         """修改 on the review page: edit one answer, then straight back to the review."""
         page = self.page
         target = self.questions.get(step)
-        if (page and page.stage is Stage.REVIEW and target and target.listed
+        if (page and page.stage is Stage.REVIEW and target and (target.listed or target.declaration)
                 and (step in self.steps or (self.type_preset and step == SUBJECT_TYPE))):
             self.touch()
             self.editing = True
@@ -530,11 +529,10 @@ class Session(ServiceFlow):
             q = self.questions[missing]
             name = q.label_for(self.subject_type, self.answers) or q.heading_for(self.subject_type)
             return [f"请先完成“{name}”"]
-        self._advance()
-        return []
+        return self._submit_now()              # 确认提交申请
 
     def sign(self, png: bytes) -> list[str]:
-        """The signature pad's image; submitting follows from ``answer(True)``."""
+        """The signature pad's image; the review page shows it before submit."""
         if self.page is None or self.page.kind is not Kind.SIGNATURE:
             return []
         self.signature_png = bytearray(png)

@@ -159,6 +159,11 @@ class ServicesBridge(CachedBridge):
         return names.trade_name_hint()
     tradeNameHint = _prop("tradeNameHint", str, tradeNameHintChanged)
 
+    @Slot(str, result=str)
+    def maskIdNumber(self, number: str) -> str:
+        """An identity number as the review page shows it (a field not being typed in)."""
+        return mask_id_number(number)
+
     # ----- slots: what the person (or staff) did --------------------------------------------
     def _then_refresh(self, result: Any = None) -> Any:
         self.refresh()

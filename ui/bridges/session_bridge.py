@@ -14,6 +14,7 @@ the queue or the platform, and it logs nothing about the person.
 """
 from __future__ import annotations
 
+import base64
 import logging
 import math
 import time
@@ -77,6 +78,7 @@ class SessionBridge(CachedBridge):
     continueLabelChanged = Signal()
     rawValueChanged = Signal()
     reviewSectionsChanged = Signal()
+    signatureImageChanged = Signal()
     receiptChanged = Signal()
     elderlyChanged = Signal()
     secondsLeftChanged = Signal()
@@ -210,6 +212,14 @@ class SessionBridge(CachedBridge):
                  "rows": [{"step": r.step, "label": r.label, "value": r.value} for r in sec.rows]}
                 for sec in s.review_sections()]
     reviewSections = _prop("reviewSections", "QVariantList", reviewSectionsChanged)
+
+    def _read_signatureImage(self) -> str:
+        # The review page shows the signature as it will be submitted (a data URL: no file).
+        s = self._session
+        if s.page is None or s.page.kind is not Kind.REVIEW or not s.signature_png:
+            return ""
+        return "data:image/png;base64," + base64.b64encode(bytes(s.signature_png)).decode()
+    signatureImage = _prop("signatureImage", str, signatureImageChanged)
 
     def _read_receipt(self) -> dict[str, Any]:
         r = self._session.receipt

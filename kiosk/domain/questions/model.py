@@ -5,7 +5,7 @@ type and earlier answers) and whether it may be skipped; its checker; its option
 set of labels; its heading, hint and review label (wording may depend on the subject type and
 earlier answers); how the review page words a cleaned answer, and its review section; and the
 ``Stage`` of the visit it belongs to, from which the flags that the session and the bridge read
-follow (``answered``, ``in_record``, ``revisitable``, ``listed``, ``after_review``).
+follow (``answered``, ``in_record``, ``revisitable``, ``listed``, ``declaration``).
 
 ``Questionnaire`` answers what the flow asks of the whole table: the path through it and the
 answers a complete record holds. The entries themselves are in ``table``. No I/O, no clock, no Qt.
@@ -71,7 +71,8 @@ class Stage(enum.Enum):
     TYPE = "type"                # the subject type: every later page depends on it
     QUESTION = "question"        # the questions, answered before the review
     REVIEW = "review"            # check your answers
-    DECLARATION = "declaration"  # after the review: the commitment, then the signature (submits)
+    DECLARATION = "declaration"  # the commitment, then the signature; the review shows them
+    #                              and submits
     DONE = "done"                # the confirmation page; not on the path
     SERVICE = "service"          # a page of another citizen service (kiosk.flow.services)
 
@@ -163,8 +164,9 @@ class Question:
         return bool(self.section)
 
     @property
-    def after_review(self) -> bool:
-        """Asked after the review (the commitment, the signature), never from it."""
+    def declaration(self) -> bool:
+        """The commitment or the signature: asked after the questions, before the review, which
+        shows them as themselves (not as rows) and from which they can be done again."""
         return self.stage is Stage.DECLARATION
 
     def is_optional(self, st: SubjectType | None) -> bool:

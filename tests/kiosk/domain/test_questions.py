@@ -52,7 +52,7 @@ def test_individual_business_personal_without_a_name() -> None:
     assert steps[:5] == ["id_card", "confirm_identity", "face", "subject_type", "operation_form"]
     assert "family_members" not in steps and "name" not in steps and "seals" not in steps
     assert "staff_count" in steps and "shareholders" not in steps and "housing_fund" not in steps
-    assert steps[-3:] == ["review", "commitment", "signature"]
+    assert steps[-3:] == ["commitment", "signature", "review"]
 
 
 def test_family_operation_asks_for_family_members_and_a_name_asks_for_seals() -> None:
@@ -92,7 +92,7 @@ def test_funds_are_optional_only_for_individual_businesses() -> None:
 
 # ----- the flags the session and the bridge read -----------------------------------------------
 def test_flags_follow_the_stage_of_each_page() -> None:
-    flags = {q.id: (q.answered, q.in_record, q.revisitable, q.listed, q.after_review)
+    flags = {q.id: (q.answered, q.in_record, q.revisitable, q.listed, q.declaration)
              for q in QUESTIONS}
     for device in ("id_card", "face"):
         assert flags[device] == (False, False, False, False, False)

@@ -325,4 +325,8 @@ def test_a_tap_on_the_signature_pad_is_not_a_signature(kit: Kit) -> None:
     assert s.step == "signature"
     line = [{"x": x, "y": 200 + (x % 40)} for x in range(100, 800, 20)]
     assert s.sign_strokes([line], 900, 450, render) == []
-    assert s.phase is Phase.FINISHED and bytes(s.signature_png) == b"\x89PNG-drawn"
+    assert s.step == "review" and bytes(s.signature_png) == b"\x89PNG-drawn"   # shown there
+    s.change("signature")                                  # 重新签名 from the review
+    assert s.step == "signature"
+    assert s.sign_strokes([line], 900, 450, render) == [] and s.step == "review"
+    assert s.confirm_review() == [] and s.phase is Phase.FINISHED

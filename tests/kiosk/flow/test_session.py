@@ -27,7 +27,7 @@ def test_each_subject_type_goes_from_card_to_a_queued_application(kit: Kit, subj
     s.begin()
     visited = drive_to(s, "done", answers_for(subject, person()))
     assert visited[:4] == ["id_card", "confirm_identity", "face", "subject_type"]
-    assert visited[-4:] == ["review", "commitment", "signature", "done"]
+    assert visited[-4:] == ["commitment", "signature", "review", "done"]
     assert s.phase is Phase.FINISHED
     assert kit.outbox.status(s.application_id).state is QueueState.QUEUED
     assert any(isinstance(e, ev.SubmissionQueued) for e in kit.events)
@@ -204,11 +204,12 @@ def test_low_disk_refuses_to_start(tmp_path: Path) -> None:
 def test_a_failing_queue_keeps_everything_and_asks_for_staff(kit: Kit) -> None:
     s = kit.session
     s.begin()
-    drive_to(s, "signature", answers_for("individual_business", person()))
+    drive_to(s, "review", answers_for("individual_business", person()))
     kit.outbox.close()                               # the disk went away
-    problems = s.sign(b"\x89PNG")
+    problems = s.confirm_review()
     assert "工作人员" in problems[0]
-    assert s.step == "signature" and s.applicant is not None and s.answers["phone"]
+    assert s.step == "review" and s.applicant is not None and s.answers["phone"]
+    assert s.signature_png                            # nothing the person gave is dropped
 
 
 def _reachable(root: object) -> list[object]:
@@ -299,10 +300,15 @@ def test_back_and_change_read_the_table_s_flags(kit: Kit) -> None:
     s.back()
     assert s.step == "commitment"
     s.back()
-    assert s.step == "review"
-    for not_listed in ("id_card", "face", "commitment", "signature", "done", "no_such_step"):
+    assert s.step == "delivery"                      # the last question before the declaration
+    drive_to(s, "review", answers_for("individual_business", person()))
+    for not_listed in ("id_card", "face", "done", "no_such_step"):
         s.change(not_listed)
         assert s.step == "review", not_listed
+    s.change("commitment")                           # a declaration is done again from here
+    assert s.step == "commitment"
+    s.answer(True)
+    assert s.step == "review"
     s.change("subject_type")
     assert s.step == "subject_type"
 
@@ -318,9 +324,9 @@ def test_the_date_and_submitted_at_come_from_the_wall_clock(kit: Kit) -> None:
     # The bank page accepts the days after the session's date, whatever today really is.
     assert "30天" in s.answer({"appointment": True, "bank": "中国银行", "date": "2026-11-24"})[0]
     assert s.answer({"appointment": True, "bank": "中国银行", "date": "2026-12-24"}) == []
-    drive_to(s, "signature", answers)
+    drive_to(s, "review", answers)
     kit.wall.advance(60)
-    assert s.sign(b"\x89PNG-signature") == []
+    assert s.confirm_review() == []
     assert s.receipt.submitted_at == kit.wall.now
     assert s.application_id.startswith("20261124-")
     record = s.record()

@@ -62,7 +62,7 @@ KScreen {
                         KButton { id: remove; text: "删除"; visible: people.count > 1; onClicked: people.remove(card.index) }
                     }
                     KTextField { label: "姓名"; personal: true; text: card.name; field.onTextEdited: people.setProperty(card.index, "name", field.text) }
-                    KTextField { label: "身份证号码"; personal: true; text: card.id_number; extraHints: Qt.ImhPreferUppercase; field.onTextEdited: people.setProperty(card.index, "id_number", field.text) }
+                    KTextField { objectName: "idNumber" + card.index; label: "身份证号码"; personal: true; masked: true; text: card.id_number; extraHints: Qt.ImhPreferUppercase; field.onTextEdited: people.setProperty(card.index, "id_number", field.text) }
                     KTextField { visible: screen.withAmount; label: "认缴出资额（万元）"; text: card.amount; extraHints: Qt.ImhFormattedNumbersOnly; field.onTextEdited: people.setProperty(card.index, "amount", field.text) }
                 }
             }

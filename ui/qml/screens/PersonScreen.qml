@@ -16,6 +16,6 @@ KScreen {
         spacing: Theme.gap
         KError { width: parent.width }
         KTextField { id: pname; label: "姓名"; personal: true; text: screen.start.name ?? "" }
-        KTextField { id: number; label: "身份证号码"; personal: true; extraHints: Qt.ImhPreferUppercase; text: screen.start.id_number ?? "" }
+        KTextField { id: number; label: "身份证号码"; personal: true; masked: true; extraHints: Qt.ImhPreferUppercase; text: screen.start.id_number ?? "" }
     }
 }
