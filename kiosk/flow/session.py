@@ -170,6 +170,7 @@ class Session(ServiceFlow):
         self.answers: dict[str, Any] = {}
         self.raw: dict[str, Any] = {}
         self.errors: list[str] = []
+        self.error_field = ""     # which field of the page the error belongs next to ("": all)
         self.notice = ""          # a device's live instruction on its page, e.g. 请慢慢向左转头
         self.skipped: set[str] = set()
         self.face_jpeg = bytearray()
@@ -311,6 +312,7 @@ class Session(ServiceFlow):
     def _go(self, step: str) -> None:
         self.step = step
         self.errors = []
+        self.error_field = ""
         self.notice = ""
         n, m = self.position
         self._emit(ev.StepChanged(step, n, m))
@@ -459,15 +461,16 @@ class Session(ServiceFlow):
             self.raw[step] = value
         checked = page.clean(value, self._context())
         if not checked.ok:
-            return self._refuse(step, checked.message)
+            return self._refuse(step, checked.message, checked.field)
         if page.stage is Stage.TYPE:
             self.subject_type = subject_types.BY_ID[checked.value]
         self.answers[step] = checked.value
         self.skipped.discard(step)
         return self._advance()
 
-    def _refuse(self, step: str, message: str) -> list[str]:
+    def _refuse(self, step: str, message: str, field: str = "") -> list[str]:
         self.errors = [message]
+        self.error_field = field
         self._emit(ev.AnswerRefused(step, message))
         return self.errors
 

@@ -229,3 +229,40 @@ def test_the_new_screens_render_in_both_orientations_and_modes(fresh_ui: UiKit, 
     finally:
         window.setWidth(1080)
         window.setHeight(1920)
+
+
+def _shown(robot: Robot, text: str) -> list[object]:
+    """Every visible text item on the window whose text is ``text``."""
+    found, stack = [], [robot.window.contentItem()]
+    while stack:
+        item = stack.pop()
+        if item.isVisible():
+            if item.property("text") == text and item.metaObject().className().startswith(
+                    ("QQuickText", "KText")):
+                found.append(item)
+            stack.extend(item.childItems())
+    return found
+
+
+@pytest.mark.parametrize("step, value, field, input_name", [
+    ("premises", {"region_code": "330106", "detail": ""}, "detail", "addressDetailInput"),
+    ("name", {"region": "杭州市西湖区", "trade_name": "青禾", "industry": "bai货", "form": "店"},
+     "industry", None),
+])
+def test_each_problem_is_shown_once_next_to_its_field_and_the_summary_leads_there(
+        fresh_ui: UiKit, step: str, value: dict, field: str, input_name: str | None) -> None:
+    from tests.ui.test_qml import _walk
+    _walk(fresh_ui, "individual_business", step)
+    robot = Robot(fresh_ui.ui)
+    robot.fill(value)
+    robot.tap("continueButton")
+    b = fresh_ui.bridge
+    assert b.step == step and b.errorField == field
+    [message] = b.errors
+    assert len(_shown(robot, message)) == 1                 # next to its field, once
+    assert len(_shown(robot, "· " + message)) == 1          # and in the summary
+    robot.tap("summaryItem0")
+    focused = fresh_ui.ui.window.activeFocusItem()
+    assert focused is not None and focused.property("text") == (value.get(field) or "")
+    if input_name:
+        assert focused.objectName() == input_name

@@ -74,6 +74,7 @@ class SessionBridge(CachedBridge):
     noticeChanged = Signal()
     progressTextChanged = Signal()
     errorsChanged = Signal()
+    errorFieldChanged = Signal()
     optionsChanged = Signal()
     continueLabelChanged = Signal()
     rawValueChanged = Signal()
@@ -185,6 +186,11 @@ class SessionBridge(CachedBridge):
     def _read_errors(self) -> list[str]:
         return list(self._session.errors)
     errors = _prop("errors", "QVariantList", errorsChanged)
+
+    def _read_errorField(self) -> str:
+        # Which of the page's fields the error belongs next to ("" for the page as a whole).
+        return self._session.error_field if self._session.errors else ""
+    errorField = _prop("errorField", str, errorFieldChanged)
 
     def _read_options(self) -> list[dict[str, str]]:
         s = self._session

@@ -142,6 +142,8 @@ Window {
                         model: Session.errors
                         delegate: KText {
                             required property string modelData
+                            required property int index
+                            objectName: "summaryItem" + index
                             width: summaryColumn.width
                             text: "· " + modelData
                             color: Theme.errorText

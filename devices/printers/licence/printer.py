@@ -131,6 +131,9 @@ class LicencePrinter:
         else:
             raise ValueError(f"{uri!r}: licence printer must be pdf:///DIR or cups://QUEUE")
         self.layout = layout or LicenceLayout()
+        # Qt's application must belong to the thread that builds the printer (the main one),
+        # never to a printing thread: made there, it would own every window drawn later.
+        ensure_gui_app()
 
     def print_licence(self, licence: Licence) -> LicencePrintResult:
         """Render ``licence`` and deliver it.

@@ -19,6 +19,7 @@ KScreen {
     readonly property bool done: code !== "" && choices.length === 0
     implicitHeight: col.height
     function submit() { Session.answer({"region_code": screen.done ? screen.code : "", "detail": detail.text}) }
+    function errorFor(field) { return Session.errorField === field && Session.errors.length > 0 ? Session.errors[0] : "" }
     function focusField() { detail.focusField() }
     function up() {
         if (picked.level === "county") code = code.substring(0, 4) + "00"
@@ -29,7 +30,7 @@ KScreen {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
+        KError { width: parent.width; fields: ["region_code", ""] }
         Row {
             spacing: Theme.gap
             width: parent.width
@@ -63,6 +64,7 @@ KScreen {
             label: "详细地址"
             hint: "街道、路名和门牌号，例如：文三路200号1幢101室"
             personal: true
+            error: screen.errorFor("detail")
             text: screen.start.detail ?? ""
         }
     }

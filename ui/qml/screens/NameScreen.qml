@@ -18,14 +18,16 @@ KScreen {
         Session.answer({"region": screen.region, "trade_name": trade.text,
                         "industry": industry.text, "form": screen.form})
     }
-    function focusField() { trade.focusField() }
+    function errorFor(field) { return Session.errorField === field && Session.errors.length > 0 ? Session.errors[0] : "" }
+    function focusField() { (Session.errorField === "industry" ? industry : trade).focusField() }
     Column {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
+        KError { width: parent.width; fields: [""] }
         KText { text: "行政区划"; font.bold: true; width: parent.width }
         KText { text: "名称中的地名：默认为本服务大厅所在的区县，也可以选择上一级"; width: parent.width; color: Theme.secondaryText; font.pixelSize: Theme.smallSize }
+        KError { width: parent.width; fields: ["region"] }
         Flow {
             objectName: "nameRegions"
             width: parent.width
@@ -42,9 +44,10 @@ KScreen {
                 }
             }
         }
-        KTextField { id: trade; objectName: "tradeName"; label: "字号"; hint: Services.tradeNameHint; text: screen.start.trade_name ?? "" }
-        KTextField { id: industry; label: "行业或经营特点"; hint: "例如：百货、餐饮、服装"; text: screen.start.industry ?? "" }
+        KTextField { id: trade; objectName: "tradeName"; label: "字号"; hint: Services.tradeNameHint; error: screen.errorFor("trade_name"); text: screen.start.trade_name ?? "" }
+        KTextField { id: industry; label: "行业或经营特点"; hint: "例如：百货、餐饮、服装"; error: screen.errorFor("industry"); text: screen.start.industry ?? "" }
         KText { text: "组织形式"; font.bold: true; width: parent.width }
+        KError { width: parent.width; fields: ["form"] }
         Flow {
             width: parent.width
             spacing: Theme.gap
