@@ -45,6 +45,7 @@ def test_each_subject_type_gets_the_platforms_outcome(tmp_path: Path, subject: s
     assert screens[:4] == ["00-start.png", "01-id_card.png", "02-confirm_identity.png",
                            "03-face.png"]
     assert screens[-1].endswith(f"-done-{outcome}.png")       # the page the person sees
+    assert not any("subject_type" in name for name in screens)  # chosen on the home screen
     receipt = (out / "receipt.txt").read_text(encoding="utf-8")
     assert report["application_id"] in receipt
     if outcome == "approved":
