@@ -24,9 +24,13 @@ from ui.app import KioskUi, create_app, prepare_environment
 from ui.bridges.diagnostics_bridge import DiagnosticsBridge
 from ui.bridges.session_bridge import EventRelay
 from ui.qt import QGuiApplication, QObject, Qt, QTimer, Signal
+from ui.scripted_services import Announce, ScriptedServices
 from ui.scripted_visit import ScriptedVisit, VisitReport
 
 PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
+# What ``kiosk run --headless --service`` plays (after a filing where the service needs one).
+SERVICES = ("register", "status-card", "status-number", "status-qr", "licence", "guide",
+            "rating", "help")
 
 
 class GuiPost(QObject):
@@ -103,7 +107,8 @@ def run_headless(settings: Settings, out: Path | None = None,
                  landscape: bool = False, elderly: bool = False, visits: int = 1,
                  batch: int = 25, on_batch: Callable[[Batch], None] | None = None,
                  between: Callable[[Kiosk, int], bool] | None = None, first_visit: int = 0,
-                 ) -> tuple[Path, VisitReport]:
+                 service: str = "register", staff_pin: str = "",
+                 announce: Announce | None = None) -> tuple[Path, VisitReport]:
     """Scripted visits offscreen, one after another in this process.
 
     The first visit's screens, receipt and licence go to the folder returned; later visits
@@ -111,7 +116,10 @@ def run_headless(settings: Settings, out: Path | None = None,
     hears how the process stands. After each visit but the last, ``between(kiosk, visits
     done)`` may end the run early by returning True (a new configuration was applied and the
     kiosk must restart); ``first_visit`` numbers the visits of a run that continues one (each
-    visit names its own business). Returns the folder and the last visit's report.
+    visit names its own business). Returns the folder and the last visit's report. A
+    ``service`` other than "register" plays that citizen service once (``SERVICES``), after a
+    filing of ``subject`` where it needs one (its pictures in ``out/<service>/``); "help" is a
+    filing whose face check fails and that staff verify with ``staff_pin``.
     """
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -119,11 +127,13 @@ def run_headless(settings: Settings, out: Path | None = None,
     outcomes: Counter[str] = Counter()
     with kiosk_with_ui(settings, keyboard=False, tick=False,
                        size=LANDSCAPE if landscape else PORTRAIT) as (kiosk, ui):
-        if elderly:
-            ui.session.setElderly(True)
+        if service != "register":
+            return out, _play_service(kiosk, ui, out, service, subject, offline=offline,
+                                      elderly=elderly, staff_pin=staff_pin, announce=announce)
         for n in range(visits):
             visit = ScriptedVisit(kiosk, ui, out if n == 0 else None)
-            report = visit.run(subject, trade=trade_name(first_visit + n), offline=offline)
+            report = visit.run(subject, trade=trade_name(first_visit + n), offline=offline,
+                               elderly=elderly)
             outcomes[report.final or report.outcome] += 1
             if on_batch and ((n + 1) % batch == 0 or n + 1 == visits):
                 on_batch(Batch(n + 1, procstats.current(),
@@ -132,3 +142,35 @@ def run_headless(settings: Settings, out: Path | None = None,
             if between is not None and n + 1 < visits and between(kiosk, n + 1):
                 break
     return out, report
+
+
+def _play_service(kiosk: Kiosk, ui: KioskUi, out: Path, service: str, subject: str, *,
+                  offline: bool, elderly: bool, staff_pin: str,
+                  announce: Announce | None) -> VisitReport:
+    """One citizen service, after the filing it needs (that filing's report is kept in it)."""
+    def script(folder: str) -> ScriptedServices:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        return ScriptedServices(kiosk, ui, out / folder, announce=announce)
+
+    if service == "guide":
+        return script("guide").guide(subject)
+    if service == "rating":
+        return script("rating").rating(2, offline=offline)
+    if service == "help":
+        filing = script("help")
+        return filing.run(subject, elderly=elderly, face=filing.face_by_staff(staff_pin))
+    filed = ScriptedVisit(kiosk, ui, out).run(subject, elderly=elderly)
+    scripted = script(service)
+    if service == "licence":
+        report = scripted.licence()
+    elif service == "status-qr":
+        report = scripted.status("scan", receipt=filed.receipt)
+    elif service == "status-number":
+        report = scripted.status("number", number=filed.application_id)
+    else:
+        report = scripted.status("card")
+    report.application_id = report.application_id or filed.application_id
+    report.outcome, report.final = filed.outcome, filed.final
+    report.receipt = report.receipt or filed.receipt
+    report.service["filed_licence"] = str(filed.licence) if filed.licence else None
+    return report

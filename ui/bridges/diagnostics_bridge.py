@@ -23,6 +23,7 @@ from kiosk.diagnostics.mode import DiagnosticsMode, ModeState
 from kiosk.diagnostics.report import Report
 from kiosk.diagnostics.service import Diagnostics
 from kiosk.diagnostics.tests import DeviceTest
+from kiosk.pin import TECHNICIAN, locked_text
 from ui.qt import Property, QImage, QObject, QQuickImageProvider, QSize, Qt, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -124,10 +125,10 @@ class DiagnosticsBridge(QObject):
         result = self._mode.last_result if self._mode else None
         locked = self._mode.gate.locked_for() if self._mode else 0
         if locked > 0:
-            return f"密码错误次数过多，请 {locked:.0f} 秒后再试"
+            return locked_text(locked)
         if result is not None and not result.ok:
             return result.message
-        return "" if self.pinConfigured else "本机未设置维护密码：请在配置 [diagnostics] pin_hash 中设置"
+        return "" if self.pinConfigured else TECHNICIAN.unset
 
     @Property(int, notify=changed)
     def lockedSeconds(self) -> int:

@@ -1,4 +1,4 @@
-"""Fixtures for the diagnostics tests: a cheap Argon2id hash of a known PIN, and an audit log
+"""Fixtures for the kiosk core's tests: a cheap Argon2id hash of a known PIN, and an audit log
 that keeps what was recorded in memory, checked against the real catalogue."""
 from __future__ import annotations
 
