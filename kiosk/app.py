@@ -5,7 +5,9 @@ configuration to start with (the installed settings with the applied bundle laid
 ``kiosk.config.agent``), the kiosk's key, the platform (embedded or configured), the outbox and
 the sync worker, the devices under the device manager, the session, the visit coordinator that
 does the visit's side effects, the technicians' diagnostics (the touch mode and the local socket
-``kiosk diag`` asks) and the configuration agent; a clean start commits a bundle on trial. It
+``kiosk diag`` asks), the configuration agent and the nightly maintenance window; a clean start
+commits a bundle on trial (a software release on trial is committed by the UI once its window
+is up: ``commit_software``). It
 returns only a whole kiosk: when a part fails to start, the parts already started are stopped
 again.
 ``stop()`` takes it down in the reverse order. Nothing here decides, words or draws: the session
@@ -21,10 +23,12 @@ import datetime as dt
 import importlib.metadata
 import logging
 import queue
+import sys
 import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from contract import envelope, signing
@@ -38,6 +42,7 @@ from kiosk import logs
 from kiosk.audit.log import AuditLog
 from kiosk.audit.recorders import DeviceFaults
 from kiosk.config import agent as config_agent
+from kiosk.config import releases
 from kiosk.config.agent import ConfigAgent
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.config.updater import Unreachable, platform_source
@@ -48,6 +53,7 @@ from kiosk.diagnostics.service import Diagnostics, Parts
 from kiosk.domain.application import Applicant
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Phase, Session
+from kiosk.maintenance import Maintenance
 from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.embedded import EmbeddedPlatform
@@ -111,7 +117,9 @@ class Kiosk:
                  client: PlatformClient, outbox: Outbox, sync: SyncWorker, devices: Devices,
                  manager: DeviceManager, session: Session, coordinator: VisitCoordinator,
                  config: ConfigAgent, calls: queue.Queue[Callable[[], None]], stack: ExitStack,
-                 audit: AuditLog, diagnostics: Diagnostics, mode: DiagnosticsMode) -> None:
+                 audit: AuditLog, diagnostics: Diagnostics, mode: DiagnosticsMode,
+                 maintenance: Maintenance | None = None,
+                 software: releases.Releases | None = None) -> None:
         self.settings = settings
         self.config = config
         self.embedded = platform
@@ -125,6 +133,8 @@ class Kiosk:
         self.audit = audit
         self.diagnostics = diagnostics
         self.mode = mode
+        self.maintenance = maintenance
+        self.software = software
         self._calls = calls
         self._stack = stack
 
@@ -145,6 +155,7 @@ class Kiosk:
         post = post or calls.put
         started = time.monotonic()
         audit = AuditLog(settings.audit_path)
+        software = releases.from_environ()     # None unless installed by deploy/
         s, applied = config_agent.begin(settings, audit)
         with ExitStack() as stack:
             s.data_dir.mkdir(parents=True, exist_ok=True)
@@ -170,7 +181,8 @@ class Kiosk:
                                    is_idle=lambda: session.phase is Phase.IDLE,
                                    timeout_s=s.diagnostics.timeout_s)
             session = Session(outbox, s.sessions_dir, timeouts=s.timeouts,
-                              admission=lambda: _admission(outbox, mode), listener=fanout)
+                              admission=lambda: _admission(outbox, mode, maintenance),
+                              listener=fanout)
             session.elderly = s.elderly_default
             devices = open_devices(s, lambda e: _card_event(e, post, session), stack)
             manager = DeviceManager(devices.by_id())
@@ -180,7 +192,8 @@ class Kiosk:
                                 audit=audit)
             visits = _LastVisit()
             sync = SyncWorker(outbox, client, heartbeat_s=s.fleet.heartbeat_every_s,
-                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits, audit))
+                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits, audit,
+                                                                 software, maintenance))
             stack.callback(sync.stop)
             stack.callback(sync.heartbeat_if_changed)   # on stopping: the last visit, reported
             coordinator = VisitCoordinator(
@@ -199,16 +212,24 @@ class Kiosk:
                       devices.licence_printer, outbox, sync, url, started_at=started),
                 audit=audit, is_idle=lambda: session.phase is Phase.IDLE)
             stack.callback(DiagnosticsServer(s.diagnostics_socket, diagnostics.answer).start().stop)
+            maintenance = Maintenance(
+                purge=outbox.purge_expired, vacuum=outbox.vacuum_if_idle,
+                readiness=diagnostics.report, audit=audit,
+                is_idle=lambda: session.phase is Phase.IDLE and mode.why_not_start() == "",
+                on_readiness=lambda _: sync.heartbeat_if_changed())
 
             manager.poll_once()
             manager.start_polling()
             agent.start()
             stack.callback(agent.stop)
             sync.start()
+            maintenance.start()
+            stack.callback(maintenance.stop)
             kiosk = cls(s, platform=platform, client=client, outbox=outbox, sync=sync,
                         devices=devices, manager=manager, session=session,
                         coordinator=coordinator, config=agent, calls=calls,
-                        stack=stack.pop_all(), audit=audit, diagnostics=diagnostics, mode=mode)
+                        stack=stack.pop_all(), audit=audit, diagnostics=diagnostics, mode=mode,
+                        maintenance=maintenance, software=software)
         applied.commit_start()   # a clean start: a bundle on trial is kept
         return kiosk
 
@@ -226,6 +247,13 @@ class Kiosk:
         if wait_for_check_s:
             self.config.wait_checked(wait_for_check_s)
         return self.config.apply_between_visits()
+
+    def commit_software(self) -> bool:
+        """The kiosk is up with its window: a software release on trial is kept
+        (``kiosk.config.releases``). Returns whether a trial ended."""
+        if self.software is None:
+            return False
+        return self.software.commit_start(Path(sys.prefix), self.audit)
 
     def stop(self) -> None:
         """Stop every part, the last started first."""
@@ -248,9 +276,11 @@ class Kiosk:
             done += 1
 
 
-def _admission(outbox: Outbox, mode: DiagnosticsMode) -> Admission:
+def _admission(outbox: Outbox, mode: DiagnosticsMode, nightly: Maintenance) -> Admission:
     if maintenance := mode.why_not_start():      # no visit while a technician works
         return Admission(False, maintenance)
+    if nightly.blocks_visits:                    # nor for the minute the nightly work takes
+        return Admission(False, nightly.blocks_visits)
     a = outbox.can_accept()
     return Admission(a.ok, a.message_zh)
 
@@ -288,10 +318,13 @@ def _software_version() -> str:
 
 
 def _heartbeat(s: Settings, manager: DeviceManager, agent: ConfigAgent, visits: _LastVisit,
-               audit: AuditLog) -> dict:
+               audit: AuditLog, software: releases.Releases | None,
+               nightly: Maintenance) -> dict:
     config = agent.status()
     return {"devices": _health_report(manager), "config_version": config["version"],
             "config": config, "software_version": _software_version(),
+            "software": software.status() if software else None,
+            "readiness": nightly.last_readiness,
             "groups": list(s.fleet.groups), "audit": _audit_head(audit),
             "last_visit_at": visits.at, "generated_at": _utc_now()}
 
