@@ -187,9 +187,12 @@ class Releases:
         return ended
 
     def _runs(self, running: Path, release: str) -> bool:
+        # Walk up from the running environment, resolving each step: <root>/current/venv
+        # is a release's when <root>/current is (the venv itself may be a link elsewhere).
         try:
-            here = Path(running).resolve()
-            return self.release_dir(release).resolve() in (here, *here.parents)
+            wanted = self.release_dir(release).resolve()
+            here = Path(os.path.abspath(running))
+            return any(p.resolve() == wanted for p in (here, *here.parents))
         except OSError:
             return False
 

@@ -1,0 +1,600 @@
+"""``deploy/install-kiosk`` and ``deploy/install-central``: a locked-down kiosk, or a county's
+platform, on Debian 12 from this checkout. Standard library only: it runs before any virtual
+environment exists.
+
+Every step compares what it would write with what is there and says ``written``,
+``unchanged`` or ``planned``; a second run with the same answers changes nothing. A step that
+fails stops the install with what failed and what to do (``InstallError``), and leaves what
+was there before: files are written to a temporary name and renamed.
+
+``--root DIR`` installs into a folder instead of ``/`` (for tests and for looking before
+installing). The files go under DIR, and the paths written inside them point under DIR too (a
+relocated root, not a staging area), so what is installed there runs as it is: a test starts
+the installed kiosk from DIR with its installed settings. Under a root other than ``/`` the
+system steps (apt-get, useradd, chown, udevadm, lpadmin, systemctl, timedatectl, update-grub)
+are not run: each is printed as ``planned`` with its exact command. With ``--root /`` (the
+default) they run, as root, and only when needed (a missing package, a missing user, a rule
+that changed).
+
+What it does not do: partition disks, set up the network, or buy the hardware's USB ids
+(``deploy/files/devices.toml`` holds them, UNCONFIRMED).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pwd
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHECKOUT = HERE.parent
+FILES = HERE / "files"
+sys.path.insert(0, str(CHECKOUT))
+from kiosk.config.releases import Releases  # noqa: E402 - standard library only
+
+KIOSK_PACKAGES = ("cage", "python3", "python3-venv", "fonts-noto-cjk", "libpulse0", "libegl1",
+                  "libgl1", "libxkbcommon0", "libwayland-client0", "libwayland-cursor0",
+                  "libwayland-egl1", "libfontconfig1", "libdbus-1-3", "libglib2.0-0",
+                  "libusb-1.0-0", "cups", "cups-client", "systemd-timesyncd", "udev",
+                  "speech-dispatcher", "espeak-ng")
+CENTRAL_PACKAGES = ("python3", "python3-venv", "systemd-timesyncd")
+LICENCE_QUEUE = "kiosk-licence"
+
+
+class InstallError(Exception):
+    """A step failed: ``what`` failed, ``todo`` is what the technician does about it."""
+
+    def __init__(self, what: str, todo: str) -> None:
+        super().__init__(what)
+        self.what, self.todo = what, todo
+
+
+class Installer:
+    """Writes files under ``root`` and runs (or, under a root other than /, plans) system
+    commands, counting what changed."""
+
+    def __init__(self, root: Path, out=print) -> None:  # noqa: ANN001
+        self.root = Path(root).resolve()
+        self.real = self.root == Path("/")
+        self.out = out
+        self.changed: list[str] = []
+
+    # ----- paths: a path as installed, and as it is written inside the installed files ----------
+    def path(self, final: str) -> Path:
+        return self.root / final.lstrip("/")
+
+    def named(self, final: str) -> str:
+        return str(self.path(final))
+
+    # ----- files ----------------------------------------------------------------------------------
+    def _say(self, status: str, what: str) -> None:
+        self.out(f"  [{status}] {what}")
+
+    def mkdir(self, final: str, mode: int, owner: str | None = None) -> None:
+        p = self.path(final)
+        if p.is_dir() and (p.stat().st_mode & 0o7777) == mode:
+            self._say("unchanged", f"{final}/")
+        else:
+            p.mkdir(parents=True, exist_ok=True)
+            os.chmod(p, mode)
+            self.changed.append(final)
+            self._say("written", f"{final}/ ({mode:04o})")
+        self.chown(final, owner)
+
+    def write(self, final: str, content: str | bytes, mode: int, owner: str | None = None) -> bool:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        p = self.path(final)
+        same = (p.is_file() and not p.is_symlink() and p.read_bytes() == data
+                and (p.stat().st_mode & 0o7777) == mode)
+        if same:
+            self._say("unchanged", final)
+        else:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp = p.with_name(f".{p.name}.new")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, p)
+            self.changed.append(final)
+            self._say("written", f"{final} ({mode:04o})")
+        self.chown(final, owner)
+        return not same
+
+    def chown(self, final: str, owner: str | None) -> None:
+        if owner is None:
+            return
+        if not self.real:
+            return                        # under a root of a test: the files stay the caller's
+        info = pwd.getpwnam(owner)
+        st = self.path(final).lstat()
+        if (st.st_uid, st.st_gid) != (info.pw_uid, info.pw_gid):
+            os.lchown(self.path(final), info.pw_uid, info.pw_gid)
+            self.changed.append(f"owner of {final}")
+            self._say("written", f"owner of {final}: {owner}")
+
+    # ----- system commands ------------------------------------------------------------------------
+    def system(self, argv: list[str], why: str, *, check: bool = True) -> str:
+        """Run a system command as root on /, or say it is planned under another root."""
+        shown = " ".join(shlex.quote(a) for a in argv)
+        if not self.real:
+            self._say("planned", f"{shown}    # {why}")
+            return ""
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
+        except FileNotFoundError:
+            raise InstallError(f"{argv[0]} is not installed ({why})",
+                               "install Debian 12's standard system tools, then run again") from None
+        if check and done.returncode != 0:
+            raise InstallError(f"{shown} failed ({why}): {(done.stderr or done.stdout).strip()[-400:]}",
+                               "fix the cause above (network? disk?), then run the installer again")
+        self.changed.append(shown)
+        self._say("ran", f"{shown}    # {why}")
+        return done.stdout
+
+    def probe(self, argv: list[str]) -> tuple[int, str]:
+        """A read-only system query (only on /; returns (1, "") under another root)."""
+        if not self.real:
+            return 1, ""
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        except FileNotFoundError:
+            return 127, ""
+        return done.returncode, done.stdout
+
+    # ----- common steps ---------------------------------------------------------------------------
+    def packages(self, names: tuple[str, ...]) -> None:
+        missing = [n for n in names if self.probe(["dpkg-query", "-W", "-f=${Status}", n])[1]
+                   != "install ok installed"]
+        if not missing:
+            self._say("unchanged", "system packages")
+            return
+        self.system(["apt-get", "update", "-q"], "package lists")
+        self.system(["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing],
+                    "system packages")
+
+    def user(self, name: str, home: str) -> None:
+        if self.probe(["getent", "passwd", name])[0] == 0:
+            self._say("unchanged", f"system user {name}")
+            return
+        self.system(["useradd", "--system", "--user-group", "--home-dir", home,
+                     "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                    f"the {name} system user")
+
+    def uid_gid(self, name: str) -> tuple[int, int]:
+        if not self.real:
+            return os.getuid(), os.getgid()  # the owner of a test's root stands in for the user
+        info = pwd.getpwnam(name)
+        return info.pw_uid, info.pw_gid
+
+    def template(self, name: str, values: dict[str, str]) -> str:
+        text = (FILES / name).read_text(encoding="utf-8")
+        for key, value in values.items():
+            text = text.replace(f"@{key}@", value)
+        left = re.search(r"@[A-Z_]+@", text)
+        if left:
+            raise InstallError(f"{name}: {left.group()} was not filled in", "report this bug")
+        return text
+
+    def release(self, product: str, python_env: Path | None, extras: tuple[str, ...],
+                rid: str) -> str:
+        """Build (or keep) this checkout's release ``rid`` under /opt/<product>/releases/ with
+        its own virtual environment. Returns the release id."""
+        opt = f"/opt/{product}"
+        self.mkdir(opt, 0o755)
+        self.mkdir(f"{opt}/releases", 0o755)
+        folder = self.path(f"{opt}/releases/{rid}")
+        marker = folder / "RELEASE"
+        if marker.is_file() and marker.read_text(encoding="utf-8").startswith(rid + "\n"):
+            self._say("unchanged", f"{opt}/releases/{rid}/")
+        else:
+            if folder.exists():
+                shutil.rmtree(folder)        # a build that stopped half way: start it again
+            folder.mkdir(parents=True)
+            venv = folder / "venv"
+            if python_env is not None:
+                if not (python_env / "bin" / "python").exists():
+                    raise InstallError(f"{python_env}: not a virtual environment",
+                                       "give --python-env a folder with bin/python, or leave it out")
+                venv.symlink_to(python_env.resolve())
+                self._say("written", f"{opt}/releases/{rid}/venv -> {python_env} (linked)")
+            else:
+                self._build_venv(venv, extras)
+                self._say("written", f"{opt}/releases/{rid}/venv (pip install of this checkout)")
+            shutil.copyfile(HERE / "README.md", folder / "README")
+            marker.write_text(f"{rid}\nsource {CHECKOUT}\n", encoding="utf-8")
+            self.changed.append(f"{opt}/releases/{rid}")
+        return rid
+
+    def _build_venv(self, venv: Path, extras: tuple[str, ...]) -> None:
+        for argv, why in (([sys.executable, "-m", "venv", str(venv)], "a virtual environment"),
+                          ([str(venv / "bin" / "pip"), "install", "-q", "--no-cache-dir",
+                            str(CHECKOUT), *extras], "this checkout and its dependencies")):
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
+            if done.returncode != 0:
+                raise InstallError(f"{' '.join(argv[:3])} failed ({why}): "
+                                   f"{(done.stderr or done.stdout).strip()[-600:]}",
+                                   "check the network to the package index and the free disk "
+                                   "space (df -h /opt), then run again")
+
+    def make_current(self, product: str, rid: str, state: str) -> None:
+        releases = Releases(self.path(f"/opt/{product}"), self.path(state))
+        if releases.install(rid):
+            self.changed.append(f"/opt/{product}/current")
+            self._say("written", f"/opt/{product}/current -> releases/{rid}")
+        else:
+            self._say("unchanged", f"/opt/{product}/current -> releases/{rid}")
+
+    def timesync(self, ntp: str) -> None:
+        self.write("/etc/systemd/timesyncd.conf.d/kiosk.conf",
+                   self.template("timesyncd/kiosk.conf", {"NTP": ntp}), 0o644)
+        if self.probe(["timedatectl", "show", "-p", "NTP", "--value"])[1].strip() != "yes":
+            self.system(["timedatectl", "set-ntp", "true"], "the clock: signatures allow 300 s")
+        else:
+            self._say("unchanged", "time sync (NTP on)")
+
+    def unit(self, name: str, text: str) -> bool:
+        return self.write(f"/etc/systemd/system/{name}", text, 0o644)
+
+    def enable(self, name: str, units_changed: bool, *, now: bool = False) -> None:
+        if units_changed:
+            self.system(["systemctl", "daemon-reload"], "new unit files")
+        if self.probe(["systemctl", "is-enabled", name])[1].strip() != "enabled":
+            self.system(["systemctl", "enable", *(["--now"] if now else []), name],
+                        f"start {name} at boot")
+        elif units_changed and now:
+            self.system(["systemctl", "restart", name], f"{name} on its new unit")
+        else:
+            self._say("unchanged", f"{name} enabled")
+
+
+def release_id() -> str:
+    """``<version>+g<commit>`` of this checkout (the version alone outside git)."""
+    version = tomllib.loads((CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["version"]
+    try:
+        done = subprocess.run(["git", "-C", str(CHECKOUT), "rev-parse", "--short=10", "HEAD"],
+                              capture_output=True, text=True, timeout=30)
+        commit = done.stdout.strip() if done.returncode == 0 else ""
+    except OSError:
+        commit = ""
+    return f"{version}+g{commit}" if commit else version
+
+
+def toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)[1:-1]     # a TOML basic string's escapes
+
+
+# ----- answers ------------------------------------------------------------------------------------
+def _ask(args: argparse.Namespace, key: str, question: str, default: str = "") -> str:
+    value = getattr(args, key)
+    if value not in (None, ""):
+        return str(value)
+    if default:
+        return default
+    if sys.stdin.isatty():
+        answer = input(f"{question}: ").strip()
+        if answer:
+            return answer
+    raise InstallError(f"no answer for --{key.replace('_', '-')} ({question})",
+                       f"run again with --{key.replace('_', '-')} VALUE")
+
+
+def _previous_settings(inst: Installer) -> dict:
+    p = inst.path("/etc/kiosk/kiosk.toml")
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _platform_keys(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("platform", {})
+    except (OSError, ValueError) as exc:
+        raise InstallError(f"{path}: cannot be read as the platform's for-kiosks.toml ({exc})",
+                           "copy for-kiosks.toml from the platform server "
+                           "(/etc/kiosk-central/for-kiosks.toml) and pass it again") from None
+
+
+def _trusted_root(path: str) -> bytes:
+    try:
+        data = Path(path).read_bytes()
+        signed = json.loads(data)["signed"]
+        assert signed["_type"] == "root"
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        raise InstallError(f"{path}: not a TUF root metadata file (1.root.json)",
+                           "copy 1.root.json from the administrators' repository "
+                           "(kiosk-admin init wrote it) and pass it with --trusted-root") from None
+    return data
+
+
+def _usb_ids(args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    ids = tomllib.loads((FILES / "devices.toml").read_text(encoding="utf-8"))
+    for key, flag in (("idcard_reader", args.reader_usb), ("receipt_printer", args.receipt_usb)):
+        if flag:
+            vendor, _, product = flag.partition(":")
+            if not (len(vendor) == len(product) == 4 and all(
+                    c in "0123456789abcdef" for c in (vendor + product).lower())):
+                raise InstallError(f"{flag!r}: a USB id is vvvv:pppp in hex (lsusb shows it)",
+                                   "run again with the id lsusb prints, e.g. 1a86:7523")
+            ids[key] = {"vendor": vendor.lower(), "product": product.lower()}
+    return ids
+
+
+# ----- the kiosk ----------------------------------------------------------------------------------
+def install_kiosk(args: argparse.Namespace, inst: Installer) -> None:
+    before = _previous_settings(inst)
+    old_platform, old_fleet = before.get("platform", {}), before.get("fleet", {})
+    keys = _platform_keys(args.platform_keys)
+    kiosk_id = _ask(args, "kiosk_id", "本机编号 kiosk id (e.g. kiosk-330106-0001)",
+                    before.get("kiosk_id", ""))
+    url = _ask(args, "platform_url", "平台地址 platform URL (e.g. https://yiwangtong.example)",
+               keys.get("url") or old_platform.get("url", ""))
+    public_key = args.public_key or keys.get("public_key") or old_platform.get("public_key", "")
+    decision_key = (args.decision_key or keys.get("decision_key")
+                    or old_platform.get("decision_key", ""))
+    root_file = _ask(args, "trusted_root", "信任根 root of trust (1.root.json, or 'none')",
+                     "keep" if old_fleet.get("trusted_root") else "")
+    groups = (args.groups.split(",") if args.groups is not None
+              else list(old_fleet.get("groups", [])))
+    ids = _usb_ids(args)
+    simulated = args.devices == "simulated"
+
+    inst.out("== system packages, user, folders")
+    inst.packages(KIOSK_PACKAGES)
+    inst.user("kiosk", "/var/lib/kiosk")
+    inst.mkdir("/etc/kiosk", 0o755)
+    inst.mkdir("/var/lib/kiosk", 0o700, "kiosk")
+    inst.mkdir("/var/lib/kiosk/release", 0o700, "kiosk")
+
+    inst.out("== the software: a release beside the previous one")
+    rid = inst.release("kiosk", args.python_env, ("pyusb",), args.release_id or release_id())
+    inst.write("/opt/kiosk/bin/kiosk-release",
+               (CHECKOUT / "kiosk" / "config" / "releases.py").read_bytes(), 0o755)
+    inst.make_current("kiosk", rid, "/var/lib/kiosk/release")
+    python = inst.path(f"/opt/kiosk/releases/{rid}/venv/bin/python")
+
+    inst.out("== settings")
+    trusted = ""
+    if root_file not in ("none", "keep"):
+        inst.write("/etc/kiosk/root.json", _trusted_root(root_file), 0o644)
+        trusted = inst.named("/etc/kiosk/root.json")
+    elif root_file == "keep":
+        trusted = old_fleet.get("trusted_root", "")
+    licence = (f"cups:{LICENCE_QUEUE}" if args.licence_printer_uri and not simulated else "pdf")
+    receipt = args.receipt_printer or (
+        "sim" if simulated else
+        f"usb://0x{ids['receipt_printer']['vendor']}:0x{ids['receipt_printer']['product']}")
+    settings = inst.template("kiosk.toml.template", {
+        "ETC": inst.named("/etc/kiosk"), "OPT": inst.named("/opt/kiosk"),
+        "VAR": inst.named("/var/lib/kiosk"), "KIOSK_ID": toml_string(kiosk_id),
+        "PLATFORM_URL": toml_string(url), "PUBLIC_KEY": toml_string(public_key),
+        "DECISION_KEY": toml_string(decision_key), "TRUSTED_ROOT": toml_string(trusted),
+        "GROUPS": json.dumps([g.strip() for g in groups if g.strip()]),
+        "IDCARD": "sim:" if simulated else "/dev/idcard",
+        "CAMERA": "sim://live" if simulated else "0",
+        "RECEIPT_PRINTER": toml_string(receipt), "LICENCE_PRINTER": licence})
+    check_settings(inst, python, settings)
+    inst.write("/etc/kiosk/kiosk.toml", settings, 0o640, None)
+    if inst.real:
+        os.chown(inst.path("/etc/kiosk/kiosk.toml"), 0, pwd.getpwnam("kiosk").pw_gid)
+    identity(inst, python, kiosk_id)
+
+    inst.out("== devices: udev rules, licence printer")
+    uid, gid = inst.uid_gid("kiosk")
+    rules = inst.write("/etc/udev/rules.d/70-kiosk-devices.rules", inst.template(
+        "udev/70-kiosk-devices.rules", {
+            "READER_VENDOR": ids["idcard_reader"]["vendor"],
+            "READER_PRODUCT": ids["idcard_reader"]["product"],
+            "RECEIPT_VENDOR": ids["receipt_printer"]["vendor"],
+            "RECEIPT_PRODUCT": ids["receipt_printer"]["product"]}), 0o644)
+    rules |= inst.write("/etc/udev/rules.d/71-kiosk-usb-drives.rules", inst.template(
+        "udev/71-kiosk-usb-drives.rules", {"KIOSK_UID": str(uid), "KIOSK_GID": str(gid)}), 0o644)
+    if rules:
+        inst.system(["udevadm", "control", "--reload"], "the new udev rules")
+        inst.system(["udevadm", "trigger"], "apply them to what is plugged in")
+    licence_printer(inst, args.licence_printer_uri if not simulated else None)
+
+    inst.out("== screen, power and clock")
+    inst.write("/etc/systemd/logind.conf.d/kiosk.conf",
+               (FILES / "logind" / "kiosk.conf").read_bytes(), 0o644)
+    if inst.write("/etc/default/grub.d/kiosk.cfg", (FILES / "grub" / "kiosk.cfg").read_bytes(),
+                  0o644):
+        inst.system(["update-grub"], "consoleblank=0 on the kernel command line", check=False)
+    inst.timesync(args.ntp or "")
+
+    inst.out("== the service")
+    inst.write("/etc/pam.d/kiosk", (FILES / "pam.d" / "kiosk").read_bytes(), 0o644)
+    units = inst.unit("kiosk.service", inst.template("systemd/kiosk.service", {
+        "OPT": inst.named("/opt/kiosk"), "ETC": inst.named("/etc/kiosk"),
+        "VAR": inst.named("/var/lib/kiosk"), "ETC_PAM": inst.named("/etc/pam.d")}))
+    if inst.probe(["systemctl", "get-default"])[1].strip() != "graphical.target":
+        inst.system(["systemctl", "set-default", "graphical.target"], "boot into the kiosk")
+    inst.enable("kiosk.service", units)
+
+
+def check_settings(inst: Installer, python: Path, text: str) -> None:
+    """Validate the settings with the kiosk's own schema before they replace anything."""
+    probe = inst.path("/etc/kiosk/.kiosk.toml.check")
+    probe.write_text(text, encoding="utf-8")
+    try:
+        done = subprocess.run([str(python), "-m", "kiosk.cli", "check-config", str(probe)],
+                              capture_output=True, text=True, timeout=300)
+    finally:
+        probe.unlink()
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().replace(str(probe), "kiosk.toml")
+        raise InstallError(f"the answers do not make valid settings: {said[-600:]}",
+                           "correct that answer (the key is named above) and run again; "
+                           "nothing was changed")
+
+
+def identity(inst: Installer, python: Path, kiosk_id: str) -> None:
+    """Create the kiosk's signing key (kept if it exists) and say how to register it."""
+    inst.mkdir("/var/lib/kiosk/identity", 0o700, "kiosk")
+    key = inst.named("/var/lib/kiosk/identity/kiosk.key")
+    existed = Path(key).exists()
+    code = ("import sys; from pathlib import Path; from kiosk.platform import identity as i; "
+            "print(i.public_text(i.load_or_create(Path(sys.argv[1]))))")
+    done = subprocess.run([str(python), "-c", code, key], capture_output=True, text=True,
+                          timeout=120)
+    if done.returncode != 0:
+        raise InstallError(f"the kiosk key could not be made: {done.stderr.strip()[-300:]}",
+                           "check /var/lib/kiosk is writable and not full, then run again")
+    if not existed:
+        inst.changed.append("/var/lib/kiosk/identity/kiosk.key")
+        inst.chown("/var/lib/kiosk/identity/kiosk.key", "kiosk")
+    inst._say("written" if not existed else "unchanged", "/var/lib/kiosk/identity/kiosk.key (0600)")
+    public = done.stdout.strip()
+    inst.out(f"  本机公钥 kiosk public key: {public}")
+    inst.out("  在平台服务器上登记本机 register it on the platform server:")
+    inst.out(f"    sudo -u kiosk-central /opt/kiosk-central/current/venv/bin/kiosk-central "
+             f"--data /var/lib/kiosk-central --register-kiosk {kiosk_id} {public}")
+
+
+def licence_printer(inst: Installer, uri: str | None) -> None:
+    if not uri:
+        inst._say("skipped", "licence printer: no --licence-printer-uri; licences go to PDF "
+                             f"files until you run: lpadmin -p {LICENCE_QUEUE} -E -v URI "
+                             "-m everywhere")
+        return
+    code, shown = inst.probe(["lpstat", "-v", LICENCE_QUEUE])
+    if code == 0 and uri in shown:
+        inst._say("unchanged", f"CUPS queue {LICENCE_QUEUE} -> {uri}")
+        return
+    inst.system(["lpadmin", "-p", LICENCE_QUEUE, "-E", "-v", uri, "-m", "everywhere",
+                 "-o", "printer-error-policy=abort-job", "-o", "media=iso_a3_297x420mm"],
+                "the licence printer in CUPS (driverless IPP Everywhere)")
+    inst.system(["cupsctl", "--no-share-printers", "--no-remote-admin", "--no-remote-any"],
+                "CUPS serves this kiosk only")
+
+
+# ----- the platform -------------------------------------------------------------------------------
+def install_central(args: argparse.Namespace, inst: Installer) -> None:
+    host = args.host or "0.0.0.0"
+    port = str(args.port or 8765)
+    public_url = args.public_url or f"http://{socket.getfqdn()}:{port}"
+    inst.out("== system packages, user, folders")
+    inst.packages(CENTRAL_PACKAGES)
+    inst.user("kiosk-central", "/var/lib/kiosk-central")
+    inst.mkdir("/etc/kiosk-central", 0o755)
+    inst.mkdir("/var/lib/kiosk-central", 0o700, "kiosk-central")
+    inst.mkdir("/var/lib/kiosk-central/release", 0o700, "kiosk-central")
+
+    inst.out("== the software")
+    rid = inst.release("kiosk-central", args.python_env, (), args.release_id or release_id())
+    inst.make_current("kiosk-central", rid, "/var/lib/kiosk-central/release")
+    python = inst.path(f"/opt/kiosk-central/releases/{rid}/venv/bin/python")
+
+    inst.out("== settings and keys")
+    inst.write("/etc/kiosk-central/central.env",
+               f"# kiosk-central.service reads this. deploy/install-central\n"
+               f"KIOSK_CENTRAL_HOST={host}\nKIOSK_CENTRAL_PORT={port}\n", 0o644)
+    data = inst.named("/var/lib/kiosk-central")
+    code = ("import sys; from pathlib import Path; from central.keys import load_or_create; "
+            "load_or_create(Path(sys.argv[1]))")
+    done = subprocess.run([str(python), "-c", code, data], capture_output=True, text=True,
+                          timeout=120)
+    if done.returncode != 0:
+        raise InstallError(f"the platform keys could not be made: {done.stderr.strip()[-300:]}",
+                           "check /var/lib/kiosk-central is writable, then run again")
+    if inst.real:
+        subprocess.run(["chown", "-R", "kiosk-central:kiosk-central", data], check=False)
+    keys = Path(data) / "keys"
+    public = (keys / "platform_x25519.pub").read_text().strip()
+    decision = (keys / "decision_ed25519.pub").read_text().strip()
+    inst.write("/etc/kiosk-central/for-kiosks.toml",
+               "# Give this file to every kiosk install of this county:\n"
+               "#   sudo deploy/install-kiosk --platform-keys for-kiosks.toml ...\n"
+               f"[platform]\nurl = \"{toml_string(public_url)}\"\n"
+               f"public_key = \"{public}\"\ndecision_key = \"{decision}\"\n", 0o644)
+    inst.timesync(args.ntp or "")
+
+    inst.out("== the service")
+    units = inst.unit("kiosk-central.service", inst.template("systemd/kiosk-central.service", {
+        "OPT": inst.named("/opt/kiosk-central"), "ETC": inst.named("/etc/kiosk-central"),
+        "VAR": data}))
+    inst.enable("kiosk-central.service", units, now=True)
+    inst.out(f"  平台地址 platform URL for kiosks: {public_url}")
+
+
+# ----- the command --------------------------------------------------------------------------------
+def _parser(product: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"install-{product}", description=__doc__.splitlines()[0])
+    p.add_argument("--root", type=Path, default=Path("/"),
+                   help="install into this folder instead of / (system steps only planned)")
+    p.add_argument("--python-env", type=Path,
+                   help="link this existing virtual environment as the release's own instead "
+                        "of building one with pip (tests; an offline install with a prepared one)")
+    p.add_argument("--ntp", help="the county's NTP server (default: the public fallbacks)")
+    p.add_argument("--release-id", help="name of this release (default: version+commit)")
+    if product == "kiosk":
+        p.add_argument("--kiosk-id", help="本机编号, e.g. kiosk-330106-0001")
+        p.add_argument("--platform-url", help="the county platform, e.g. https://yiwangtong.example")
+        p.add_argument("--platform-keys", type=Path,
+                       help="for-kiosks.toml from install-central (URL and keys)")
+        p.add_argument("--public-key", help="the platform's X25519 key (platform_x25519.pub)")
+        p.add_argument("--decision-key", help="the platform's decision key (decision_ed25519.pub)")
+        p.add_argument("--trusted-root", help="1.root.json of the administrators' repository, "
+                                              "or 'none' (signed configuration off)")
+        p.add_argument("--groups", help="fleet groups, comma-separated: township,county-330106")
+        p.add_argument("--licence-printer-uri", help="the licence printer's CUPS device URI, "
+                                                     "e.g. ipp://10.1.2.3/ipp/print")
+        p.add_argument("--receipt-printer", help="receipt printer URI (default: usb:// with "
+                                                 "the id of deploy/files/devices.toml)")
+        p.add_argument("--reader-usb", help="the ID-card reader's USB id vvvv:pppp")
+        p.add_argument("--receipt-usb", help="the receipt printer's USB id vvvv:pppp")
+        p.add_argument("--devices", choices=("hardware", "simulated"), default="hardware",
+                       help="simulated: a training or test kiosk with no reader or printers")
+    else:
+        p.add_argument("--host", help="address to listen on (default 0.0.0.0)")
+        p.add_argument("--port", type=int, help="port (default 8765)")
+        p.add_argument("--public-url", help="the URL kiosks use to reach this platform")
+    return p
+
+
+def main(product: str, argv: list[str] | None = None) -> int:
+    args = _parser(product).parse_args(argv)
+    inst = Installer(args.root)
+    if inst.real and os.geteuid() != 0:
+        print(f"install-{product}: run it as root: sudo deploy/install-{product} ...",
+              file=sys.stderr)
+        return 2
+    where = "/" if inst.real else f"{inst.root} (system steps planned, not run)"
+    if args.release_id is not None and not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,79}",
+                                                        args.release_id):
+        print(f"install-{product}: --release-id: letters, digits and . + _ - only",
+              file=sys.stderr)
+        return 2
+    print(f"install-{product} {args.release_id or release_id()} into {where}")
+    try:
+        (install_kiosk if product == "kiosk" else install_central)(args, inst)
+    except InstallError as exc:
+        print(f"install-{product}: FAILED: {exc.what}\n  what to do: {exc.todo}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\ninstall-{product}: stopped; run it again to finish", file=sys.stderr)
+        return 130
+    if inst.changed:
+        print(f"install-{product}: done, {len(inst.changed)} changes")
+    else:
+        print(f"install-{product}: already installed, nothing changed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "kiosk", sys.argv[2:]))
