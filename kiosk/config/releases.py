@@ -54,6 +54,26 @@ _EMPTY: dict[str, Any] = {"root": None, "current": None, "previous": None, "tria
                           "bad_versions": [], "unreported": []}
 
 
+_TYPES: dict[str, tuple[type, ...]] = {
+    "root": (str,), "current": (str,), "previous": (str,), "trial": (bool,),
+    "failed_starts": (int,), "installed_at": (str,), "rolled_back": (dict,),
+    "bad_versions": (list,), "unreported": (list,)}
+
+
+def _typed(key: str, value: Any) -> Any:
+    """A state value of the wrong type (a hand-edited or damaged file) reads as its default."""
+    default = _EMPTY[key]
+    if value is None and default is None:
+        return None
+    if not isinstance(value, _TYPES[key]) or (key == "failed_starts" and isinstance(value, bool)):
+        return default if not isinstance(default, list) else []
+    if key in ("bad_versions",):
+        return [v for v in value if isinstance(v, str)]
+    if key == "unreported":
+        return [e for e in value if isinstance(e, dict) and {"failed", "restored", "why"} <= set(e)]
+    return value
+
+
 class Releases:
     """The releases under ``root`` and their state in ``state_dir``."""
 
@@ -71,7 +91,9 @@ class Releases:
                 data = json.loads(fh.read(MAX_STATE_BYTES + 1)[:MAX_STATE_BYTES])
         except (OSError, ValueError):
             return dict(_EMPTY)        # none yet or unreadable: the links stand as they are
-        return {**_EMPTY, **data} if isinstance(data, dict) else dict(_EMPTY)
+        if not isinstance(data, dict):
+            return dict(_EMPTY)
+        return {key: _typed(key, data.get(key, default)) for key, default in _EMPTY.items()}
 
     def _save(self, state: dict[str, Any]) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)

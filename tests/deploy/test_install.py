@@ -264,3 +264,49 @@ def test_the_installed_kiosk_serves_a_visit_with_the_installed_settings(county: 
     beat = county.latest_heartbeat()
     rid = json.loads((data / "release/state.json").read_text())["current"]
     assert beat["software"]["release"] == rid and beat["software"]["trial"] is False
+
+
+def test_a_release_that_cannot_start_rolls_back_after_three_failed_starts(
+        county: County, tmp_path: Path) -> None:
+    county.start_platform()
+    county.register()
+    data = county.root / "var/lib/kiosk"
+    state = lambda: json.loads((data / "release/state.json").read_text())   # noqa: E731
+    good = state()["current"]
+    broken = tmp_path / "broken-env" / "bin"
+    broken.mkdir(parents=True)
+    (broken / "python").write_text(
+        "#!/bin/sh\n# A release whose kiosk fails at start-up; its other commands work.\n"
+        'for a in "$@"; do [ "$a" = run ] && { echo "start-up failed" >&2; exit 1; }; done\n'
+        f'exec {VENV}/bin/python "$@"\n')
+    (broken / "python").chmod(0o755)
+    (broken / "kiosk").symlink_to("python")
+    done = install("kiosk", county.root, *county.answers, "--release-id", "0.2.0-broken",
+                   env=broken.parent)
+    assert done.returncode == 0, done.stderr
+    assert state()["current"] == "0.2.0-broken" and state()["previous"] == good
+    assert state()["trial"] is True
+
+    for n in (1, 2, 3):                   # systemd's Restart=always, three times
+        start = county.start_kiosk(tmp_path / f"out{n}")
+        assert start.returncode != 0 and "start-up failed" in start.stderr
+        assert state()["failed_starts"] == n and state()["current"] == "0.2.0-broken"
+
+    start = county.start_kiosk(tmp_path / "out4")             # the fourth start rolls back
+    assert "rolled back to " + good in start.stderr
+    assert start.returncode == 0, start.stderr[-3000:]
+    assert json.loads(start.stdout.strip().splitlines()[-1])["outcome"] == "approved"
+    s = state()
+    assert (s["current"], s["previous"], s["trial"]) == (good, None, False)
+    assert s["bad_versions"] == ["0.2.0-broken"] and s["unreported"] == []
+    assert os.readlink(county.root / "opt/kiosk/current") == f"releases/{good}"
+    entries = [json.loads(line) for line in (data / "audit/audit.log").read_text().splitlines()]
+    rolled = [e for e in entries if e["event"] == "software-rolled-back"]
+    assert len(rolled) == 1 and rolled[0]["fields"]["version"] == "0.2.0-broken"
+    assert rolled[0]["fields"]["to"] == good
+    beat = county.latest_heartbeat()["software"]
+    assert beat["release"] == good and beat["rolled_back"]["failed"] == "0.2.0-broken"
+    verify = subprocess.run([str(VENV / "bin" / "kiosk"), "audit", "verify"],
+                            env=dict(os.environ, KIOSK_CONFIG=str(county.root / "etc/kiosk/kiosk.toml")),
+                            capture_output=True, text=True, timeout=120)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
