@@ -209,7 +209,8 @@ class Kiosk:
 
             diagnostics = Diagnostics(
                 Parts(s, manager, devices.reader, devices.camera, devices.receipt_printer,
-                      devices.licence_printer, outbox, sync, url, started_at=started),
+                      devices.licence_printer, outbox, sync, url, started_at=started,
+                      import_config=agent.import_folder),
                 audit=audit, is_idle=lambda: session.phase is Phase.IDLE)
             stack.callback(DiagnosticsServer(s.diagnostics_socket, diagnostics.answer).start().stop)
             maintenance = Maintenance(
@@ -242,8 +243,8 @@ class Kiosk:
         first check since start (a headless run, so that a bundle published before it
         starts is applied after its first visit).
         """
-        if self.session.phase is not Phase.IDLE:
-            return None
+        if self.session.phase is not Phase.IDLE or self.mode.why_not_start():
+            return None      # a visit, or a technician at work (a USB import waits for them)
         if wait_for_check_s:
             self.config.wait_checked(wait_for_check_s)
         return self.config.apply_between_visits()
@@ -276,10 +277,11 @@ class Kiosk:
             done += 1
 
 
-def _admission(outbox: Outbox, mode: DiagnosticsMode, nightly: Maintenance) -> Admission:
+def _admission(outbox: Outbox, mode: DiagnosticsMode,
+               nightly: Maintenance | None = None) -> Admission:
     if maintenance := mode.why_not_start():      # no visit while a technician works
         return Admission(False, maintenance)
-    if nightly.blocks_visits:                    # nor for the minute the nightly work takes
+    if nightly is not None and nightly.blocks_visits:   # nor while the nightly work runs
         return Admission(False, nightly.blocks_visits)
     a = outbox.can_accept()
     return Admission(a.ok, a.message_zh)
