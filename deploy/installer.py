@@ -352,7 +352,9 @@ def install_kiosk(args: argparse.Namespace, inst: Installer) -> None:
     groups = (args.groups.split(",") if args.groups is not None
               else list(old_fleet.get("groups", [])))
     ids = _usb_ids(args)
-    simulated = args.devices == "simulated"
+    old_devices = before.get("devices", {})
+    simulated = (args.devices == "simulated" if args.devices is not None
+                 else old_devices.get("idcard", "").startswith("sim"))
 
     inst.out("== system packages, user, folders")
     inst.packages(KIOSK_PACKAGES)
@@ -375,10 +377,15 @@ def install_kiosk(args: argparse.Namespace, inst: Installer) -> None:
         trusted = inst.named("/etc/kiosk/root.json")
     elif root_file == "keep":
         trusted = old_fleet.get("trusted_root", "")
-    licence = (f"cups:{LICENCE_QUEUE}" if args.licence_printer_uri and not simulated else "pdf")
-    receipt = args.receipt_printer or (
-        "sim" if simulated else
-        f"usb://0x{ids['receipt_printer']['vendor']}:0x{ids['receipt_printer']['product']}")
+    kept_cups = old_devices.get("licence_printer") == f"cups:{LICENCE_QUEUE}"
+    licence = (f"cups:{LICENCE_QUEUE}" if (args.licence_printer_uri or kept_cups)
+               and not simulated else "pdf")
+    if args.receipt_printer or simulated:
+        receipt = args.receipt_printer or "sim"
+    elif old_devices.get("receipt_printer", "sim") != "sim" and not args.receipt_usb:
+        receipt = old_devices["receipt_printer"]          # as installed before (e.g. tcp://)
+    else:
+        receipt = f"usb://0x{ids['receipt_printer']['vendor']}:0x{ids['receipt_printer']['product']}"
     settings = inst.template("kiosk.toml.template", {
         "ETC": inst.named("/etc/kiosk"), "OPT": inst.named("/opt/kiosk"),
         "VAR": inst.named("/var/lib/kiosk"), "KIOSK_ID": toml_string(kiosk_id),
@@ -407,7 +414,8 @@ def install_kiosk(args: argparse.Namespace, inst: Installer) -> None:
     if rules:
         inst.system(["udevadm", "control", "--reload"], "the new udev rules")
         inst.system(["udevadm", "trigger"], "apply them to what is plugged in")
-    licence_printer(inst, args.licence_printer_uri if not simulated else None)
+    licence_printer(inst, args.licence_printer_uri if not simulated else None,
+                    kept=kept_cups and not simulated)
 
     inst.out("== screen, power and clock")
     inst.write("/etc/systemd/logind.conf.d/kiosk.conf",
@@ -440,7 +448,7 @@ def check_settings(inst: Installer, python: Path, text: str) -> None:
         said = (done.stderr or done.stdout).strip().replace(str(probe), "kiosk.toml")
         raise InstallError(f"the answers do not make valid settings: {said[-600:]}",
                            "correct that answer (the key is named above) and run again; "
-                           "nothing was changed")
+                           "kiosk.toml was not written (an earlier one stands)")
 
 
 def identity(inst: Installer, python: Path, kiosk_id: str) -> None:
@@ -466,7 +474,10 @@ def identity(inst: Installer, python: Path, kiosk_id: str) -> None:
              f"--data /var/lib/kiosk-central --register-kiosk {kiosk_id} {public}")
 
 
-def licence_printer(inst: Installer, uri: str | None) -> None:
+def licence_printer(inst: Installer, uri: str | None, *, kept: bool = False) -> None:
+    if not uri and kept:
+        inst._say("unchanged", f"CUPS queue {LICENCE_QUEUE} (as set up before)")
+        return
     if not uri:
         inst._say("skipped", "licence printer: no --licence-printer-uri; licences go to PDF "
                              f"files until you run: lpadmin -p {LICENCE_QUEUE} -E -v URI "
@@ -558,8 +569,9 @@ def _parser(product: str) -> argparse.ArgumentParser:
                                                  "the id of deploy/files/devices.toml)")
         p.add_argument("--reader-usb", help="the ID-card reader's USB id vvvv:pppp")
         p.add_argument("--receipt-usb", help="the receipt printer's USB id vvvv:pppp")
-        p.add_argument("--devices", choices=("hardware", "simulated"), default="hardware",
-                       help="simulated: a training or test kiosk with no reader or printers")
+        p.add_argument("--devices", choices=("hardware", "simulated"),
+                       help="simulated: a training or test kiosk with no reader or printers "
+                            "(default: hardware, or what the installed settings say)")
     else:
         p.add_argument("--host", help="address to listen on (default 0.0.0.0)")
         p.add_argument("--port", type=int, help="port (default 8765)")
