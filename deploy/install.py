@@ -119,12 +119,7 @@ def install_kiosk(args: argparse.Namespace, inst: Installer) -> None:
     simulated = (args.devices == "simulated" if args.devices is not None
                  else old_devices.get("idcard", "").startswith("sim"))
 
-    inst.out("== system packages, user, folders")
-    inst.packages(KIOSK_PACKAGES)
-    inst.user("kiosk", "/var/lib/kiosk")
-    inst.mkdir("/etc/kiosk", 0o755)
-    inst.mkdir("/var/lib/kiosk", 0o700, "kiosk")
-    inst.mkdir("/var/lib/kiosk/release", 0o700, "kiosk")
+    inst.foundation("kiosk", KIOSK_PACKAGES)
 
     inst.out("== the software: a release beside the previous one")
     rid = inst.release("kiosk", args.python_env, ("pyusb",), args.release_id or release_id())
@@ -262,12 +257,7 @@ def install_central(args: argparse.Namespace, inst: Installer) -> None:
     host = args.host or "0.0.0.0"
     port = str(args.port or 8765)
     public_url = args.public_url or f"http://{socket.getfqdn()}:{port}"
-    inst.out("== system packages, user, folders")
-    inst.packages(CENTRAL_PACKAGES)
-    inst.user("kiosk-central", "/var/lib/kiosk-central")
-    inst.mkdir("/etc/kiosk-central", 0o755)
-    inst.mkdir("/var/lib/kiosk-central", 0o700, "kiosk-central")
-    inst.mkdir("/var/lib/kiosk-central/release", 0o700, "kiosk-central")
+    inst.foundation("kiosk-central", CENTRAL_PACKAGES)
 
     inst.out("== the software")
     rid = inst.release("kiosk-central", args.python_env, (), args.release_id or release_id())

@@ -161,6 +161,16 @@ class Installer:
                      "--no-create-home", "--shell", "/usr/sbin/nologin", name],
                     f"the {name} system user")
 
+    def foundation(self, name: str, packages: tuple[str, ...]) -> None:
+        """Packages, the system user ``name``, ``/etc/<name>`` and its private
+        ``/var/lib/<name>`` (with ``release/`` for the releases' state)."""
+        self.out("== system packages, user, folders")
+        self.packages(packages)
+        self.user(name, f"/var/lib/{name}")
+        self.mkdir(f"/etc/{name}", 0o755)
+        self.mkdir(f"/var/lib/{name}", 0o700, name)
+        self.mkdir(f"/var/lib/{name}/release", 0o700, name)
+
     def uid_gid(self, name: str) -> tuple[int, int]:
         if not self.real:
             return os.getuid(), os.getgid()  # the owner of a test's root stands in for the user
