@@ -7,8 +7,10 @@ ratings box and the sync worker, the devices under the device manager (the card 
 the reader and the session), the session, the visit coordinator that does the visit's side
 effects, the service desk that does the other citizen services' (帮办, status, licence print,
 guide, rating), the technicians' diagnostics (the touch mode and the local socket ``kiosk diag``
-asks) and the configuration agent; a clean start commits a bundle on trial. It returns only a
-whole kiosk: when a part fails to start, the parts already started are stopped again.
+asks), the configuration agent and the nightly maintenance window; a clean start commits a
+bundle on trial (a software release on trial is committed by the UI once its window is up:
+``commit_software``). It returns only a whole kiosk: when a part fails to start, the parts
+already started are stopped again.
 ``stop()`` takes it down in the reverse order. Nothing here decides, words or draws: the session
 decides, ``kiosk.visit.paper`` words the paper, the UI draws.
 
@@ -22,10 +24,12 @@ import datetime as dt
 import importlib.metadata
 import logging
 import queue
+import sys
 import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from contract import envelope, signing
@@ -39,15 +43,17 @@ from kiosk.audit import Audit
 from kiosk.audit.log import AuditLog
 from kiosk.audit.recorders import DeviceFaults
 from kiosk.config import agent as config_agent
+from kiosk.config import releases
 from kiosk.config.agent import ConfigAgent
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.config.updater import Unreachable, platform_source
 from kiosk.diagnostics.mode import DiagnosticsMode
-from kiosk.pin import PinGate
 from kiosk.diagnostics.server import DiagnosticsServer
 from kiosk.diagnostics.service import Diagnostics, Parts
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Phase, Session
+from kiosk.maintenance import Maintenance
+from kiosk.pin import PinGate
 from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.embedded import EmbeddedPlatform
@@ -116,7 +122,9 @@ class Kiosk:
                  manager: DeviceManager, session: Session, coordinator: VisitCoordinator,
                  config: ConfigAgent, calls: queue.Queue[Callable[[], None]], stack: ExitStack,
                  audit: Audit, diagnostics: Diagnostics, mode: DiagnosticsMode,
-                 services: ServiceDesk, ratings: RatingBox, cards: CardHolder) -> None:
+                 services: ServiceDesk, ratings: RatingBox, cards: CardHolder,
+                 maintenance: Maintenance | None = None,
+                 software: releases.Releases | None = None) -> None:
         self.settings = settings
         self.config = config
         self.embedded = platform
@@ -133,6 +141,8 @@ class Kiosk:
         self.services = services
         self.ratings = ratings
         self.cards = cards
+        self.maintenance = maintenance
+        self.software = software
         self._calls = calls
         self._stack = stack
 
@@ -156,6 +166,7 @@ class Kiosk:
         post = post or calls.put
         started = time.monotonic()
         audit = audit or AuditLog(settings.audit_path)
+        software = releases.from_environ()     # None unless installed by deploy/
         s, applied = config_agent.begin(settings, audit)
         with ExitStack() as stack:
             s.data_dir.mkdir(parents=True, exist_ok=True)
@@ -190,8 +201,8 @@ class Kiosk:
             if staff is not None:
                 stack.callback(staff.close)
             session = Session(outbox, s.sessions_dir, timeouts=s.timeouts,
-                              admission=lambda: _admission(outbox, mode), listener=fanout,
-                              staff=staff, hall_region=s.profile.region_code)
+                              admission=lambda: _admission(outbox, mode, maintenance),
+                              listener=fanout, staff=staff, hall_region=s.profile.region_code)
             session.elderly_default = session.elderly = s.elderly_default
             cards = CardHolder(session, post)
             devices = open_devices(s, cards.on_reader_event, stack)
@@ -203,7 +214,8 @@ class Kiosk:
             visits = _LastVisit()
             sync = SyncWorker(outbox, client, ratings=ratings,
                               heartbeat_s=s.fleet.heartbeat_every_s,
-                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits, audit))
+                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits, audit,
+                                                                 software, maintenance))
             stack.callback(sync.stop)
             stack.callback(sync.heartbeat_if_changed)   # on stopping: the last visit, reported
             texts = HallTexts(s.hall, s.hotline, s.tracking_url)
@@ -228,20 +240,29 @@ class Kiosk:
 
             diagnostics = Diagnostics(
                 Parts(s, manager, devices.reader, devices.camera, devices.receipt_printer,
-                      devices.licence_printer, outbox, sync, url, started_at=started),
+                      devices.licence_printer, outbox, sync, url, started_at=started,
+                      import_config=agent.import_folder),
                 audit=audit, is_idle=lambda: session.phase is Phase.IDLE)
             stack.callback(DiagnosticsServer(s.diagnostics_socket, diagnostics.answer).start().stop)
+            maintenance = Maintenance(
+                purge=outbox.purge_expired, vacuum=outbox.vacuum_if_idle,
+                readiness=diagnostics.report, audit=audit,
+                is_idle=lambda: session.phase is Phase.IDLE and mode.why_not_start() == "",
+                on_readiness=lambda _: sync.heartbeat_if_changed())
 
             manager.poll_once()
             manager.start_polling()
             agent.start()
             stack.callback(agent.stop)
             sync.start()
+            maintenance.start()
+            stack.callback(maintenance.stop)
             kiosk = cls(s, platform=platform, client=client, outbox=outbox, sync=sync,
                         devices=devices, manager=manager, session=session,
                         coordinator=coordinator, config=agent, calls=calls,
                         stack=stack.pop_all(), audit=audit, diagnostics=diagnostics, mode=mode,
-                        services=services, ratings=ratings, cards=cards)
+                        services=services, ratings=ratings, cards=cards,
+                        maintenance=maintenance, software=software)
         applied.commit_start()   # a clean start: a bundle on trial is kept
         return kiosk
 
@@ -254,11 +275,18 @@ class Kiosk:
         first check since start (a headless run, so that a bundle published before it
         starts is applied after its first visit).
         """
-        if self.session.phase is not Phase.IDLE:
-            return None
+        if self.session.phase is not Phase.IDLE or self.mode.why_not_start():
+            return None      # a visit, or a technician at work (a USB import waits for them)
         if wait_for_check_s:
             self.config.wait_checked(wait_for_check_s)
         return self.config.apply_between_visits()
+
+    def commit_software(self) -> bool:
+        """The kiosk is up with its window: a software release on trial is kept
+        (``kiosk.config.releases``). Returns whether a trial ended."""
+        if self.software is None:
+            return False
+        return self.software.commit_start(Path(sys.prefix), self.audit)
 
     def stop(self) -> None:
         """Stop every part, the last started first."""
@@ -281,9 +309,12 @@ class Kiosk:
             done += 1
 
 
-def _admission(outbox: Outbox, mode: DiagnosticsMode) -> Admission:
+def _admission(outbox: Outbox, mode: DiagnosticsMode,
+               nightly: Maintenance | None = None) -> Admission:
     if maintenance := mode.why_not_start():      # no visit while a technician works
         return Admission(False, maintenance)
+    if nightly is not None and nightly.blocks_visits:   # nor while the nightly work runs
+        return Admission(False, nightly.blocks_visits)
     a = outbox.can_accept()
     return Admission(a.ok, a.message_zh)
 
@@ -321,10 +352,13 @@ def _software_version() -> str:
 
 
 def _heartbeat(s: Settings, manager: DeviceManager, agent: ConfigAgent, visits: _LastVisit,
-               audit: Audit) -> dict:
+               audit: Audit, software: releases.Releases | None,
+               nightly: Maintenance) -> dict:
     config = agent.status()
     return {"devices": _health_report(manager), "config_version": config["version"],
             "config": config, "software_version": _software_version(),
+            "software": software.status() if software else None,
+            "readiness": nightly.last_readiness,
             "groups": list(s.fleet.groups), "audit": _audit_head(audit),
             "last_visit_at": visits.at, "generated_at": _utc_now()}
 

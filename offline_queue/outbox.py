@@ -460,6 +460,25 @@ class Outbox:
                 self._audit.record("queue-purged", count=len(ids))
         return len(ids)
 
+    def vacuum_if_idle(self) -> bool:
+        """Rebuild the file (``VACUUM``) if nothing is waiting to be sent or being sent.
+
+        For the nightly maintenance window: purged bodies leave free pages (overwritten, as
+        ``secure_delete`` is on) that only a VACUUM gives back to the disk. It holds the
+        outbox for as long as it takes, so it runs only when no submission is in flight;
+        held ones (waiting for a technician) do not count. Returns whether it ran.
+        """
+        busy = (QueueState.QUEUED.value, QueueState.SENDING.value, QueueState.FAILED.value)
+        with self._lock:
+            waiting = self._db.execute(
+                "SELECT COUNT(*) FROM submissions WHERE state IN (?, ?, ?)", busy).fetchone()[0]
+            if waiting:
+                return False
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+        log.info("queue-vacuumed")
+        return True
+
     # ------------------------------------------------------------------ helpers
 
     def _close_attempt(self, attempt_id: int, now: float, outcome: AttemptOutcome,

@@ -1,7 +1,8 @@
 """``kiosk run``: the kiosk on a screen, or, with no display, scripted visits rendered to PNG.
 
 Builds the core (``kiosk.app.Kiosk``) with ``post`` running calls on the GUI thread, puts the
-UI on its session and runs Qt's event loop (``run_gui``), or plays scripted visits on the same
+UI on its session and runs Qt's event loop (``run_gui``, which feeds systemd's watchdog from
+that loop: ``ui.watchdog``), or plays scripted visits on the same
 real window offscreen (``run_headless``): one visit with its pictures and paper, or many in one
 process as a soak, reporting how the process stands every batch.
 """
@@ -18,6 +19,9 @@ from pathlib import Path
 from kiosk import procstats
 from kiosk.app import Kiosk
 from kiosk.config.settings import Settings
+from kiosk.diagnostics.mode import ModeState
+from kiosk.flow.session import Phase
+from kiosk.sdnotify import Notifier
 from kiosk.domain.samples import trade_name
 from kiosk.visit.paper import HallTexts
 from ui.app import KioskUi, create_app, prepare_environment
@@ -26,6 +30,7 @@ from ui.bridges.session_bridge import EventRelay
 from ui.qt import QGuiApplication, QObject, Qt, QTimer, Signal
 from ui.scripted_services import Announce, ScriptedServices
 from ui.scripted_visit import ScriptedVisit, VisitReport
+from ui.watchdog import GuiWatchdog
 
 PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
 # What ``kiosk run --headless --service`` plays (after a filing where the service needs one).
@@ -64,6 +69,7 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
         ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
                         texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
                         diagnostics=diagnostics)
+        kiosk.commit_software()          # the window is up: a release on trial is kept
         yield kiosk, ui
     finally:
         diagnostics.shutdown()
@@ -74,17 +80,39 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
 EXIT_CONFIG_APPLIED = 75
 
 
-def run_gui(settings: Settings) -> int:
+_PHASE_STATUS = {Phase.IDLE: "ready: start page", Phase.ACTIVE: "visit in progress",
+                 Phase.WARNING: "visit in progress: idle warning",
+                 Phase.FINISHED: "visit finished: done page"}
+
+
+def kiosk_status(kiosk: Kiosk) -> str:
+    """A short state for systemd's ``STATUS=`` (``systemctl status kiosk``); nothing personal."""
+    if kiosk.mode.state is not ModeState.CLOSED:
+        return "diagnostics mode: a technician is working"
+    if kiosk.maintenance is not None and kiosk.maintenance.blocks_visits:
+        return "nightly maintenance"
+    return _PHASE_STATUS.get(kiosk.session.phase, kiosk.session.phase.value)
+
+
+def run_gui(settings: Settings, *, notifier: Notifier | None = None) -> int:
     """The kiosk full screen until it quits. Every few seconds while no visit is going on, a
     staged configuration bundle is applied; the window then closes with
-    ``EXIT_CONFIG_APPLIED`` and the command starts again on the new bundle."""
+    ``EXIT_CONFIG_APPLIED`` and the command starts again on the new bundle. Under systemd
+    (``$NOTIFY_SOCKET``) it says ``READY=1`` once the start page is painted and pings the
+    watchdog from this event loop while it turns."""
     with kiosk_with_ui(settings) as (kiosk, ui):
         ui.window.showFullScreen()
+        watchdog = GuiWatchdog(ui.window, notifier or Notifier.from_environ(),
+                               lambda: kiosk_status(kiosk))
+        watchdog.start()
         between = QTimer()
         between.timeout.connect(
             lambda: kiosk.between_visits() is not None and ui.app.exit(EXIT_CONFIG_APPLIED))
         between.start(5000)
-        return ui.app.exec()
+        code = ui.app.exec()
+        watchdog.stop("restarting on a new configuration" if code == EXIT_CONFIG_APPLIED
+                      else "stopping")
+        return code
 
 
 @dataclass(frozen=True)

@@ -257,7 +257,8 @@ class DiagnosticsBridge(QObject):
         if page == "queue":
             self._run("facts", lambda: {"queue": d.queue_facts()})
         elif page == "config":
-            self._run("facts", lambda: {"config": d.config().as_dict()})
+            self._run("facts", lambda: {"config": d.config().as_dict(),
+                                        "drives": [x.as_dict() for x in d.drives()]})
         elif page == "log":
             self._run("facts", lambda: {"log": d.log_lines(LOG_LINES)})
         elif page == "report":
@@ -278,6 +279,8 @@ class DiagnosticsBridge(QObject):
             self._results[what] = result.as_dict()
             if what in ("sync", "release", "reprint"):
                 self._load("queue")
+            elif what == "importConfig":
+                self._load("config")
         elif isinstance(result, dict):
             self._facts.update(result)
             self.factsChanged.emit()
@@ -311,6 +314,11 @@ class DiagnosticsBridge(QObject):
     def exportReport(self, mount: str) -> None:
         if self._d:
             self._run("exportReport", lambda: self._d.export_report(mount, "touch"))
+
+    @Slot(str)
+    def importConfig(self, mount: str) -> None:
+        if self._d:
+            self._run("importConfig", lambda: self._d.import_config(mount, "touch"))
 
     @Slot()
     def forceSync(self) -> None:

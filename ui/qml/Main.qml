@@ -56,10 +56,13 @@ Window {
         onActiveChanged: if (active) Session.touch()
     }
 
+    BurnIn { id: burnIn; active: root.onAttract && Diagnostics.state === "closed" }
+
     Rectangle {
         id: header
         objectName: "header"
         anchors { left: parent.left; right: parent.right; top: parent.top }
+        transform: Translate { x: burnIn.dx; y: burnIn.dy }       // burn-in drift (BurnIn.qml)
         height: Theme.headerHeight
         color: Theme.headerBackground
 
@@ -205,6 +208,7 @@ Window {
         id: footer
         objectName: "footer"
         anchors { left: parent.left; right: parent.right; bottom: keyboardSlot.top }
+        transform: Translate { x: burnIn.dx; y: burnIn.dy }
         height: visible ? Theme.targetHeight + Theme.margin * 1.5 : 0
         visible: root.currentScreen !== null && root.currentScreen.hasFooter
                  && (root.currentScreen.hasContinue || Session.canGoBack || Session.optional)
