@@ -19,6 +19,8 @@ from kiosk.flow.session import Session
 from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
+from ui.bridges.face_preview import PROVIDER as FACE_PROVIDER
+from ui.bridges.face_preview import FacePreview
 from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
 from ui.qt import (
@@ -70,6 +72,7 @@ class KioskUi:
     diagnostics: DiagnosticsBridge
     services: ServicesBridge
     warnings: list[str] = field(default_factory=list)
+    face: FacePreview = field(default_factory=FacePreview)    # the face page's live picture
 
 
 def keyboard_available() -> bool:
@@ -169,8 +172,11 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     services = ServicesBridge(session, relay)
     qmlRegisterSingletonInstance(ServicesBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Services",
                                  services)
+    face = FacePreview()
+    qmlRegisterSingletonInstance(FacePreview, QML_MODULE, QML_MAJOR, QML_MINOR, "FacePreview", face)
     engine = QQmlApplicationEngine()
     engine.addImageProvider(PROVIDER, diagnostics.images)   # the camera preview's pictures
+    engine.addImageProvider(FACE_PROVIDER, face.images)     # the face page's live picture
     errors: list[str] = []
     engine.warnings.connect(lambda ws: errors.extend(w.toString() for w in ws))
     with QmlMessages(Path(main_qml).parent) as messages:
@@ -184,6 +190,6 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
-    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services)
+    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, face=face)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     return ui

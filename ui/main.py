@@ -69,9 +69,11 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
         ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
                         texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
                         diagnostics=diagnostics)
+        kiosk.coordinator.show_frames_to(ui.face.show)     # the face page's live picture
         kiosk.commit_software()          # the window is up: a release on trial is kept
         yield kiosk, ui
     finally:
+        kiosk.coordinator.show_frames_to(None)
         diagnostics.shutdown()
         kiosk.stop()
 

@@ -20,6 +20,7 @@ from PySide6.QtCore import (  # noqa: F401 - re-exported
     QPoint,
     QPointF,
     QSize,
+    QSizeF,
     Qt,
     QTimer,
     QUrl,

@@ -14,6 +14,9 @@ Window {
     readonly property QtObject theme: Theme
     readonly property KScreen currentScreen: loader.item as KScreen
     readonly property bool onAttract: Session.screen === "AttractScreen"
+    // Landscape (wider than tall): the page on the left, progress and help on the right (SidePanel).
+    readonly property bool landscape: width > height
+    readonly property bool sideShown: landscape && !onAttract
     property bool confirmingHome: false
     property bool staffOpen: false
 
@@ -37,6 +40,7 @@ Window {
                          {"initial": value, "step": Session.step})
     }
     Component.onCompleted: showPage()
+    Binding { target: Theme; property: "landscape"; value: root.landscape }
     Connections {
         target: Session
         function onStepChanged() { Qt.callLater(root.showPage) }
@@ -120,7 +124,8 @@ Window {
         objectName: "pageBody"
         anchors {
             left: parent.left; right: parent.right; top: header.bottom; bottom: footer.top
-            leftMargin: Theme.margin; rightMargin: Theme.margin
+            leftMargin: Theme.margin
+            rightMargin: root.sideShown ? side.width + Theme.margin * 2 : Theme.margin
         }
         contentHeight: content.height + Theme.margin * 2
         clip: true
@@ -134,45 +139,19 @@ Window {
 
             HelpBanner {
                 width: parent.width
+                shown: !root.sideShown
                 onStaffRequested: root.staffOpen = true
             }
 
-            Rectangle {
-                id: summary
-                objectName: "errorSummary"
-                visible: Session.errors.length > 0 && !root.onAttract
+            ErrorSummary {
                 width: parent.width
-                height: visible ? summaryColumn.height + Theme.gap * 2 : 0
-                color: Theme.errorBackground
-                border.color: Theme.errorText
-                border.width: Theme.fieldBorder * 2
-                radius: Theme.radius
-                Column {
-                    id: summaryColumn
-                    x: Theme.gap; y: Theme.gap
-                    width: parent.width - Theme.gap * 2
-                    spacing: Theme.gap / 2
-                    KText { text: "有以下问题需要处理"; font.bold: true; font.pixelSize: Theme.headingSize * 0.8; width: parent.width }
-                    Repeater {
-                        model: Session.errors
-                        delegate: KText {
-                            required property string modelData
-                            required property int index
-                            objectName: "summaryItem" + index
-                            width: summaryColumn.width
-                            text: "· " + modelData
-                            color: Theme.errorText
-                            font.underline: true
-                            Accessible.role: Accessible.Link
-                            TapHandler { onTapped: if (root.currentScreen) root.currentScreen.focusField() }
-                        }
-                    }
-                }
+                shown: !root.onAttract && !root.sideShown
+                onFieldRequested: if (root.currentScreen) root.currentScreen.focusField()
             }
 
             KText {
                 objectName: "progressText"
-                visible: !root.onAttract && text !== ""
+                visible: !root.onAttract && !root.sideShown && text !== ""
                 width: parent.width
                 text: Session.progressText
                 color: Theme.secondaryText
@@ -201,7 +180,25 @@ Window {
                 width: parent.width
                 height: root.currentScreen ? Math.max(root.currentScreen.implicitHeight, body.height - y - Theme.margin) : 0
             }
+            Binding {
+                when: root.currentScreen !== null
+                target: root.currentScreen
+                property: "fitHeight"
+                value: body.height - loader.y - Theme.margin
+            }
         }
+    }
+
+    SidePanel {
+        id: side
+        anchors {
+            right: parent.right; top: header.bottom; bottom: footer.top
+            rightMargin: Theme.margin; topMargin: Theme.margin; bottomMargin: Theme.margin
+        }
+        width: Math.round(root.width * 0.28)
+        visible: root.sideShown
+        onStaffRequested: root.staffOpen = true
+        onFieldRequested: if (root.currentScreen) root.currentScreen.focusField()
     }
 
     Rectangle {

@@ -1,7 +1,8 @@
 // The home screen: every service the kiosk offers (设立登记 for each subject type, 办件进度查询,
 // 营业执照自助打印, 办事指南, 好差评), said honestly: what is out of order right now, and a
 // service that cannot be finished is shown but not offered, with why. After a visit it says
-// that the person's data was deleted.
+// that the person's data was deleted. Portrait: one column; landscape: 设立登记 on the left, the
+// other services and what to bring on the right.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -11,11 +12,11 @@ import ".."
 KScreen {
     id: screen
     hasFooter: false
-    implicitHeight: col.height
+    implicitHeight: facts.y + facts.height
     readonly property var offers: Services.offers
     readonly property var register: offers.length > 0 ? offers[0] : ({})
-    // Two columns when the window is wide (landscape), one when narrow (portrait).
-    readonly property int columns: width >= Theme.targetHeight * 15 ? 2 : 1
+    readonly property int columns: 1         // the other services: one under the other
+    readonly property int typeColumns: Theme.landscape ? 4 : 2     // the subject types in a row
     function offer(service) {
         for (let i = 0; i < offers.length; i++)
             if (offers[i].service === service) return offers[i]
@@ -24,7 +25,7 @@ KScreen {
 
     Column {
         id: col
-        width: parent.width
+        width: Theme.landscape ? (parent.width - Theme.gap * 2) * 0.55 : parent.width
         spacing: Theme.gap * 1.5
 
         Rectangle {
@@ -106,14 +107,14 @@ KScreen {
                 KText { width: parent.width; text: "请选择要办理的类型："; font.bold: true }
                 Grid {
                     width: parent.width
-                    columns: screen.columns * 2
+                    columns: screen.typeColumns
                     spacing: Theme.gap
                     Repeater {
                         model: Services.subjectTypes
                         delegate: KButton {
                             required property var modelData
                             objectName: "start_" + modelData.id
-                            width: (reg.width - Theme.gap * (screen.columns * 2 - 1)) / (screen.columns * 2)
+                            width: (reg.width - Theme.gap * (screen.typeColumns - 1)) / screen.typeColumns
                             implicitHeight: Math.max(Theme.targetHeight * 1.3, contentItem.implicitHeight + Theme.gap * 2)
                             primary: true
                             enabled: screen.register.available === true
@@ -125,6 +126,13 @@ KScreen {
                 }
             }
         }
+    }
+    Column {
+        id: others
+        x: Theme.landscape ? col.width + Theme.gap * 2 : 0
+        y: Theme.landscape ? 0 : col.height + Theme.gap * 1.5
+        width: Theme.landscape ? parent.width - x : parent.width
+        spacing: Theme.gap * 1.5
 
         // The other services.
         Grid {
@@ -138,7 +146,7 @@ KScreen {
                     required property string modelData
                     readonly property var info: screen.offer(modelData)
                     objectName: "service_" + modelData
-                    width: (col.width - Theme.gap * (screen.columns - 1)) / screen.columns
+                    width: (others.width - Theme.gap * (screen.columns - 1)) / screen.columns
                     implicitHeight: Math.max(Theme.targetHeight * 1.4, contentItem.implicitHeight + Theme.gap * 2)
                     textAlign: Text.AlignLeft
                     leftPadding: Theme.gap * 1.5
@@ -150,6 +158,14 @@ KScreen {
                 }
             }
         }
+    }
+    // What to bring and know: under 设立登记 in landscape, at the end in portrait.
+    Column {
+        id: facts
+        x: 0
+        y: Theme.landscape ? col.height + Theme.gap * 1.5 : others.y + others.height + Theme.gap * 1.5
+        width: Theme.landscape ? col.width : parent.width
+        spacing: Theme.gap
         Repeater {
             model: [
                 {"k": "请带好", "v": "本人第二代居民身份证（办理时需要刷脸核验）"},
@@ -160,9 +176,9 @@ KScreen {
                 id: fact
                 required property var modelData
                 spacing: Theme.gap
-                width: col.width
+                width: facts.width
                 KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
-                KText { text: fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap; color: Theme.secondaryText }
+                KText { text: fact.modelData.v; width: facts.width - Theme.bodySize * 5 - Theme.gap; color: Theme.secondaryText }
             }
         }
     }

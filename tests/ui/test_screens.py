@@ -1,0 +1,152 @@
+"""Every screen in portrait (1080x1920) and landscape (1920x1080), standard and 长辈版: a picture
+of each, and a check that nothing on it lies outside the window, under the footer or past the
+page's sides, and that no text is cut (``tests/ui/layout.py``).
+
+``KIOSK_TEST_SCREENS=DIR`` keeps the pictures in DIR to look at. ``KIOSK_README_SCREENS=1``
+regenerates the README's six pictures in ``docs/screens/`` (home, a question and the done
+page in both orientations, scaled down), so they show the kiosk as it is.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.domain import subject_types
+from tests.ui import layout
+from tests.ui.conftest import UiKit, walk_every_page
+from tests.ui.test_qml import _walk
+from tests.ui.test_services_ui import PAGES, reach
+from ui.qt import QImage, QPointF, QQuickItem, QSizeF, Qt
+from ui.robot import Robot
+
+PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
+CONFIGS = [(PORTRAIT, False), (PORTRAIT, True), (LANDSCAPE, False), (LANDSCAPE, True)]
+README = Path(__file__).resolve().parents[2] / "docs" / "screens"
+# The README's pictures: which walked page, and the width it is scaled down to.
+README_PAGES = {"home": "00-start.png", "question": "name.png", "done": "done.png"}
+README_WIDTH = {"portrait": 540, "landscape": 960}
+
+
+def _config_id(config: tuple[tuple[int, int], bool]) -> str:
+    (w, h), elderly = config
+    return f"{'portrait' if h > w else 'landscape'}{'-elderly' if elderly else ''}"
+
+
+@pytest.fixture()
+def sized(fresh_ui: UiKit, request: pytest.FixtureRequest) -> Iterator[UiKit]:
+    size = request.param
+    window = fresh_ui.ui.window
+    window.setWidth(size[0])
+    window.setHeight(size[1])
+    fresh_ui.settle()
+    try:
+        yield fresh_ui
+    finally:
+        window.setWidth(PORTRAIT[0])
+        window.setHeight(PORTRAIT[1])
+        fresh_ui.settle()
+
+
+def _out(tmp_path: Path, name: str) -> Path:
+    return Path(os.environ.get("KIOSK_TEST_SCREENS") or tmp_path) / name
+
+
+def _checker(found: dict[str, list[str]]):
+    def check(robot: Robot, path: Path) -> None:
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (robot.window.width(), robot.window.height())
+        wrong = layout.problems(robot.window)
+        if wrong:
+            found[path.parent.name + "/" + path.name] = wrong
+    return check
+
+
+def _extra_states(kit: UiKit, robot: Robot, out: Path, check) -> None:
+    """States a walk does not pass through: a failed face check, the third failure, the name
+    page's errors, a help call, the 返回首页 confirmation."""
+    s, b = kit.bridge.session, kit.bridge
+
+    def shot(name: str) -> None:
+        b.refresh()
+        kit.ui.services.refresh()
+        robot.grab(out / f"{name}.png")
+        check(robot, out / f"{name}.png")
+
+    reach(kit, "face")
+    s.face_checked(False, None, "没有看到眨眼，请正对摄像头再试一次")
+    shot("face-failed")
+    s.face_checked(False)
+    s.face_checked(False)
+    shot("face-staff")
+    robot.tap("faceCallStaff")
+    shot("face-staff-called")
+    robot.tap("homeButton")
+    shot("home-confirm")
+    robot.tap("confirmHome")
+    shot("home-after-wipe")
+
+
+@pytest.mark.parametrize("sized, elderly", [(size, elderly) for size, elderly in CONFIGS],
+                         ids=[_config_id(c) for c in CONFIGS], indirect=["sized"])
+def test_every_screen_fits_the_window(sized: UiKit, elderly: bool, tmp_path: Path) -> None:
+    kit = sized
+    config = _config_id((kit.ui.window.size().toTuple(), elderly))
+    out = _out(tmp_path, config)
+    found: dict[str, list[str]] = {}
+    check = _checker(found)
+    robot = Robot(kit.ui)
+    for subject in subject_types.BY_ID:
+        walk_every_page(kit, subject, out / subject, elderly=elderly, on_shown=check)
+        kit.bridge.setElderly(False)
+    for page in PAGES:
+        reach(kit, page)
+        if elderly:
+            kit.bridge.setElderly(True)
+        robot.grab(out / "services" / f"{page}.png")
+        check(robot, out / "services" / f"{page}.png")
+        kit.bridge.session.cancel()
+        kit.bridge.setElderly(False)
+        kit.settle()
+    if elderly:
+        kit.bridge.setElderly(True)
+    _extra_states(kit, robot, out / "states", check)
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_the_layout_check_sees_an_item_off_the_window_and_under_the_footer(fresh_ui: UiKit) -> None:
+    window = fresh_ui.ui.window
+    assert layout.problems(window) == []
+    stray = QQuickItem(window.contentItem())
+    stray.setObjectName("stray")
+    try:
+        stray.setSize(QSizeF(200, 100))
+        stray.setPosition(QPointF(window.width() - 100, 10))
+        assert any("stray lies outside the window" in p for p in layout.problems(window))
+        _walk(fresh_ui, "branch", "phone")                 # a page with a footer
+        stray.setPosition(QPointF(10, window.height() - 150))
+        assert any("stray runs under the footer" in p for p in layout.problems(window))
+    finally:
+        stray.setParentItem(None)
+        stray.deleteLater()
+
+
+@pytest.mark.skipif(not os.environ.get("KIOSK_README_SCREENS"),
+                    reason="set KIOSK_README_SCREENS=1 to regenerate docs/screens/")
+@pytest.mark.parametrize("sized", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"],
+                         indirect=True)
+def test_the_readme_pictures_are_regenerated(sized: UiKit, tmp_path: Path) -> None:
+    w, h = sized.ui.window.width(), sized.ui.window.height()
+    shape = "portrait" if h > w else "landscape"
+    files = {p.name[3:] if p.name[:2].isdigit() else p.name: p
+             for p in walk_every_page(sized, "natural_person_llc", tmp_path)}
+    files["00-start.png"] = tmp_path / "00-start.png"
+    README.mkdir(parents=True, exist_ok=True)
+    for name, page in README_PAGES.items():
+        image = QImage(str(files[page]))
+        small = image.scaledToWidth(README_WIDTH[shape], Qt.TransformationMode.SmoothTransformation)
+        target = README / f"{name}-{shape}.png"
+        assert small.save(str(target), "PNG", 0)        # 0: smallest file
+        assert target.stat().st_size < 200_000
