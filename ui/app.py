@@ -21,6 +21,7 @@ from ui.bridges.app_bridge import AppBridge
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
 from ui.bridges.face_preview import PROVIDER as FACE_PROVIDER
 from ui.bridges.face_preview import FacePreview
+from ui.bridges.name_preview import NamePreviewBridge
 from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
 from ui.qt import (
@@ -73,6 +74,7 @@ class KioskUi:
     services: ServicesBridge
     warnings: list[str] = field(default_factory=list)
     face: FacePreview = field(default_factory=FacePreview)    # the face page's live picture
+    names: NamePreviewBridge | None = None                     # the name page's preview
 
 
 def keyboard_available() -> bool:
@@ -173,6 +175,9 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     qmlRegisterSingletonInstance(ServicesBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Services",
                                  services)
     face = FacePreview()
+    names = NamePreviewBridge(session)
+    qmlRegisterSingletonInstance(NamePreviewBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "NamePreview",
+                                 names)
     qmlRegisterSingletonInstance(FacePreview, QML_MODULE, QML_MAJOR, QML_MINOR, "FacePreview", face)
     engine = QQmlApplicationEngine()
     engine.addImageProvider(PROVIDER, diagnostics.images)   # the camera preview's pictures
@@ -190,6 +195,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
-    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, face=face)
+    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, face=face,
+                 names=names)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     return ui

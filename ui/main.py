@@ -70,6 +70,8 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
                         texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
                         diagnostics=diagnostics)
         kiosk.coordinator.show_frames_to(ui.face.show)     # the face page's live picture
+        if ui.names is not None:
+            ui.names.use(kiosk.names)                      # the name page's platform check
         kiosk.commit_software()          # the window is up: a release on trial is kept
         yield kiosk, ui
     finally:

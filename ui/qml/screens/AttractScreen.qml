@@ -23,29 +23,32 @@ KScreen {
         return ({})
     }
 
+    Rectangle {         // after a visit: the person's data was deleted (both orientations: on top)
+        id: endedBox
+        objectName: "endedMessage"
+        visible: Session.endedMessage !== ""
+        width: parent.width
+        height: visible ? ended.height + Theme.gap * 2 : 0
+        radius: Theme.radius
+        color: Theme.surface
+        border.color: Theme.success
+        border.width: Theme.fieldBorder
+        KText {
+            id: ended
+            x: Theme.gap; y: Theme.gap
+            width: parent.width - Theme.gap * 2
+            text: Session.endedMessage
+            color: Theme.success
+            font.bold: true
+        }
+    }
+    readonly property real belowEnded: endedBox.visible ? endedBox.height + Theme.gap * 1.5 : 0
     Column {
         id: col
+        y: screen.belowEnded
         width: Theme.landscape ? (parent.width - Theme.gap * 2) * 0.55 : parent.width
         spacing: Theme.gap * 1.5
 
-        Rectangle {
-            objectName: "endedMessage"
-            visible: Session.endedMessage !== ""
-            width: parent.width
-            height: visible ? ended.height + Theme.gap * 2 : 0
-            radius: Theme.radius
-            color: Theme.surface
-            border.color: Theme.success
-            border.width: Theme.fieldBorder
-            KText {
-                id: ended
-                x: Theme.gap; y: Theme.gap
-                width: parent.width - Theme.gap * 2
-                text: Session.endedMessage
-                color: Theme.success
-                font.bold: true
-            }
-        }
         KText {
             width: parent.width
             text: "开办企业，一次办好"
@@ -130,7 +133,7 @@ KScreen {
     Column {
         id: others
         x: Theme.landscape ? col.width + Theme.gap * 2 : 0
-        y: Theme.landscape ? 0 : col.height + Theme.gap * 1.5
+        y: Theme.landscape ? screen.belowEnded : col.y + col.height + Theme.gap * 1.5
         width: Theme.landscape ? parent.width - x : parent.width
         spacing: Theme.gap * 1.5
 
@@ -163,7 +166,7 @@ KScreen {
     Column {
         id: facts
         x: 0
-        y: Theme.landscape ? col.height + Theme.gap * 1.5 : others.y + others.height + Theme.gap * 1.5
+        y: Theme.landscape ? col.y + col.height + Theme.gap * 1.5 : others.y + others.height + Theme.gap * 1.5
         width: Theme.landscape ? col.width : parent.width
         spacing: Theme.gap
         Repeater {
