@@ -1,8 +1,9 @@
 // The home screen: every service the kiosk offers (设立登记 for each subject type, 办件进度查询,
 // 营业执照自助打印, 办事指南, 好差评), said honestly: what is out of order right now, and a
 // service that cannot be finished is shown but not offered, with why. After a visit it says
-// that the person's data was deleted. Portrait: one column; landscape: 设立登记 on the left, the
-// other services and what to bring on the right.
+// that the person's data was deleted. One column; landscape puts what to bring beside the
+// heading, the subject types in one row and the other services in one row, so it fits without
+// scrolling.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -12,49 +13,84 @@ import ".."
 KScreen {
     id: screen
     hasFooter: false
-    implicitHeight: facts.y + facts.height
+    implicitHeight: col.height
     readonly property var offers: Services.offers
     readonly property var register: offers.length > 0 ? offers[0] : ({})
-    readonly property int columns: 1         // the other services: one under the other
-    readonly property int typeColumns: Theme.landscape ? 4 : 2     // the subject types in a row
+    readonly property var facts: [
+        {"k": "请带好", "v": "本人第二代居民身份证（办理时需要刷脸核验）"},
+        {"k": "费用", "v": "全部免费"},
+        {"k": "需要帮助", "v": "随时按屏幕右上角的“呼叫工作人员”"}
+    ]
     function offer(service) {
         for (let i = 0; i < offers.length; i++)
             if (offers[i].service === service) return offers[i]
         return ({})
     }
 
-    Rectangle {         // after a visit: the person's data was deleted (both orientations: on top)
-        id: endedBox
-        objectName: "endedMessage"
-        visible: Session.endedMessage !== ""
-        width: parent.width
-        height: visible ? ended.height + Theme.gap * 2 : 0
-        radius: Theme.radius
-        color: Theme.surface
-        border.color: Theme.success
-        border.width: Theme.fieldBorder
-        KText {
-            id: ended
-            x: Theme.gap; y: Theme.gap
-            width: parent.width - Theme.gap * 2
-            text: Session.endedMessage
-            color: Theme.success
-            font.bold: true
+    // What to bring and know, at the end (portrait).
+    component Facts: Grid {
+        id: grid
+        readonly property real cell: (width - columnSpacing * (columns - 1)) / columns
+        columnSpacing: Theme.gap * 2
+        rowSpacing: Theme.gap
+        Repeater {
+            model: screen.facts
+            delegate: Row {
+                id: fact
+                required property var modelData
+                spacing: Theme.gap
+                width: grid.cell
+                KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 4; wrapMode: Text.NoWrap }
+                KText { text: fact.modelData.v; width: grid.cell - Theme.bodySize * 4 - Theme.gap; color: Theme.secondaryText }
+            }
         }
     }
-    readonly property real belowEnded: endedBox.visible ? endedBox.height + Theme.gap * 1.5 : 0
+
     Column {
         id: col
-        y: screen.belowEnded
-        width: Theme.landscape ? (parent.width - Theme.gap * 2) * 0.55 : parent.width
+        width: parent.width
         spacing: Theme.gap * 1.5
 
-        KText {
+        Rectangle {         // after a visit: the person's data was deleted
+            objectName: "endedMessage"
+            visible: Session.endedMessage !== ""
             width: parent.width
-            text: "开办企业，一次办好"
-            font.pixelSize: Theme.headingSize * 1.2
-            font.bold: true
-            Accessible.role: Accessible.Heading
+            height: visible ? ended.height + Theme.gap * 2 : 0
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.success
+            border.width: Theme.fieldBorder
+            KText {
+                id: ended
+                x: Theme.gap; y: Theme.gap
+                width: parent.width - Theme.gap * 2
+                text: Session.endedMessage
+                color: Theme.success
+                font.bold: true
+            }
+        }
+        Row {
+            width: parent.width
+            spacing: Theme.gap * 2
+            KText {
+                id: heading
+                width: Theme.landscape ? implicitWidth : parent.width
+                anchors.verticalCenter: parent.verticalCenter
+                text: "开办企业，一次办好"
+                font.pixelSize: Theme.headingSize * 1.2
+                font.bold: true
+                wrapMode: Text.NoWrap
+                Accessible.role: Accessible.Heading
+            }
+            KText {             // landscape: what to bring, in one paragraph beside the heading
+                objectName: "factsLine"
+                visible: Theme.landscape
+                width: parent.width - heading.width - parent.spacing
+                anchors.verticalCenter: parent.verticalCenter
+                text: screen.facts.map(f => f.k + "：" + f.v).join("　")
+                color: Theme.secondaryText
+                font.pixelSize: Theme.smallSize
+            }
         }
         Rectangle {
             objectName: "notices"
@@ -110,14 +146,14 @@ KScreen {
                 KText { width: parent.width; text: "请选择要办理的类型："; font.bold: true }
                 Grid {
                     width: parent.width
-                    columns: screen.typeColumns
+                    columns: Theme.landscape ? 4 : 2
                     spacing: Theme.gap
                     Repeater {
                         model: Services.subjectTypes
                         delegate: KButton {
                             required property var modelData
                             objectName: "start_" + modelData.id
-                            width: (reg.width - Theme.gap * (screen.typeColumns - 1)) / screen.typeColumns
+                            width: (reg.width - Theme.gap * (Theme.landscape ? 3 : 1)) / (Theme.landscape ? 4 : 2)
                             implicitHeight: Math.max(Theme.targetHeight * 1.3, contentItem.implicitHeight + Theme.gap * 2)
                             primary: true
                             enabled: screen.register.available === true
@@ -129,18 +165,10 @@ KScreen {
                 }
             }
         }
-    }
-    Column {
-        id: others
-        x: Theme.landscape ? col.width + Theme.gap * 2 : 0
-        y: Theme.landscape ? screen.belowEnded : col.y + col.height + Theme.gap * 1.5
-        width: Theme.landscape ? parent.width - x : parent.width
-        spacing: Theme.gap * 1.5
-
         // The other services.
         Grid {
             width: parent.width
-            columns: screen.columns
+            columns: Theme.landscape ? 4 : 1
             spacing: Theme.gap
             Repeater {
                 model: ["status", "licence", "guide", "rating"]
@@ -149,8 +177,8 @@ KScreen {
                     required property string modelData
                     readonly property var info: screen.offer(modelData)
                     objectName: "service_" + modelData
-                    width: (others.width - Theme.gap * (screen.columns - 1)) / screen.columns
-                    implicitHeight: Math.max(Theme.targetHeight * 1.4, contentItem.implicitHeight + Theme.gap * 2)
+                    width: (col.width - Theme.gap * (Theme.landscape ? 3 : 0)) / (Theme.landscape ? 4 : 1)
+                    implicitHeight: Math.max(Theme.targetHeight * (Theme.landscape ? 1.1 : 1.4), contentItem.implicitHeight + Theme.gap * 2)
                     textAlign: Text.AlignLeft
                     leftPadding: Theme.gap * 1.5
                     enabled: service.info.available === true
@@ -161,28 +189,10 @@ KScreen {
                 }
             }
         }
-    }
-    // What to bring and know: under 设立登记 in landscape, at the end in portrait.
-    Column {
-        id: facts
-        x: 0
-        y: Theme.landscape ? col.y + col.height + Theme.gap * 1.5 : others.y + others.height + Theme.gap * 1.5
-        width: Theme.landscape ? col.width : parent.width
-        spacing: Theme.gap
-        Repeater {
-            model: [
-                {"k": "请带好", "v": "本人第二代居民身份证（办理时需要刷脸核验）"},
-                {"k": "费用", "v": "全部免费"},
-                {"k": "需要帮助", "v": "随时按屏幕右上角的“呼叫工作人员”"}
-            ]
-            delegate: Row {
-                id: fact
-                required property var modelData
-                spacing: Theme.gap
-                width: facts.width
-                KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
-                KText { text: fact.modelData.v; width: facts.width - Theme.bodySize * 5 - Theme.gap; color: Theme.secondaryText }
-            }
+        Facts {
+            visible: !Theme.landscape
+            width: parent.width
+            columns: 1
         }
     }
 }
