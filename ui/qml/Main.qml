@@ -206,7 +206,7 @@ Window {
         objectName: "footer"
         anchors { left: parent.left; right: parent.right; bottom: keyboardSlot.top }
         transform: Translate { x: burnIn.dx; y: burnIn.dy }
-        height: visible ? Theme.targetHeight + Theme.margin * 1.5 : 0
+        height: visible ? Theme.targetHeight + Theme.margin * (root.landscape ? 0.75 : 1.5) : 0   // landscape: height is short
         visible: root.currentScreen !== null && root.currentScreen.hasFooter
                  && (root.currentScreen.hasContinue || Session.canGoBack || Session.optional)
         color: Theme.surface
