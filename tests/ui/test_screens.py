@@ -8,7 +8,10 @@ page in both orientations, scaled down), so they show the kiosk as it is.
 """
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +29,7 @@ from ui.robot import Robot
 PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
 CONFIGS = [(PORTRAIT, False), (PORTRAIT, True), (LANDSCAPE, False), (LANDSCAPE, True)]
 README = Path(__file__).resolve().parents[2] / "docs" / "screens"
+CHILD = Path(__file__).with_name("full_screen_child.py")
 # The README's pictures: the width each is scaled down to.
 README_WIDTH = {"portrait": 540, "landscape": 960}
 
@@ -156,3 +160,25 @@ def test_the_readme_pictures_are_regenerated(tmp_path: Path, shape: str) -> None
         # 128 colours, no dithering: flat UI colours stay flat and the file small.
         small.quantize(128, dither=Image.Dither.NONE).save(target, optimize=True)
         assert target.stat().st_size < 100_000
+
+
+@pytest.mark.parametrize("size, mode", [((1920, 1080), "full"), ((1080, 1920), "full"),
+                                        ((1280, 1024), "windowed")])
+def test_the_window_fills_the_screen_it_is_given(tmp_path: Path, size: tuple[int, int],
+                                                 mode: str) -> None:
+    """``kiosk run`` on a screen of this size (Qt's offscreen platform given one screen; a child
+    process, as the QML singletons register once per process): full screen or as a window, it
+    takes the screen's size and lays out without anything off it or under the footer."""
+    screens = tmp_path / "screens.json"
+    screens.write_text(json.dumps({"screens": [{"name": "panel", "x": 0, "y": 0,
+                                                "width": size[0], "height": size[1],
+                                                "logicalDpi": 96, "logicalBaseDpi": 96,
+                                                "dpr": 1}]}), encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screens}")
+    done = subprocess.run([sys.executable, str(CHILD), str(tmp_path / "data"), mode], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown["screen"] == shown["window"] == list(size)
+    assert shown["visibility"] == ("FullScreen" if mode == "full" else "Windowed")
+    assert shown["step"] == "id_card" and shown["problems"] == []

@@ -52,13 +52,13 @@ Rectangle {
                     color: Theme.primary
                 }
             }
+            HelpBanner {            // first: what the person can do about the call
+                width: parent.width
+                onStaffRequested: panel.staffRequested()
+            }
             ErrorSummary {
                 width: parent.width
                 onFieldRequested: panel.fieldRequested()
-            }
-            HelpBanner {
-                width: parent.width
-                onStaffRequested: panel.staffRequested()
             }
             KText {
                 objectName: "sideHelpHint"

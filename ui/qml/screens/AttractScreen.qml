@@ -74,7 +74,7 @@ KScreen {
             spacing: Theme.gap * 2
             KText {
                 id: heading
-                width: Theme.landscape ? implicitWidth : parent.width
+                width: Theme.landscape ? undefined : parent.width        // landscape: as wide as it reads
                 anchors.verticalCenter: parent.verticalCenter
                 text: "开办企业，一次办好"
                 font.pixelSize: Theme.headingSize * 1.2
