@@ -57,6 +57,6 @@ KScreen {
                 onReleased: { screen.strokes = screen.strokes.concat([screen.live]); screen.live = []; canvas.requestPaint() }
             }
         }
-        KButton { text: "重新签名"; onClicked: { screen.strokes = []; canvas.requestPaint() } }
+        KButton { objectName: "clearSignature"; text: "重新签名"; onClicked: { screen.strokes = []; canvas.requestPaint() } }
     }
 }
