@@ -23,7 +23,7 @@ from tests.ui import layout
 from tests.ui.conftest import UiKit, walk_every_page
 from tests.ui.test_qml import _walk
 from tests.ui.test_services_ui import PAGES, reach
-from ui.qt import QImage, QPointF, QQuickItem, QSizeF, Qt
+from ui.qt import QImage, QPointF, QQuickItem, QSizeF
 from ui.robot import Robot
 
 PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
