@@ -16,10 +16,11 @@ KScreen {
     implicitHeight: Theme.landscape ? Math.max(oval.height, side.height) : oval.height + side.height + Theme.gap * 2
     Component.onDestruction: FacePreview.clear()     // the page went away: drop the picture
 
-    Rectangle {
+    Item {
         id: oval
         objectName: "faceOval"
         readonly property real room: screen.fitHeight > 0 ? screen.fitHeight : 900
+        readonly property int ring: Theme.fieldBorder * 2
         // Portrait: 60 % of the width, leaving room for the prompts below; landscape: the
         // page's height, beside the prompts.
         width: Theme.landscape ? Math.min(screen.width * 0.45, room / 1.25)
@@ -27,20 +28,44 @@ KScreen {
                                           Math.min(screen.width * 0.6, (room - Theme.targetHeight * 3) / 1.2))
         height: width * 1.2
         x: Theme.landscape ? 0 : (screen.width - width) / 2
-        radius: width / 2
-        color: Theme.surface
-        border.color: Theme.primary
-        border.width: Theme.fieldBorder * 2
-        clip: true
+        Rectangle {             // the guide's inside before the first picture
+            anchors.fill: parent
+            radius: width / 2
+            color: Theme.surface
+        }
         Image {
             objectName: "facePreview"
             anchors.fill: parent
-            anchors.margins: parent.border.width
             visible: FacePreview.source !== ""
             source: FacePreview.source
             fillMode: Image.PreserveAspectCrop
             cache: false
             asynchronous: false
+        }
+        Canvas {                // the oval guide: the page's colour outside it, a ring on it
+            id: guide
+            anchors.fill: parent
+            property color outside: Theme.background
+            property color ring: Theme.primary
+            onOutsideChanged: requestPaint()
+            onRingChanged: requestPaint()
+            onWidthChanged: requestPaint()
+            onHeightChanged: requestPaint()
+            onPaint: {
+                let ctx = getContext("2d"), r = oval.ring
+                ctx.reset()
+                ctx.fillStyle = guide.outside
+                ctx.fillRule = Qt.OddEvenFill
+                ctx.beginPath()
+                ctx.rect(0, 0, width, height)
+                ctx.ellipse(r / 2, r / 2, width - r, height - r)
+                ctx.fill()
+                ctx.strokeStyle = guide.ring
+                ctx.lineWidth = r
+                ctx.beginPath()
+                ctx.ellipse(r / 2, r / 2, width - r, height - r)
+                ctx.stroke()
+            }
         }
         KText {
             anchors.centerIn: parent
