@@ -84,10 +84,14 @@ def _extra_states(kit: UiKit, robot: Robot, out: Path, check, elderly: bool) -> 
     reach(kit, "face")
     s.face_checked(False, None, "没有看到眨眼，请正对摄像头再试一次")
     shot("face-failed")
+    robot.tap("retryFace")               # works in this orientation and mode: a new try
+    assert s.step == "face" and s.errors == []
     s.face_checked(False)
     s.face_checked(False)
     shot("face-staff")
-    robot.tap("faceCallStaff")
+    assert not robot.showing("retryFace")
+    robot.tap("faceCallStaff")           # the third failure: staff verify instead
+    assert kit.ui.services.help["status"] == "calling"
     shot("face-staff-called")
     robot.tap("homeButton")
     shot("home-confirm")
