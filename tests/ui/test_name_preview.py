@@ -74,3 +74,36 @@ def test_online_the_platform_checks_the_name_off_the_gui_thread(fresh_ui: UiKit,
         assert names.name == "杭州市西湖区青禾禾百货店"
     finally:
         names.use(None)
+
+
+def test_in_landscape_the_preview_stands_beside_the_question_once(fresh_ui: UiKit) -> None:
+    window = fresh_ui.ui.window
+    window.setWidth(1920)
+    window.setHeight(1080)
+    try:
+        robot = _on_name_page(fresh_ui, NAME)
+        fresh_ui.ui.names.debounce.timeout.emit()
+        robot.look()
+        shown = [i for i in _all(robot.window.contentItem()) if i.objectName() == "namePreview"]
+        assert len(shown) == 1
+        panel = robot.find("sidePanel")
+        parent = shown[0].parentItem()
+        while parent is not None and parent != panel:
+            parent = parent.parentItem()
+        assert parent == panel                                # in the side panel
+        assert "字号至少应有2个汉字" in " ".join(
+            i.property("text") or "" for i in _all(shown[0]) if i.property("text"))
+    finally:
+        window.setWidth(1080)
+        window.setHeight(1920)
+
+
+def _all(item):
+    """Every visible item under ``item``."""
+    out, stack = [], [item]
+    while stack:
+        current = stack.pop()
+        if current.isVisible():
+            out.append(current)
+            stack.extend(current.childItems())
+    return out

@@ -197,6 +197,7 @@ Window {
         }
         width: Math.round(root.width * 0.28)
         visible: root.sideShown
+        aside: root.currentScreen ? root.currentScreen.aside : null
         onStaffRequested: root.staffOpen = true
         onFieldRequested: if (root.currentScreen) root.currentScreen.focusField()
     }

@@ -1,6 +1,6 @@
 // The right-hand column of the landscape layout: where the person is (the step and a bar), the
-// page's problems (ErrorSummary), the help call's state with its buttons (HelpBanner), and how
-// to get help. In portrait the same things sit at the top of the page column instead
+// help call's state with its buttons (HelpBanner), the page's problems (ErrorSummary), what the
+// page says beside its question (KScreen.aside), and how to get help. In portrait the same things sit at the top of the page column instead
 // (Main.qml); this panel shows nothing of its own. Long problems and a help call in 长辈版
 // scroll inside it rather than spill under the footer.
 import QtQuick
@@ -12,6 +12,7 @@ Rectangle {
     objectName: "sidePanel"
     signal staffRequested()
     signal fieldRequested()
+    property Component aside: null          // the page's own aside (KScreen.aside)
     readonly property var progress: Session.progress
     color: Theme.surface
     radius: Theme.radius
@@ -59,6 +60,11 @@ Rectangle {
             ErrorSummary {
                 width: parent.width
                 onFieldRequested: panel.fieldRequested()
+            }
+            Loader {
+                width: parent.width
+                active: panel.aside !== null
+                sourceComponent: panel.aside
             }
             KText {
                 objectName: "sideHelpHint"

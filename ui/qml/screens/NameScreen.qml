@@ -27,6 +27,48 @@ KScreen {
     onFormChanged: screen.typed()
     Component.onCompleted: screen.typed()
     Component.onDestruction: NamePreview.clear()
+    // The preview: below the fields in portrait, in the side panel in landscape.
+    aside: Component {
+        Rectangle {
+            objectName: "namePreview"
+            width: parent ? parent.width : 0
+            height: previewColumn.height + Theme.gap * 2
+            radius: Theme.radius
+            color: Theme.background
+            border.color: Theme.border
+            border.width: 1
+            Column {
+                id: previewColumn
+                x: Theme.gap; y: Theme.gap
+                width: parent.width - Theme.gap * 2
+                spacing: Theme.gap / 2
+                KText {
+                    objectName: "namePreviewName"
+                    width: parent.width
+                    text: "名称预览：" + screen.region + trade.text + industry.text + screen.form
+                    font.bold: true
+                }
+                Repeater {
+                    model: NamePreview.hints
+                    delegate: KText {
+                        required property string modelData
+                        width: previewColumn.width
+                        text: "提示：" + modelData
+                        color: Theme.secondaryText
+                        font.pixelSize: Theme.smallSize
+                    }
+                }
+                KText {
+                    objectName: "nameCheckText"
+                    visible: text !== ""
+                    width: parent.width
+                    text: NamePreview.checkText
+                    color: NamePreview.checkState === "available" ? Theme.success : Theme.text
+                    font.pixelSize: Theme.smallSize
+                }
+            }
+        }
+    }
     function errorFor(field) { return Session.errorField === field && Session.errors.length > 0 ? Session.errors[0] : "" }
     function focusField() { (Session.errorField === "industry" ? industry : trade).focusField() }
     Column {
@@ -70,44 +112,6 @@ KScreen {
                 }
             }
         }
-        Rectangle {
-            objectName: "namePreview"
-            width: parent.width
-            height: previewColumn.height + Theme.gap * 2
-            radius: Theme.radius
-            color: Theme.surface
-            border.color: Theme.border
-            border.width: 1
-            Column {
-                id: previewColumn
-                x: Theme.gap; y: Theme.gap
-                width: parent.width - Theme.gap * 2
-                spacing: Theme.gap / 2
-                KText {
-                    objectName: "namePreviewName"
-                    width: parent.width
-                    text: "名称预览：" + screen.region + trade.text + industry.text + screen.form
-                    font.bold: true
-                }
-                Repeater {
-                    model: NamePreview.hints
-                    delegate: KText {
-                        required property string modelData
-                        width: previewColumn.width
-                        text: "提示：" + modelData
-                        color: Theme.secondaryText
-                        font.pixelSize: Theme.smallSize
-                    }
-                }
-                KText {
-                    objectName: "nameCheckText"
-                    visible: text !== ""
-                    width: parent.width
-                    text: NamePreview.checkText
-                    color: NamePreview.checkState === "available" ? Theme.success : Theme.text
-                    font.pixelSize: Theme.smallSize
-                }
-            }
-        }
+        KAside { aside: screen.aside }
     }
 }
