@@ -63,6 +63,7 @@ Rectangle {
             }
             Loader {
                 width: parent.width
+                visible: active                 // no gap for a page without an aside
                 active: panel.aside !== null
                 sourceComponent: panel.aside
             }
