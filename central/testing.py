@@ -74,6 +74,10 @@ class PlatformHandle:
         """One entry per stored submission row, in arrival order (duplicates would show)."""
         return self.platform.store().stored_submission_ids()
 
+    def accept_log(self) -> list[dict]:
+        """The platform's append-only log of acceptances (a duplicate would show twice)."""
+        return self.platform.store().accept_log()
+
     def submission(self, submission_id: str) -> dict | None:
         """The stored row of a submission (status, reasons, licence as JSON text)."""
         return self.platform.store().submission(submission_id)
