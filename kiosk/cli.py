@@ -92,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="headless: repeat the scripted visit N times in this process (a soak); "
                           "prints one JSON line per 25 visits: memory, threads, files, outbox")
     run.add_argument("--first-visit", type=int, default=0, help=argparse.SUPPRESS)
+    # Tests: another simulated person (devices.idcard.simulator.simulated_cards).
+    run.add_argument("--card", default="resident_valid", help=argparse.SUPPRESS)
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
@@ -134,7 +136,7 @@ def _run(args: argparse.Namespace) -> int:
         settings, args.out, args.subject, offline=args.offline,
         landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
         on_batch=batch if args.visits > 1 else None, between=between,
-        first_visit=max(0, args.first_visit))
+        first_visit=max(0, args.first_visit), card=args.card)
     if applied:
         _restart(args, out, applied["done"], applied["version"])
     print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")

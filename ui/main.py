@@ -103,7 +103,7 @@ def run_headless(settings: Settings, out: Path | None = None,
                  landscape: bool = False, elderly: bool = False, visits: int = 1,
                  batch: int = 25, on_batch: Callable[[Batch], None] | None = None,
                  between: Callable[[Kiosk, int], bool] | None = None, first_visit: int = 0,
-                 ) -> tuple[Path, VisitReport]:
+                 card: str = "resident_valid") -> tuple[Path, VisitReport]:
     """Scripted visits offscreen, one after another in this process.
 
     The first visit's screens, receipt and licence go to the folder returned; later visits
@@ -111,7 +111,8 @@ def run_headless(settings: Settings, out: Path | None = None,
     hears how the process stands. After each visit but the last, ``between(kiosk, visits
     done)`` may end the run early by returning True (a new configuration was applied and the
     kiosk must restart); ``first_visit`` numbers the visits of a run that continues one (each
-    visit names its own business). Returns the folder and the last visit's report.
+    visit names its own business); ``card`` is the simulated person's card. Returns the folder
+    and the last visit's report.
     """
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -123,7 +124,8 @@ def run_headless(settings: Settings, out: Path | None = None,
             ui.session.setElderly(True)
         for n in range(visits):
             visit = ScriptedVisit(kiosk, ui, out if n == 0 else None)
-            report = visit.run(subject, trade=trade_name(first_visit + n), offline=offline)
+            report = visit.run(subject, card=card, trade=trade_name(first_visit + n),
+                               offline=offline)
             outcomes[report.final or report.outcome] += 1
             if on_batch and ((n + 1) % batch == 0 or n + 1 == visits):
                 on_batch(Batch(n + 1, procstats.current(),

@@ -39,7 +39,8 @@ from typing import Any, Protocol
 from devices.health import DeviceState, Health
 from kiosk.domain import subject_types
 from kiosk.domain.answers import Context
-from kiosk.domain.application import Applicant, new_application_id, new_record
+from kiosk.domain.application import (Applicant, new_application_id, new_record,
+                                      same_application)
 from kiosk.domain.questions import QUESTIONS, Kind, Question, Questionnaire, Stage
 from kiosk.domain.review import applicant_problems, full_name
 from kiosk.flow import events as ev
@@ -66,17 +67,21 @@ class Phase(enum.Enum):
 
 
 class SubmitPort(Protocol):
-    """Where a finished application goes: the offline queue."""
+    """Where a finished application goes: the offline queue. It returns the id it keeps the
+    application under: an earlier one's when this is the same application again (``same_as``,
+    see ``kiosk.domain.application.same_application``)."""
 
     def enqueue(self, submission_id: str, record: dict[str, Any],
-                attachments: dict[str, bytes], subject_type: str) -> None: ...
+                attachments: dict[str, bytes], subject_type: str, *,
+                same_as: str | None = None) -> str | None: ...
 
 
 class NoSubmit:
     """A submit port that keeps nothing: for previews and benchmarks of the screens."""
 
     def enqueue(self, submission_id: str, record: dict[str, Any],
-                attachments: dict[str, bytes], subject_type: str) -> None:
+                attachments: dict[str, bytes], subject_type: str, *,
+                same_as: str | None = None) -> str | None:
         return None
 
 
@@ -462,11 +467,13 @@ class Session:
         if self.face_jpeg:
             attachments["face"] = bytes(self.face_jpeg)
         try:
-            self._submit.enqueue(self.application_id or "", record, attachments,
-                                 record["subject_type"])
+            kept = self._submit.enqueue(self.application_id or "", record, attachments,
+                                        record["subject_type"], same_as=same_application(record))
         except Exception:  # noqa: BLE001 - any storage failure: keep everything, ask for staff
             return self._refuse(self.step or "", "申请暂时无法保存，您填写的内容仍在。请按“呼叫工作人员”")
         assert self.applicant and self.subject_type
+        if kept:   # the same application, submitted before a crash: one number, one record
+            self.application_id = kept
         delivery = self.questions.get("delivery")
         self.receipt = ReceiptFacts(
             application_id=self.application_id or "",
