@@ -52,6 +52,7 @@ from kiosk.flow.timer import Due, VisitTimer
 MAX_FACE_ATTEMPTS = 3
 CARD_READER, CAMERA = "idcard", "camera"     # the devices a visit cannot do without
 CAMERA_DOWN = "摄像头暂时无法使用。请按“呼叫工作人员”，由工作人员核验您的身份"
+READER_DOWN = "身份证阅读器暂时无法读卡，正在恢复，请稍候。如果一直无法读取，请按“呼叫工作人员”"
 MESSAGES = {
     "timeout": "由于长时间没有操作，本次办理已结束。您填写的信息和照片已从本机全部删除。",
     "cancelled": "本次办理已取消。您填写的信息和照片已从本机全部删除。",
@@ -339,6 +340,13 @@ class Session:
         """A device's health changed (the coordinator relays the device manager)."""
         self.devices[health.device] = health
         self._emit(ev.DeviceChanged(health.device, health.state.value, health.message))
+        if health.device == CARD_READER and self.step == "id_card":
+            # The person waits at the reader: say it is down, and take it back once it is not.
+            if self._down(CARD_READER):
+                self._refuse("id_card", READER_DOWN)
+            elif health.usable and READER_DOWN in self.errors:
+                self._go("id_card")
+            return
         if health.device != CAMERA or self.step != "face":
             return
         if self._down(CAMERA):
