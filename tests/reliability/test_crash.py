@@ -9,9 +9,14 @@ from __future__ import annotations
 import pytest
 
 from tests.reliability.campaign import Campaign, Figures
+from tests.reliability.figures import record
 
 
 def assert_sound(f: Figures, kills: int) -> None:
+    record("sigkill", kills=f.kills, kiosk_kills=f.kiosk_kills, platform_kills=f.platform_kills,
+           hit_unfinished=f.hit_unfinished, acked=f.acked, accepted=f.accepted,
+           lost=len(f.lost), duplicated=len(f.duplicated), invented=len(f.invented),
+           integrity_checks=f.integrity_checks, integrity_failures=len(f.integrity_failures))
     assert f.kills == kills
     assert f.kiosk_kills and f.platform_kills, "both sides must be killed"
     assert f.hit_unfinished >= 0.9 * kills, f"only {f.hit_unfinished} kills hit unfinished work"

@@ -10,7 +10,6 @@ the check can fail, and ``FULL`` is what keeps it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import random
 import sqlite3
@@ -28,6 +27,7 @@ from offline_queue.sync import SyncWorker
 from tests.central.platform_helpers import KIOSK_ID, build_submission, post, upload
 from tests.offline_queue.conftest import personal_record
 from tests.offline_queue.test_sync_worker import ContractPort
+from tests.reliability.figures import record
 from tests.reliability.powercut import Recorder, cut_campaign, replay
 
 LONG = os.environ.get("KIOSK_LONG_TESTS") == "1"
@@ -104,22 +104,18 @@ def outbox_stream(tmp_path_factory):
 
 
 @pytest.mark.parametrize("torn", [False, True], ids=["unsynced-dropped", "unsynced-torn"])
-def test_power_cuts_lose_nothing_the_outbox_acknowledged(tmp_path, outbox_stream, torn,
-                                                         capsys):
+def test_power_cuts_lose_nothing_the_outbox_acknowledged(tmp_path, outbox_stream, torn):
     rec, key, expected = outbox_stream
     run = replay(rec.items, tmp_path / "replay" / "outbox.db")
     assert run.journal_mode == "wal"
     assert sum(op[0] == "sync" for op in run.ops) > len(expected)   # a sync per commit
     figures = cut_campaign(run, tmp_path / "cuts", CUTS, random.Random(11 + torn),
                            outbox_check(key, expected), torn=torn)
+    record("powercut", cuts=figures.cuts, acked_checked=figures.checked_marks,
+           lost=len(figures.lost), broken=len(figures.broken))
     assert figures.cuts == CUTS and figures.checked_marks > CUTS
     assert not figures.broken, figures.broken[:5]
     assert not figures.lost, figures.lost[:5]
-    if LONG:
-        with capsys.disabled():
-            print("\n" + json.dumps({"campaign": "powercut", "db": "outbox", "torn": torn,
-                                     "cuts": figures.cuts, "acked_checked":
-                                         figures.checked_marks, "lost": 0, "broken": 0}))
 
 
 def test_with_synchronous_normal_the_outbox_would_lose_acknowledged_work(tmp_path,
@@ -173,18 +169,15 @@ def platform_check(db: Path, acked: list[str]) -> list[str]:
             or (s in declared and s not in complete)]
 
 
-def test_power_cuts_lose_nothing_the_platform_answered(tmp_path, platform_stream, capsys):
+def test_power_cuts_lose_nothing_the_platform_answered(tmp_path, platform_stream):
     run = replay(platform_stream.items, tmp_path / "replay" / "central.sqlite3")
     assert run.journal_mode == "wal"
     figures = cut_campaign(run, tmp_path / "cuts", CUTS, random.Random(17), platform_check)
+    record("powercut", cuts=figures.cuts, acked_checked=figures.checked_marks,
+           lost=len(figures.lost), broken=len(figures.broken))
     assert figures.cuts == CUTS and figures.checked_marks > CUTS
     assert not figures.broken, figures.broken[:5]
     assert not figures.lost, figures.lost[:5]
-    if LONG:
-        with capsys.disabled():
-            print("\n" + json.dumps({"campaign": "powercut", "db": "platform",
-                                     "cuts": figures.cuts, "acked_checked":
-                                         figures.checked_marks, "lost": 0, "broken": 0}))
 
 
 def test_without_its_durable_commits_the_platform_would_lose_acceptances(tmp_path,
