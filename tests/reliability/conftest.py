@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from tests.fuzzing import FUZZ_CASES, SCALE
+from tests.fuzzing import FUZZ_CASES, scale
 from tests.reliability.figures import FIGURES
 
 
@@ -15,5 +15,5 @@ def pytest_terminal_summary(terminalreporter) -> None:   # noqa: ANN001 - pytest
     line = {name: dict(values) for name, values in sorted(FIGURES.items())}
     if FUZZ_CASES:
         line["fuzz"] = {"cases": sum(FUZZ_CASES.values()), "tests": len(FUZZ_CASES),
-                        "scale": SCALE, "findings": len(failed & set(FUZZ_CASES))}
+                        "scale": scale(), "findings": len(failed & set(FUZZ_CASES))}
     terminalreporter.write_line("reliability " + json.dumps(line, sort_keys=True))
