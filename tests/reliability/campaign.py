@@ -21,6 +21,7 @@ or as one application (duplicated 0), nothing accepted that the kiosk never stor
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -92,7 +93,7 @@ class Child:
         self.proc.wait(30)
 
     def stop(self, timeout: float = 30) -> int:
-        """Ask it to finish (``STOP``, or SIGTERM for the platform) and wait."""
+        """Ask it to finish (``STOP``; SIGTERM if it does not) and wait."""
         self.send("STOP")
         try:
             return self.proc.wait(timeout)
@@ -193,7 +194,6 @@ class Campaign:
     def register(self) -> None:
         raw = self.key.public_key().public_bytes(serialization.Encoding.Raw,
                                                  serialization.PublicFormat.Raw)
-        import base64
         subprocess.run([sys.executable, "-m", "central", "--data", str(self.central),
                         "--register-kiosk", KIOSK_ID, base64.b64encode(raw).decode()],
                        env=self.env, check=True, capture_output=True, timeout=120)
@@ -242,12 +242,16 @@ class Campaign:
     # ------------------------------------------------------------------ the points
 
     def _forwarded(self, method: str, target: str) -> None:
-        self._at(("post" if method == "POST" else "chunk") + "-forwarded"
-                 if method in ("POST", "PUT") else "")
+        self._relayed(method, "forwarded")
 
     def _answered(self, method: str, target: str, status: object) -> None:
-        self._at(("post" if method == "POST" else "chunk") + "-answered"
-                 if method in ("POST", "PUT") else "")
+        self._relayed(method, "answered")
+
+    def _relayed(self, method: str, stage: str) -> None:
+        # A POST delivers a submission, a PUT one chunk of its photo; a GET changes nothing.
+        kinds = {"POST": "post", "PUT": "chunk"}
+        if method in kinds:
+            self._at(f"{kinds[method]}-{stage}")
 
     def _at(self, point: str) -> None:
         with self._lock:
