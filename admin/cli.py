@@ -117,13 +117,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"已创建配置仓库 {repo.path}；根密钥在 {args.root_keys}，请离线保管。")
         return 0
     if cmd == "hash-pin":
-        from argon2 import PasswordHasher
-        pin = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("PIN: ")
-        if not (pin.isdigit() and 6 <= len(pin) <= 12):
-            print("kiosk-admin: a PIN is 6 to 12 digits", file=sys.stderr)
-            return 2
-        print(PasswordHasher().hash(pin))
-        return 0
+        from kiosk.pin import hash_pin_command     # the kiosk's own rule for a PIN
+        return hash_pin_command()
     if cmd == "validate":
         values = _bundle_values(args.file)
         if args.file.suffix != ".json":

@@ -17,6 +17,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.result import Result, emit  # noqa: E402
 
 CHILD = r"""
 import os, sys, time
@@ -75,6 +78,7 @@ def main(runs: int = 5) -> None:
     print(f"empty Qt Quick window (floor): median {e * 1000:.0f} ms over {runs} runs")
     print(f"Main.qml (start page):          median {m * 1000:.0f} ms over {runs} runs")
     print(f"ratio Main.qml / floor: {m / e:.2f}x")
+    emit(Result("cold_start", m * 1e3, "ms", target=1.5, baseline=e * 1e3))
 
 
 if __name__ == "__main__":

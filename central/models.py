@@ -166,6 +166,33 @@ class AuditHead(_Strict):
     head: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+class SoftwareRollback(_Strict):
+    failed: str | None = Field(default=None, max_length=80, description="the release that did "
+                                                                       "not start")
+    restored: str | None = Field(default=None, max_length=80)
+    why: str = Field(default="", max_length=200)
+    at: str = Field(max_length=40)
+
+
+class SoftwareState(_Strict):
+    """The releases installed side by side (``kiosk.config.releases.Releases.status``)."""
+
+    release: str | None = Field(default=None, max_length=80, description="the release running")
+    previous: str | None = Field(default=None, max_length=80, description="kept to roll back to")
+    trial: bool = Field(default=False, description="installed, not yet past a good start")
+    installed_at: str | None = Field(default=None, max_length=40)
+    rolled_back: SoftwareRollback | None = None
+
+
+class Readiness(_Strict):
+    """The nightly readiness check (``kiosk.maintenance``): which checks failed, no details."""
+
+    ok: bool
+    checked_at: str = Field(max_length=40)
+    faults: list[Annotated[str, Field(pattern=r"^[a-z][a-z_]{0,31}$")]] = Field(
+        default_factory=list, max_length=32)
+
+
 class HeartbeatIn(_Strict):
     devices: list[DeviceReport] = Field(max_length=32)
     queue: QueueState
@@ -181,6 +208,9 @@ class HeartbeatIn(_Strict):
     generated_at: str | None = Field(default=None, max_length=40,
                                      description="when the kiosk wrote it (it may have waited "
                                                  "offline)")
+    software: SoftwareState | None = None
+    readiness: Readiness | None = Field(default=None, description="the last nightly readiness "
+                                                                  "check")
 
 
 class HeartbeatOut(BaseModel):
@@ -197,6 +227,8 @@ class HeartbeatOut(BaseModel):
     audit: dict[str, Any] | None = None
     last_visit_at: str | None = None
     generated_at: str | None = None
+    software: dict[str, Any] | None = None
+    readiness: dict[str, Any] | None = None
 
 
 class HelpCallIn(_Strict):

@@ -2,7 +2,9 @@
 
 Holds registered kiosks, remembered nonces, submissions with their stored first answer
 (idempotency), resumable attachment chunks, registered enterprise names, ratings, console
-users, heartbeats and help calls. Every write that belongs together runs in one ``transaction()``.
+users, heartbeats, help calls, and for the citizen services (全城通办) an index of whose
+application each submission is (a person key, never the ID number) and the licence prints.
+Every write that belongs together runs in one ``transaction()``.
 
 This module knows tables and rows only: no HTTP, no crypto, no domain rules. One ``Store``
 object belongs to one thread (sqlite3's rule); other threads open their own.
@@ -67,6 +69,14 @@ CREATE INDEX IF NOT EXISTS help_calls_status ON help_calls (status, opened_at);
 CREATE TABLE IF NOT EXISTS accept_log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, submission_id TEXT NOT NULL, kiosk_id TEXT NOT NULL,
     application_key TEXT NOT NULL, accepted_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS citizen_index (
+    submission_id TEXT PRIMARY KEY, person_key TEXT NOT NULL, business_name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS citizen_index_person ON citizen_index (person_key);
+CREATE TABLE IF NOT EXISTS licence_prints (
+    print_id TEXT PRIMARY KEY, submission_id TEXT NOT NULL, kiosk_id TEXT NOT NULL,
+    number INTEGER NOT NULL, verified_by TEXT NOT NULL, counted_at TEXT NOT NULL,
+    body_sha256 TEXT NOT NULL, response_code INTEGER NOT NULL, response_body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS licence_prints_submission ON licence_prints (submission_id);
 """
 
 
@@ -357,6 +367,46 @@ class Store:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
+    # -- citizen services (全城通办) -------------------------------------------------------
+
+    def unindexed_submissions(self) -> list[dict]:
+        """Submissions not yet in the citizen index (their records are still to be read)."""
+        return [dict(r) for r in self.conn.execute(
+            "SELECT s.submission_id, s.subject_type, s.envelope, s.record FROM submissions s "
+            "LEFT JOIN citizen_index c ON c.submission_id = s.submission_id "
+            "WHERE c.submission_id IS NULL ORDER BY s.received_at, s.rowid")]
+
+    def index_person(self, submission_id: str, person_key: str, business_name: str) -> None:
+        """Record whose application a submission is ("" for a record that cannot be read)."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO citizen_index (submission_id, person_key, business_name) "
+            "VALUES (?, ?, ?)", (submission_id, person_key, business_name))
+
+    def submissions_of(self, person_key: str) -> list[dict]:
+        """The person's submissions with their business names, newest first."""
+        return [dict(r) for r in self.conn.execute(
+            "SELECT s.*, c.business_name, c.person_key FROM submissions s "
+            "JOIN citizen_index c ON c.submission_id = s.submission_id "
+            "WHERE c.person_key = ? ORDER BY s.received_at DESC, s.rowid DESC", (person_key,))]
+
+    def person_of(self, submission_id: str) -> str | None:
+        row = self._one("SELECT person_key FROM citizen_index WHERE submission_id = ?",
+                        submission_id)
+        return row["person_key"] if row else None
+
+    def licence_print(self, print_id: str) -> dict | None:
+        return self._one("SELECT * FROM licence_prints WHERE print_id = ?", print_id)
+
+    def print_count(self, submission_id: str) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM licence_prints WHERE submission_id = ?",
+                                     (submission_id,)).fetchone()[0])
+
+    def insert_licence_print(self, row: dict) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO licence_prints ({cols}) VALUES ({marks})",
+                          tuple(row.values()))
+
     # -- counters ------------------------------------------------------------------------
 
     def next_value(self, name: str) -> int:
@@ -369,6 +419,7 @@ class Store:
     def table_counts(self) -> dict[str, int]:
         """Row count of every business table, for tests that check nothing was stored."""
         tables = ["kiosks", "submissions", "attachments", "attachment_chunks", "names",
-                  "ratings", "users", "heartbeats", "help_calls", "accept_log"]
+                  "ratings", "users", "heartbeats", "help_calls", "accept_log",
+                  "citizen_index", "licence_prints"]
         return {t: int(self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
                 for t in tables}

@@ -2,12 +2,15 @@
 
 ``Kiosk.start(settings)`` builds and starts every part, in this order: the audit log, the
 configuration to start with (the installed settings with the applied bundle laid over them,
-``kiosk.config.agent``), the kiosk's key, the platform (embedded or configured), the outbox and
-the sync worker, the devices under the device manager, the session, the visit coordinator that
-does the visit's side effects, the technicians' diagnostics (the touch mode and the local socket
-``kiosk diag`` asks) and the configuration agent; a clean start commits a bundle on trial. It
-returns only a whole kiosk: when a part fails to start, the parts already started are stopped
-again.
+``kiosk.config.agent``), the kiosk's key, the platform (embedded or configured), the outbox, the
+ratings box and the sync worker, the devices under the device manager (the card holder between
+the reader and the session), the session, the visit coordinator that does the visit's side
+effects, the service desk that does the other citizen services' (帮办, status, licence print,
+guide, rating), the technicians' diagnostics (the touch mode and the local socket ``kiosk diag``
+asks), the configuration agent and the nightly maintenance window; a clean start commits a
+bundle on trial (a software release on trial is committed by the UI once its window is up:
+``commit_software``). It returns only a whole kiosk: when a part fails to start, the parts
+already started are stopped again.
 ``stop()`` takes it down in the reverse order. Nothing here decides, words or draws: the session
 decides, ``kiosk.visit.paper`` words the paper, the UI draws.
 
@@ -21,40 +24,47 @@ import datetime as dt
 import importlib.metadata
 import logging
 import queue
+import sys
 import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from contract import envelope, signing
 from devices.camera import Camera, CameraConfig, open_camera
 from devices.idcard import IdCardReader, ReaderConfig, open_reader
-from devices.idcard.reader import CardRead, ReaderFault
 from devices.manager import CAMERA, IDCARD, LICENCE_PRINTER, RECEIPT_PRINTER, DeviceManager
 from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter, open_receipt_printer
 from kiosk import logs
+from kiosk.audit import Audit
 from kiosk.audit.log import AuditLog
 from kiosk.audit.recorders import DeviceFaults
 from kiosk.config import agent as config_agent
+from kiosk.config import releases
 from kiosk.config.agent import ConfigAgent
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.config.updater import Unreachable, platform_source
 from kiosk.diagnostics.mode import DiagnosticsMode
-from kiosk.diagnostics.pin import PinGate
 from kiosk.diagnostics.server import DiagnosticsServer
 from kiosk.diagnostics.service import Diagnostics, Parts
-from kiosk.domain.application import Applicant
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Phase, Session
+from kiosk.maintenance import Maintenance
+from kiosk.pin import PinGate
 from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.embedded import EmbeddedPlatform
+from kiosk.services.desk import Printers, ServiceDesk
+from kiosk.services.staff import StaffPinGate
+from kiosk.visit.card import CardHolder
 from kiosk.visit.coordinator import Paperwork, VisitCoordinator
 from kiosk.visit.paper import HallTexts
 from offline_queue.outbox import Outbox
 from offline_queue.port import PlatformError
+from offline_queue.ratings import RatingBox
 from offline_queue.sync import SyncWorker
 
 log = logging.getLogger(__name__)
@@ -111,7 +121,10 @@ class Kiosk:
                  client: PlatformClient, outbox: Outbox, sync: SyncWorker, devices: Devices,
                  manager: DeviceManager, session: Session, coordinator: VisitCoordinator,
                  config: ConfigAgent, calls: queue.Queue[Callable[[], None]], stack: ExitStack,
-                 audit: AuditLog, diagnostics: Diagnostics, mode: DiagnosticsMode) -> None:
+                 audit: Audit, diagnostics: Diagnostics, mode: DiagnosticsMode,
+                 services: ServiceDesk, ratings: RatingBox, cards: CardHolder,
+                 maintenance: Maintenance | None = None,
+                 software: releases.Releases | None = None) -> None:
         self.settings = settings
         self.config = config
         self.embedded = platform
@@ -125,18 +138,26 @@ class Kiosk:
         self.audit = audit
         self.diagnostics = diagnostics
         self.mode = mode
+        self.services = services
+        self.ratings = ratings
+        self.cards = cards
+        self.maintenance = maintenance
+        self.software = software
         self._calls = calls
         self._stack = stack
 
     @classmethod
     def start(cls, settings: Settings, *, post: Post | None = None,
-              listeners: Iterable[Callable[[ev.Event], None]] = ()) -> Kiosk:
+              listeners: Iterable[Callable[[ev.Event], None]] = (),
+              audit: Audit | None = None) -> Kiosk:
         """Build and start every part of a kiosk.
 
         Args:
             settings: the installed settings (the applied bundle, if any, is laid over them).
             post: runs a call on the session's thread; default: a queue drained by ``pump``.
             listeners: also told every session event (the UI's relay), after the coordinator.
+            audit: where security-relevant events go (default: the hash-chained audit log at
+                ``settings.audit_path``; tests pass a recorder).
         Raises:
             Whatever a part raised on start; the parts started before it are stopped again,
             and the start counts as failed for a bundle on trial.
@@ -144,7 +165,8 @@ class Kiosk:
         calls: queue.Queue[Callable[[], None]] = queue.Queue()
         post = post or calls.put
         started = time.monotonic()
-        audit = AuditLog(settings.audit_path)
+        audit = audit or AuditLog(settings.audit_path)
+        software = releases.from_environ()     # None unless installed by deploy/
         s, applied = config_agent.begin(settings, audit)
         with ExitStack() as stack:
             s.data_dir.mkdir(parents=True, exist_ok=True)
@@ -158,57 +180,89 @@ class Kiosk:
                 url = platform.url
                 public_key = public_key or platform.public_key
                 decision_key = decision_key or platform.decision_key
-            client = PlatformClient(url, s.kiosk_id, key,
-                                    timeout=(s.platform.timeout_s, s.platform.timeout_s),
-                                    decision_key=signing.load_public_key(decision_key))
-            stack.callback(client.close)
+            def new_client(timeout: tuple[float, float]) -> PlatformClient:
+                # One client (one HTTP session) per thread that calls the platform.
+                made = PlatformClient(url, s.kiosk_id, key, timeout=timeout,
+                                      decision_key=signing.load_public_key(decision_key))
+                stack.callback(made.close)
+                return made
+
+            client = new_client((s.platform.timeout_s, s.platform.timeout_s))
             outbox = Outbox(s.outbox_path, envelope.load_public_key(public_key), audit=audit)
             stack.callback(outbox.close)
+            ratings = RatingBox(s.ratings_path)
+            stack.callback(ratings.close)
 
             fanout = ev.Fanout()
             mode = DiagnosticsMode(PinGate(s.diagnostics.pin_hash, audit=audit), audit=audit,
                                    is_idle=lambda: session.phase is Phase.IDLE,
                                    timeout_s=s.diagnostics.timeout_s)
+            staff = StaffPinGate(s.help, post, audit) if s.help.staff_pin_hash else None
+            if staff is not None:
+                stack.callback(staff.close)
             session = Session(outbox, s.sessions_dir, timeouts=s.timeouts,
-                              admission=lambda: _admission(outbox, mode), listener=fanout)
-            session.elderly = s.elderly_default
-            devices = open_devices(s, lambda e: _card_event(e, post, session), stack)
+                              admission=lambda: _admission(outbox, mode, maintenance),
+                              listener=fanout, staff=staff, hall_region=s.profile.region_code)
+            session.elderly_default = session.elderly = s.elderly_default
+            cards = CardHolder(session, post)
+            devices = open_devices(s, cards.on_reader_event, stack)
             manager = DeviceManager(devices.by_id())
             stack.callback(manager.stop)
             manager.subscribe(DeviceFaults(audit))
             agent = ConfigAgent(settings, applied, platform_source(_repository(client)),
                                 audit=audit)
             visits = _LastVisit()
-            sync = SyncWorker(outbox, client, heartbeat_s=s.fleet.heartbeat_every_s,
-                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits, audit))
+            sync = SyncWorker(outbox, client, ratings=ratings,
+                              heartbeat_s=s.fleet.heartbeat_every_s,
+                              heartbeat_extra=lambda: _heartbeat(s, manager, agent, visits, audit,
+                                                                 software, maintenance))
             stack.callback(sync.stop)
             stack.callback(sync.heartbeat_if_changed)   # on stopping: the last visit, reported
+            texts = HallTexts(s.hall, s.hotline, s.tracking_url)
+            spot = new_client((3.05, s.platform.submit_deadline_s))
             coordinator = VisitCoordinator(
                 session, post, sync.deliver_now, outbox.status, manager, devices.camera,
-                Paperwork(devices.receipt_printer, devices.licence_printer,
-                          HallTexts(s.hall, s.hotline, s.tracking_url)),
-                deadline_s=s.platform.submit_deadline_s)
-            fanout.add(logs.forget_visitor, coordinator.on_session_event, visits.on_session_event,
-                       *listeners)
+                Paperwork(devices.receipt_printer, devices.licence_printer, texts),
+                deadline_s=s.platform.submit_deadline_s, audit=audit,
+                count_print=lambda sid: spot.citizen_print(sid, f"spot-{sid}", None, None))
+            services = ServiceDesk(
+                session, post, new_client((3.05, 8.0)), camera=devices.camera,
+                printers=Printers(devices.receipt_printer, devices.licence_printer, texts),
+                ratings=ratings, send_rating=sync.send_rating_now, outbox_status=outbox.status,
+                audit=audit)
+            fanout.add(logs.forget_visitor, coordinator.on_session_event, cards.on_session_event,
+                       services.on_session_event, visits.on_session_event, *listeners)
             manager.subscribe(coordinator.on_health)
             coordinator.start()
             stack.callback(coordinator.stop)
+            services.start()
+            stack.callback(services.stop)
 
             diagnostics = Diagnostics(
                 Parts(s, manager, devices.reader, devices.camera, devices.receipt_printer,
-                      devices.licence_printer, outbox, sync, url, started_at=started),
+                      devices.licence_printer, outbox, sync, url, started_at=started,
+                      import_config=agent.import_folder),
                 audit=audit, is_idle=lambda: session.phase is Phase.IDLE)
             stack.callback(DiagnosticsServer(s.diagnostics_socket, diagnostics.answer).start().stop)
+            maintenance = Maintenance(
+                purge=outbox.purge_expired, vacuum=outbox.vacuum_if_idle,
+                readiness=diagnostics.report, audit=audit,
+                is_idle=lambda: session.phase is Phase.IDLE and mode.why_not_start() == "",
+                on_readiness=lambda _: sync.heartbeat_if_changed())
 
             manager.poll_once()
             manager.start_polling()
             agent.start()
             stack.callback(agent.stop)
             sync.start()
+            maintenance.start()
+            stack.callback(maintenance.stop)
             kiosk = cls(s, platform=platform, client=client, outbox=outbox, sync=sync,
                         devices=devices, manager=manager, session=session,
                         coordinator=coordinator, config=agent, calls=calls,
-                        stack=stack.pop_all(), audit=audit, diagnostics=diagnostics, mode=mode)
+                        stack=stack.pop_all(), audit=audit, diagnostics=diagnostics, mode=mode,
+                        services=services, ratings=ratings, cards=cards,
+                        maintenance=maintenance, software=software)
         applied.commit_start()   # a clean start: a bundle on trial is kept
         return kiosk
 
@@ -221,11 +275,18 @@ class Kiosk:
         first check since start (a headless run, so that a bundle published before it
         starts is applied after its first visit).
         """
-        if self.session.phase is not Phase.IDLE:
-            return None
+        if self.session.phase is not Phase.IDLE or self.mode.why_not_start():
+            return None      # a visit, or a technician at work (a USB import waits for them)
         if wait_for_check_s:
             self.config.wait_checked(wait_for_check_s)
         return self.config.apply_between_visits()
+
+    def commit_software(self) -> bool:
+        """The kiosk is up with its window: a software release on trial is kept
+        (``kiosk.config.releases``). Returns whether a trial ended."""
+        if self.software is None:
+            return False
+        return self.software.commit_start(Path(sys.prefix), self.audit)
 
     def stop(self) -> None:
         """Stop every part, the last started first."""
@@ -248,15 +309,18 @@ class Kiosk:
             done += 1
 
 
-def _admission(outbox: Outbox, mode: DiagnosticsMode) -> Admission:
+def _admission(outbox: Outbox, mode: DiagnosticsMode,
+               nightly: Maintenance | None = None) -> Admission:
     if maintenance := mode.why_not_start():      # no visit while a technician works
         return Admission(False, maintenance)
+    if nightly is not None and nightly.blocks_visits:   # nor while the nightly work runs
+        return Admission(False, nightly.blocks_visits)
     a = outbox.can_accept()
     return Admission(a.ok, a.message_zh)
 
 
-def _audit_head(audit: AuditLog) -> dict | None:
-    head = audit.head()
+def _audit_head(audit: Audit) -> dict | None:
+    head = audit.head() if isinstance(audit, AuditLog) else None   # a test's recorder: none
     return head.as_dict() if head else None
 
 
@@ -288,10 +352,13 @@ def _software_version() -> str:
 
 
 def _heartbeat(s: Settings, manager: DeviceManager, agent: ConfigAgent, visits: _LastVisit,
-               audit: AuditLog) -> dict:
+               audit: Audit, software: releases.Releases | None,
+               nightly: Maintenance) -> dict:
     config = agent.status()
     return {"devices": _health_report(manager), "config_version": config["version"],
             "config": config, "software_version": _software_version(),
+            "software": software.status() if software else None,
+            "readiness": nightly.last_readiness,
             "groups": list(s.fleet.groups), "audit": _audit_head(audit),
             "last_visit_at": visits.at, "generated_at": _utc_now()}
 
@@ -304,12 +371,3 @@ def _repository(client: PlatformClient) -> Callable[[str], bytes | None]:
             raise Unreachable(exc.summary) from None
     return fetch
 
-
-def _card_event(event: Any, post: Post, session: Session) -> None:
-    # The reader's thread: never touch the session here, post to its thread.
-    if isinstance(event, CardRead):
-        logs.remember_visitor(event.identity)     # redacted from every log line from now on
-        applicant = Applicant.from_identity(event.identity)
-        post(lambda: session.card_read(applicant))
-    elif isinstance(event, ReaderFault):
-        log.warning("card-read-fault status=%s", event.status.value)

@@ -2,10 +2,12 @@
 
     kiosk run [--config F] [--headless] [--out DIR] [--subject TYPE] [--offline]
               [--orientation portrait|landscape] [--elderly] [--json] [--visits N]
+              [--service register|status-card|status-number|status-qr|licence|guide|rating|help]
     kiosk queue {status,sync,report} [--db F]      (technicians; see offline_queue/cli.py)
     kiosk diag [--json] | test-read | test-print … (technicians; see kiosk/diagnostics/cli.py)
     kiosk audit {verify,head}                      (the audit log; see kiosk/audit/cli.py)
     kiosk check-config F                           (validate a settings file)
+    kiosk hash-pin                                 (a PIN's hash: [help] staff_pin_hash, [diagnostics] pin_hash)
 
 A configuration bundle that arrived is applied between two visits by starting the command
 again (the same process, ``exec``): on a screen when no visit is going on, and in a headless
@@ -94,8 +96,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--first-visit", type=int, default=0, help=argparse.SUPPRESS)
     # Tests: another simulated person (devices.idcard.simulator.simulated_cards).
     run.add_argument("--card", default="resident_valid", help=argparse.SUPPRESS)
+    run.add_argument("--service", default="register",
+                     choices=("register", "status-card", "status-number", "status-qr", "licence",
+                              "guide", "rating", "help"),
+                     help="headless: play this citizen service (after a filing where it needs "
+                          "one); help: the face fails, staff answer the call and verify, with "
+                          "the PIN in $KIOSK_SCRIPT_STAFF_PIN")
     check = sub.add_parser("check-config", help="validate a settings TOML file")
     check.add_argument("file", type=Path)
+    sub.add_parser("hash-pin", help="make the Argon2id hash of a PIN: [help] staff_pin_hash, "
+                                "[diagnostics] pin_hash")
     queue_cli.register(sub, port_factory=_platform_port,  # type: ignore[arg-type]
                        outbox_factory=_audited_outbox,
                        default_db=_settings_or_defaults().outbox_path)
@@ -131,12 +141,15 @@ def _run(args: argparse.Namespace) -> int:
             return False
         applied.update(done=done, version=version)
         return True
+    def announce(event: dict) -> None:
+        print(json.dumps(event, ensure_ascii=False), flush=True)
 
     out, report = ui_main.run_headless(
         settings, args.out, args.subject, offline=args.offline,
         landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
         on_batch=batch if args.visits > 1 else None, between=between,
-        first_visit=max(0, args.first_visit), card=args.card)
+        first_visit=max(0, args.first_visit), card=args.card, service=args.service,
+        staff_pin=os.environ.get("KIOSK_SCRIPT_STAFF_PIN", ""), announce=announce)
     if applied:
         _restart(args, out, applied["done"], applied["version"])
     print(f"没有显示器：已离屏完成 {args.visits} 次模拟办理（每次 {len(report.steps)} 个页面）。")
@@ -177,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
             settings_mod.load(args.file)
             print(f"{args.file}: OK")
             return 0
+        if args.command == "hash-pin":
+            from kiosk.pin import hash_pin_command
+            return hash_pin_command()
         return int(args.func(args))
     except settings_mod.SettingsError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)

@@ -185,6 +185,20 @@ def unconfigure() -> None:
     _installed = None
 
 
+def rotate() -> str:
+    """Start a new log file now (the nightly maintenance window). Returns what happened:
+    ``rotated``, ``journald`` (the journal rotates itself) or ``none`` (no file configured)."""
+    if _installed is None:
+        return "none"
+    if _installed.journald:
+        return "journald"
+    for handler in _installed.handlers:
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            handler.doRollover()
+            return "rotated"
+    return "none"
+
+
 def recent_lines(n: int = 100) -> list[str]:
     """The latest ``n`` log lines, already redacted; empty when logging is not configured."""
     return _installed.recent.lines(n) if _installed else []

@@ -15,10 +15,10 @@ from contract.wire import DecisionStatus
 
 #: Submission ids travel in URL paths and in logs, so they are restricted to URL-safe,
 #: non-personal characters. The flow generates them; they are never derived from an ID number.
-SUBMISSION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
+SUBMISSION_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,63}")
 #: Attachment names are part of the AAD and of a URL path.
-ATTACHMENT_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-SUBJECT_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,47}$")
+ATTACHMENT_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+SUBJECT_TYPE_RE = re.compile(r"[a-z0-9][a-z0-9_]{0,47}")
 
 
 class QueueState(str, enum.Enum):
@@ -143,7 +143,7 @@ def check_submission_id(submission_id: object) -> str:
     Raises:
         InvalidSubmission: not a string of 3-64 URL-safe characters.
     """
-    if not isinstance(submission_id, str) or not SUBMISSION_ID_RE.match(submission_id):
+    if not isinstance(submission_id, str) or not SUBMISSION_ID_RE.fullmatch(submission_id):
         raise InvalidSubmission(
             "submission id must be 3-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit")
     return submission_id

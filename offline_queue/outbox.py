@@ -142,7 +142,7 @@ class Outbox:
         check_submission_id(submission_id)
         if self._platform_key is None:
             raise QueueError("this outbox was opened without the platform key: cannot seal")
-        if not isinstance(subject_type, str) or not SUBJECT_TYPE_RE.match(subject_type):
+        if not isinstance(subject_type, str) or not SUBJECT_TYPE_RE.fullmatch(subject_type):
             raise InvalidSubmission("subject type must be a lower-case code such as 'individual'")
         if not isinstance(record, dict):
             raise InvalidSubmission("record must be a dict")
@@ -153,7 +153,7 @@ class Outbox:
         if not isinstance(attachments, dict):
             raise InvalidSubmission("attachments must be a dict of name to bytes")
         for name, data in attachments.items():
-            if not isinstance(name, str) or not ATTACHMENT_NAME_RE.match(name):
+            if not isinstance(name, str) or not ATTACHMENT_NAME_RE.fullmatch(name):
                 raise InvalidSubmission(f"attachment name {name!r} must be a lower-case code")
             if not isinstance(data, (bytes, bytearray)):
                 raise InvalidSubmission(f"attachment {name} must be bytes")
@@ -486,6 +486,25 @@ class Outbox:
             if self._audit is not None:
                 self._audit.record("queue-purged", count=len(ids))
         return len(ids)
+
+    def vacuum_if_idle(self) -> bool:
+        """Rebuild the file (``VACUUM``) if nothing is waiting to be sent or being sent.
+
+        For the nightly maintenance window: purged bodies leave free pages (overwritten, as
+        ``secure_delete`` is on) that only a VACUUM gives back to the disk. It holds the
+        outbox for as long as it takes, so it runs only when no submission is in flight;
+        held ones (waiting for a technician) do not count. Returns whether it ran.
+        """
+        busy = (QueueState.QUEUED.value, QueueState.SENDING.value, QueueState.FAILED.value)
+        with self._lock:
+            waiting = self._db.execute(
+                "SELECT COUNT(*) FROM submissions WHERE state IN (?, ?, ?)", busy).fetchone()[0]
+            if waiting:
+                return False
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+        log.info("queue-vacuumed")
+        return True
 
     # ------------------------------------------------------------------ helpers
 

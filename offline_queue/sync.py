@@ -7,10 +7,12 @@ of it. A failure backs that one submission off (exponential, capped, jittered) a
 moves on to the next; a network outage ends the round early without charging the others an
 attempt. After a restart, submissions caught in `sending` are resumed. It then polls the
 decision of sent submissions until a signed, final one is in (a decision the POST answer already
-carries is recorded at once), purges expired bodies, and sends a heartbeat every `heartbeat_s`
-and at once when what it says changes (devices, configuration, queue depth, disk, last visit).
-A heartbeat that could not be sent is not queued as it was: the next round sends the latest
-state instead, so only the latest is ever waiting. Time is
+carries is recorded at once), sends the 好差评 ratings waiting in the `RatingBox` when one is
+given (``ratings.py``: idempotent on the rating id, backed off the same way), purges expired
+bodies, and sends a heartbeat every `heartbeat_s` and at once when what it says changes
+(devices, configuration, queue depth, disk, last visit). A heartbeat that could not be sent is
+not queued as it was: the next round sends the latest state instead, so only the latest is ever
+waiting. Time is
 the outbox's clock (`Outbox.clock`): one clock for what the outbox stores and what the worker
 compares. The contract has no batch endpoint, so "batching" here means taking `batch_size` due
 submissions per round over the client's one keep-alive session.
@@ -32,6 +34,7 @@ from offline_queue.backoff import Backoff
 from offline_queue.model import QueueError, QueueState, SubmissionStatus
 from offline_queue.outbox import Outbox
 from offline_queue.port import ErrorKind, PlatformError, PlatformPort
+from offline_queue.ratings import RatingBox, RatingPort, RatingState, RatingStatus
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,7 @@ class SyncReport:
     statuses: int = 0
     purged: int = 0
     resumed: int = 0
+    ratings: int = 0
     network_down: bool = False
     heartbeat_sent: bool = False
     full: bool = False         # a whole batch was taken on: more is likely due right now
@@ -81,13 +85,16 @@ class SyncWorker:
             ``software_version``, ``audit``, ``last_visit_at``, ...).
         idle_s: how long the background thread sleeps between rounds unless kicked.
         rng: randomness for jitter (seeded in tests).
+        ratings: the ratings to drain, if any; sent with ``rating_port`` (default: ``port``,
+            which then needs ``post_rating``).
     """
 
     def __init__(self, outbox: Outbox, port: PlatformPort, *, batch_size: int = 20,
                  chunk_size: int = DEFAULT_CHUNK, backoff: Backoff | None = None,
                  status_poll_s: float = 60.0, heartbeat_s: float = 300.0,
                  heartbeat_extra: Callable[[], dict] | None = None, idle_s: float = 5.0,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, ratings: RatingBox | None = None,
+                 rating_port: RatingPort | None = None) -> None:
         if batch_size < 1 or chunk_size < 1:
             raise ValueError("batch_size and chunk_size must be positive")
         self.outbox = outbox
@@ -108,6 +115,10 @@ class SyncWorker:
         self._recovered = False
         self._cut_off = False      # the last round could not reach the platform
         self._last_heartbeat: float | None = None
+        self.ratings = ratings
+        self._rating_port: RatingPort | None = rating_port or (
+            port if ratings is not None else None)  # type: ignore[assignment]
+        self._ratings_round = threading.Lock()
         self._last_sent: dict | None = None     # what the last delivered heartbeat said
 
     # ------------------------------------------------------------------ driving
@@ -134,6 +145,7 @@ class SyncWorker:
                         break
             if not report.network_down:
                 report.statuses = self._poll_statuses()
+                report.ratings = self._send_ratings()
             report.full = not report.network_down and (
                 len(due) == self.batch_size or report.statuses == self.batch_size)
             report.heartbeat_sent = self._maybe_heartbeat()
@@ -170,6 +182,17 @@ class SyncWorker:
                     log.info("queue-status-failed submission=%s error=%s", submission_id,
                              exc.summary)
             return self.outbox.status(submission_id)
+
+    def send_rating_now(self, rating_id: str) -> RatingStatus | None:
+        """Send one stored rating at once (the person is still at the kiosk); a failure is
+        recorded and backed off, not raised. Returns its status afterwards (None: unknown)."""
+        if self.ratings is None:
+            return None
+        with self._ratings_round:
+            status = self.ratings.status(rating_id)
+            if status is not None and status.state is RatingState.QUEUED:
+                self._send_rating(rating_id)
+        return self.ratings.status(rating_id)
 
     def kick(self) -> None:
         """Ask the background thread for a round now (e.g. right after an enqueue)."""
@@ -288,6 +311,41 @@ class SyncWorker:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "upload_not_progressing",
                                 f"attachment {name} did not complete")
         return progress.decision
+
+    # ------------------------------------------------------------------ ratings
+
+    def _send_ratings(self) -> int:
+        if self.ratings is None:
+            return 0
+        sent = 0
+        with self._ratings_round:
+            for rating_id in self.ratings.due(self.batch_size):
+                outcome = self._send_rating(rating_id)
+                if outcome == "network":
+                    break
+                sent += outcome == "sent"
+        return sent
+
+    def _send_rating(self, rating_id: str) -> str:
+        assert self.ratings is not None and self._rating_port is not None
+        body = self.ratings.body(rating_id)
+        if body is None:   # its local key was replaced: nothing left that could be sent
+            self.ratings.mark_failed(rating_id, "local: body unreadable", None)
+            return "held"
+        try:
+            self._rating_port.post_rating(body)
+        except PlatformError as exc:
+            if not exc.retryable:
+                self.ratings.mark_failed(rating_id, exc.summary, None)
+                log.warning("rating-refused rating=%s error=%s", rating_id, exc.summary)
+                return "held"
+            delay = self.backoff.delay(self.ratings.attempts(rating_id) + 1, self._rng)
+            self.ratings.mark_failed(rating_id, exc.summary, self.clock() + delay)
+            log.info("rating-retry rating=%s error=%s", rating_id, exc.summary)
+            return "network" if exc.kind is ErrorKind.NETWORK else "failed"
+        self.ratings.mark_sent(rating_id)
+        log.info("rating-sent rating=%s", rating_id)
+        return "sent"
 
     # ------------------------------------------------------------------ verdicts, heartbeat
 

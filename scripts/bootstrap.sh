@@ -2,13 +2,14 @@
 # Sourced by ./run and ./test: make this checkout runnable on a fresh Debian machine.
 #  - system packages with apt-get when we are root (fonts for Chinese, Qt's runtime libraries,
 #    libpulse0 for the virtual keyboard plugin; chromium and chromium-driver for the tests of
-#    the platform's web pages in a real browser); skipped when already present;
+#    the platform's web pages in a real browser; systemd's systemd-analyze and cage, so the
+#    tests of deploy/ can verify the unit files as Debian will load them); skipped when present;
 #  - a virtual environment in .venv with the package and its test extras, editable.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${KIOSK_VENV:-$ROOT/.venv}"
 SYSTEM_PACKAGES=(fonts-noto-cjk libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0
-                 libfontconfig1 libdbus-1-3 libglib2.0-0 chromium chromium-driver)
+                 libfontconfig1 libdbus-1-3 libglib2.0-0 chromium chromium-driver systemd cage)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

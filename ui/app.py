@@ -19,6 +19,7 @@ from kiosk.flow.session import Session
 from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
+from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
 from ui.qt import (
     QML_MAJOR,
@@ -67,6 +68,7 @@ class KioskUi:
     session: SessionBridge
     app_bridge: AppBridge
     diagnostics: DiagnosticsBridge
+    services: ServicesBridge
     warnings: list[str] = field(default_factory=list)
 
 
@@ -164,6 +166,9 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     qmlRegisterSingletonInstance(AppBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "App", app_bridge)
     qmlRegisterSingletonInstance(DiagnosticsBridge, QML_MODULE, QML_MAJOR, QML_MINOR,
                                  "Diagnostics", diagnostics)
+    services = ServicesBridge(session, relay)
+    qmlRegisterSingletonInstance(ServicesBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Services",
+                                 services)
     engine = QQmlApplicationEngine()
     engine.addImageProvider(PROVIDER, diagnostics.images)   # the camera preview's pictures
     errors: list[str] = []
@@ -179,6 +184,6 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
-    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics)
+    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     return ui

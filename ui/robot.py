@@ -69,7 +69,8 @@ class Robot:
             page = self.window.findChild(QObject, "screenLoader").property("item")
             if page is not None:
                 found = page if page.objectName() == name else page.findChild(QObject, name)
-        if found is None:       # inside another Loader (an overlay): walk the visual tree
+        if not isinstance(found, QQuickItem):
+            # A Repeater's items have no QObject parent to search: walk the visual tree.
             found = _visual_child(self.window.contentItem(), name)
         return found if isinstance(found, QQuickItem) else None
 
@@ -83,11 +84,27 @@ class Robot:
         self.settle()
         self.window.grabWindow()
 
+    def _reveal(self, item: QQuickItem) -> None:
+        """Swipe the page so ``item`` is in view, as a person scrolls to a button below the
+        fold; an item outside any scrolling page stays where it is."""
+        body = self.window.findChild(QObject, "pageBody")
+        if not isinstance(body, QQuickItem) or not _inside(item, body):
+            return
+        top = body.mapToScene(QPointF(0, 0)).y()
+        at = item.mapToScene(QPointF(0, 0)).y() - top
+        if 0 <= at and at + item.height() <= body.height():
+            return
+        content_y = float(body.property("contentY")) + at - body.height() / 3
+        limit = max(0.0, float(body.property("contentHeight")) - body.height())
+        body.setProperty("contentY", min(max(0.0, content_y), limit))
+        self.look()
+
     def _centre(self, name: str) -> QPoint:
         self.look()
         item = self.find(name)
         if item is None or not item.isVisible() or not item.isEnabled():
             raise RobotError(f"no visible, enabled {name!r} to tap on this page")
+        self._reveal(item)
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
         if not (0 <= centre.x() < self.window.width() and 0 <= centre.y() < self.window.height()):
             raise RobotError(f"{name!r} lies outside the window at {centre.x():.0f},{centre.y():.0f}")
@@ -152,12 +169,23 @@ class Robot:
         return path
 
 
+def _inside(item: QQuickItem, ancestor: QQuickItem) -> bool:
+    parent = item.parentItem()
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = parent.parentItem()
+    return False
+
+
 def _visual_child(item: QQuickItem, name: str) -> QQuickItem | None:
-    """The first item called ``name`` under ``item`` in the visual tree (Loaders included)."""
-    for child in item.childItems():
-        if child.objectName() == name:
-            return child
-        found = _visual_child(child, name)
-        if found is not None:
-            return found
-    return None
+    """The first item called ``name`` under ``item`` in the visual tree, visible ones first."""
+    stack, hidden = [item], None
+    while stack:
+        current = stack.pop()
+        if current.objectName() == name:
+            if current.isVisible():
+                return current
+            hidden = hidden or current
+        stack.extend(reversed(current.childItems()))
+    return hidden

@@ -32,6 +32,15 @@ SCREENS: dict[Kind, str] = {
     Kind.SIGNATURE: "SignatureScreen",
     Kind.REVIEW: "ReviewScreen",
     Kind.DONE: "DoneScreen",
+    Kind.IDENTITY: "IdentityScreen",
+    Kind.STATUS_START: "StatusStartScreen",
+    Kind.APPLICATION_NUMBER: "ApplicationNumberScreen",
+    Kind.SCAN: "ScanScreen",
+    Kind.APPLICATIONS: "ApplicationsScreen",
+    Kind.LICENCES: "LicencesScreen",
+    Kind.LICENCE_PRINT: "LicencePrintScreen",
+    Kind.GUIDE: "GuideScreen",
+    Kind.RATING: "RatingScreen",
 }
 
 

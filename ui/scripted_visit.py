@@ -1,10 +1,11 @@
 """One visit played by a script on the real kiosk: what ``kiosk run`` does where there is no screen.
 
-A simulated resident taps 开始办理 on the real window, lays a card on the simulated reader (told
-through the reader simulator's control channel; the reader reads it over real SAM frames on a
-pty), stands in front of the simulated camera while the visit coordinator runs the real liveness
-check, fills in every page with the sample answers and presses the real 继续, signs the pad with
-a finger, and waits on the done page for the outcome. The coordinator meanwhile delivers the
+A simulated resident taps the subject type under 设立登记 on the real window's home screen,
+lays a card on the simulated reader (told through the reader simulator's control channel; the
+reader reads it over real SAM frames on a pty), confirms it is them, stands in front of the
+simulated camera while the visit coordinator runs the real liveness check, fills in every page
+with the sample answers and presses the real 继续, signs the pad with a finger, waits on the
+done page for the outcome and rates the visit there. The coordinator meanwhile delivers the
 sealed application to the platform over signed HTTP, prints the receipt on the simulated ESC/POS
 printer and, when approved, the licence. The script uses the window (``ui.robot``) and the
 simulators' control channels only; it never reaches into the session or a device.
@@ -15,6 +16,7 @@ the script then brings it back and waits for the queue to deliver (``final``).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from kiosk.domain.questions import Kind
 from kiosk.domain.samples import sample_answers
 from kiosk.visit.delivery import outcome_of
 from offline_queue.model import QueueState
+from offline_queue.ratings import RatingState
 from ui.app import KioskUi
 from ui.robot import Robot
 
@@ -53,12 +56,15 @@ class VisitReport:
     screens: list[Path] = field(default_factory=list)
     receipt: Path | None = None
     licence: Path | None = None
+    rating: str = ""                  # where the visit's rating went: sent, queued, failed
+    service: dict[str, Any] = field(default_factory=dict)   # what a citizen service showed
 
     def as_json(self) -> dict[str, Any]:
         return {"application_id": self.application_id, "outcome": self.outcome,
                 "final": self.final, "screens": [str(p) for p in self.screens],
                 "receipt": str(self.receipt) if self.receipt else None,
-                "licence": str(self.licence) if self.licence else None}
+                "licence": str(self.licence) if self.licence else None,
+                "rating": self.rating, "service": self.service}
 
 
 class ScriptedVisit:
@@ -79,20 +85,20 @@ class ScriptedVisit:
 
     # ----- one visit ----------------------------------------------------------------------
     def run(self, subject: str, *, card: str = "resident_valid", trade: str = "青禾",
-            offline: bool = False) -> VisitReport:
+            offline: bool = False, elderly: bool = False, rate: int = 5,
+            face: Callable[[VisitReport], None] | None = None) -> VisitReport:
+        """One 设立登记 of ``subject``; ``face`` replaces the face page (staff verify)."""
         report = VisitReport()
         applicant = Applicant.from_identity(simulated_cards()[card])
         answers = dict(sample_answers(subject, applicant, trade), subject_type=subject)
         printed_before = self._printed()
         if offline:
             self._platform().stop()          # the network is down while the person applies
-        self.robot.wait(lambda: self.robot.showing("startButton"),
-                        "the kiosk to be ready (开始办理 offered)", self.deadline_s)
-        self._shoot(report, "00-start")
-        self.robot.tap("startButton")
+        self._start(report, f"start_{subject}", elderly)
         self._expect("id_card")
         self._card_page(report, card)
-        self._face_page(report)
+        self._identity_page(report)
+        (face or self._face_page)(report)
         for n in range(len(report.steps) + 1, PAGE_LIMIT):
             step = self.bridge.step
             report.steps.append(step)
@@ -101,7 +107,11 @@ class ScriptedVisit:
             self._answer_page(report, n, step, answers)
         else:
             raise VisitError(f"the visit did not reach the done page (on {self.bridge.step})")
-        self._done_page(report, len(report.steps), printed_before, offline)
+        self._done_page(report, len(report.steps), printed_before)
+        if rate:
+            self._rate_on_done_page(report, rate)
+        if offline:
+            report.final = self._after_the_network_returns(report.application_id)
         self.robot.tap("continueButton")                  # 完成
         self.robot.wait(lambda: self.bridge.screen == "AttractScreen", "the start page")
         if self.out is not None:        # after the list, which ends on the page of the outcome
@@ -110,20 +120,37 @@ class ScriptedVisit:
         return report
 
     # ----- pages --------------------------------------------------------------------------
+    def _start(self, report: VisitReport, button: str, elderly: bool = False) -> None:
+        """On the home screen: 长辈版 if wanted (it is the person's own choice, every visit),
+        then the service's button."""
+        self.robot.wait(lambda: self.robot.showing(button),
+                        f"the kiosk to be ready ({button} offered)", self.deadline_s)
+        if elderly and not self.bridge.elderly:
+            self.robot.tap("elderlySwitch")
+        self._shoot(report, "00-start")
+        self.robot.tap(button)
+
     def _card_page(self, report: VisitReport, card: str) -> None:
         report.steps.append("id_card")
-        self._shoot(report, "01-id_card")
+        self._shoot(report, f"{len(report.steps):02d}-id_card")
         send(self.controls[IDCARD], f"place {card}")
         self.robot.wait(lambda: self.bridge.step != "id_card" or bool(self.bridge.errors),
                         "the card to be read", self.deadline_s)
         if self.bridge.step == "id_card":
             raise VisitError(f"the card page refused the card: {self.bridge.errors}")
 
+    def _identity_page(self, report: VisitReport) -> None:
+        """Who was read, masked: 是本人，继续."""
+        self._expect("confirm_identity")
+        report.steps.append("confirm_identity")
+        self._shoot(report, f"{len(report.steps):02d}-confirm_identity")
+        self.robot.tap("confirmIdentity")
+
     def _face_page(self, report: VisitReport) -> None:
         report.steps.append("face")
         self.robot.wait(lambda: self.bridge.notice != "" or self.bridge.step != "face",
                         "the camera's first instruction", self.deadline_s)
-        self._shoot(report, "02-face")
+        self._shoot(report, f"{len(report.steps):02d}-face")
         for _ in range(3):
             self.robot.wait(lambda: self.bridge.step != "face" or bool(self.bridge.errors),
                             "the face check", self.deadline_s)
@@ -155,7 +182,7 @@ class ScriptedVisit:
         if self.bridge.step == step:
             raise VisitError(f"page {step} refused the answer: {list(self.bridge.errors)}")
 
-    def _done_page(self, report: VisitReport, n: int, printed_before: int, offline: bool) -> None:
+    def _done_page(self, report: VisitReport, n: int, printed_before: int) -> None:
         self.robot.wait(lambda: not self.bridge.outcome.get("pending", True),
                         "the outcome and the paper", self.deadline_s)
         outcome = self.bridge.outcome
@@ -164,8 +191,14 @@ class ScriptedVisit:
         self._shoot(report, f"{n:02d}-done-{report.outcome}")
         report.receipt = self._collect_receipt(printed_before)
         report.licence = self._collect_licence(outcome.get("creditCode", ""))
-        if offline:
-            report.final = self._after_the_network_returns(report.application_id)
+
+    def _rate_on_done_page(self, report: VisitReport, level: int) -> None:
+        """A face tapped on the done page: 好差评 right after the visit."""
+        self.robot.tap(f"doneRate{level}")
+        services = self.robot.ui.services
+        self.robot.wait(lambda: services.rating.get("delivery") in ("sent", "queued", "failed"),
+                        "the rating to be kept", self.deadline_s)
+        report.rating = services.rating["delivery"]
 
     # ----- devices, network and paper -----------------------------------------------------
     def _printed(self) -> int:
@@ -216,8 +249,12 @@ class ScriptedVisit:
             status = self.kiosk.outbox.status(application_id)
             return status.state is QueueState.SENT and status.verified
 
+        def ratings_sent() -> bool:
+            return self.kiosk.ratings.counts()[RatingState.QUEUED] == 0
+
         self.robot.wait(delivered_and_decided, "the queue to deliver once the network is back",
                         self.deadline_s)
+        self.robot.wait(ratings_sent, "the ratings kept offline to be sent", self.deadline_s)
         return outcome_of(self.kiosk.outbox.status(application_id)).outcome.value
 
     # ----- helpers ------------------------------------------------------------------------

@@ -9,6 +9,10 @@ over the eyes for 0.2 s. Modes:
 - ``still``: the same photo held up: only sensor noise and a little hand jitter.
 - ``moved_photo``: a photo slid sideways when asked to turn, but never closer and never blinking.
 - ``absent``: an empty scene (no face).
+- ``showing``: a picture held up to the camera (``hold(image)``, or ``show <png>`` on the control
+  channel), e.g. a receipt's QR code: scaled as a hand holds a page about 20 cm away, moved
+  slowly up and down so every part of a long receipt passes the lens, a little tilted, with
+  sensor noise.
 
 Frames are a pure function of time (``frame_at(t)``), so tests run challenges in virtual time
 without sleeping. ``SimulatorSource`` plays it in wall-clock time for the grabber. This module is
@@ -47,6 +51,7 @@ class SimMode(enum.Enum):
     STILL = "still"
     MOVED_PHOTO = "moved_photo"
     ABSENT = "absent"
+    SHOWING = "showing"
 
 
 @lru_cache(maxsize=2)
@@ -76,6 +81,31 @@ def _empty_scene() -> np.ndarray:
     from skimage import data
     img = cv2.cvtColor(data.coffee(), cv2.COLOR_RGB2BGR)
     return cv2.resize(img, (FRAME_W, FRAME_H))
+
+
+HOLD_WIDTH = 0.85       # a held page fills this much of the frame's width
+HOLD_PERIOD_S = 6.0     # one slow pass down a long page and back
+HOLD_TILT_DEG = 3.0
+
+
+def held(picture: np.ndarray, t: float, seed: int = 0) -> np.ndarray:
+    """The frame at ``t`` of ``picture`` held up to the camera (see the module docstring)."""
+    h, w = picture.shape[:2]
+    scale = FRAME_W * HOLD_WIDTH / w
+    if h * scale < FRAME_H * 0.9:             # a small picture: it fits, held still
+        scale = min(scale, FRAME_H * 0.9 / h)
+    phase = (t % HOLD_PERIOD_S) / HOLD_PERIOD_S
+    travel = max(0.0, h * scale - FRAME_H * 0.8)
+    offset = travel * (2 * phase if phase < 0.5 else 2 - 2 * phase)     # down, then back up
+    angle = HOLD_TILT_DEG * math.sin(2 * math.pi * phase)
+    c, sn = math.cos(math.radians(angle)) * scale, math.sin(math.radians(angle)) * scale
+    m = np.array([[c, -sn, 0.0], [sn, c, 0.0]])
+    cx, cy = w / 2, (FRAME_H * 0.4 + offset) / scale if travel else h / 2
+    m[:, 2] = [FRAME_W / 2, FRAME_H / 2] - m[:, :2] @ [cx, cy]
+    out = cv2.warpAffine(picture, m, (FRAME_W, FRAME_H), flags=cv2.INTER_AREA,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=(70, 80, 90))
+    noise = _noise_bank()[seed % len(_noise_bank())]
+    return np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
 
 
 def render(dx: float = 0.0, scale: float = 1.0, squeeze: float = 1.0, angle: float = 0.0,
@@ -140,6 +170,13 @@ class SimulatedPerson:
         self._lock = threading.Lock()
         self._action: Challenge | None = None
         self._since = 0.0
+        self._picture: np.ndarray | None = None
+
+    def hold(self, picture: np.ndarray) -> None:
+        """Hold ``picture`` (BGR) up to the camera until the mode changes."""
+        with self._lock:
+            self._picture = picture
+        self.mode = SimMode.SHOWING
 
     def respond(self, challenge: Challenge | None, t: float) -> None:
         """Hear the prompt ``challenge`` at time ``t`` (None: back to looking straight)."""
@@ -173,7 +210,10 @@ class SimulatedPerson:
     def frame_at(self, t: float) -> np.ndarray:
         """The camera frame at time ``t`` seconds."""
         seed = (self.seed * 1_000_003 + int(t * 1000)) & 0x7FFFFFFF
-        if self.mode is SimMode.ABSENT:
+        picture = self._picture
+        if self.mode is SimMode.SHOWING and picture is not None:
+            return held(picture, t, seed)
+        if self.mode is SimMode.ABSENT or self.mode is SimMode.SHOWING:
             bank = _noise_bank()
             img = _empty_scene().astype(np.float32) + bank[seed % len(bank)]
             return np.clip(img, 0, 255).astype(np.uint8)
@@ -197,8 +237,9 @@ class SimulatorSource:
         self._control: ControlServer | None = None
 
     def open_control(self, port: int = 0) -> str:
-        """Listen for ``mode <live|still|moved_photo|absent>`` and ``status`` on a loopback
-        control channel (``devices.simcontrol``): who stands in front of the camera now."""
+        """Listen for ``mode <live|still|moved_photo|absent>``, ``show <png>`` and ``status`` on
+        a loopback control channel (``devices.simcontrol``): who stands in front of the camera
+        now, or what they hold up to it."""
         if self._control is None:
             self._control = ControlServer(self._command, port, "camera-sim")
         return self._control.url
@@ -207,11 +248,20 @@ class SimulatorSource:
         verb, _, arg = line.partition(" ")
         if verb == "mode":
             try:
-                self.person.mode = SimMode(arg.strip())
+                mode = SimMode(arg.strip())
             except ValueError:
-                return f"error unknown mode {arg.strip()!r}; known: {', '.join(m.value for m in SimMode)}"
+                mode = None
+            if mode is None or mode is SimMode.SHOWING:
+                return (f"error unknown mode {arg.strip()!r}; known: live, still, moved_photo, "
+                        "absent (show <png> holds a picture up)")
+            self.person.mode = mode
+        elif verb == "show":
+            picture = cv2.imread(arg.strip(), cv2.IMREAD_COLOR) if arg.strip() else None
+            if picture is None or picture.shape[0] < 8 or picture.shape[1] < 8:
+                return f"error cannot read a picture from {arg.strip()!r}"
+            self.person.hold(picture)
         elif verb != "status":
-            return "error commands: mode <live|still|moved_photo|absent>, status"
+            return "error commands: mode <live|still|moved_photo|absent>, show <png>, status"
         return f"ok mode={self.person.mode.value}"
 
     def now(self) -> float:

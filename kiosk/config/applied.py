@@ -26,9 +26,8 @@ from typing import Any
 
 from kiosk.audit import Audit, NullAudit
 from kiosk.config.bundle import BundleError, parse_bundle
+from kiosk.config.releases import MAX_FAILED_STARTS  # one rule for bundles and releases
 from kiosk.config.settings import Settings, SettingsError, read_limited
-
-MAX_FAILED_STARTS = 3
 #: Audit event ids this module records (the audit catalogue lists them).
 APPLIED = "config-applied"
 ROLLED_BACK = "config-rolled-back"

@@ -189,7 +189,11 @@ class DiagnosticsSettings(_Section):
 
 
 class HelpSettings(_Section):
-    staff_pin_hash: PinHash = ""  # hall staff confirm at the kiosk that they answered a call
+    """Hall staff at the kiosk (帮办): their PIN opens the staff actions on the screen."""
+
+    staff_pin_hash: PinHash = ""  # argon2id ("kiosk hash-pin" makes one); empty: no staff actions
+    max_failures: Annotated[int, Field(ge=1, le=20)] = 5       # wrong PINs before the pad locks
+    lockout_s: Annotated[Seconds, Field(gt=0, le=3600)] = 30.0  # first lockout; each more doubles
 
 
 class VoiceSettings(_Section):

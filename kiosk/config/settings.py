@@ -21,11 +21,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from kiosk.config.schema import (EMBEDDED, BundleSettings, DeviceSettings, DiagnosticsSettings,
-                                 FleetSettings, PlatformSettings, SettingsModel)
+                                 FleetSettings, HelpSettings, PlatformSettings, SettingsModel)
+from kiosk.domain import catalogues
 from kiosk.flow.timeouts import Timeouts
 
 __all__ = ["EMBEDDED", "MAX_FILE_BYTES", "DeviceSettings", "DiagnosticsSettings", "FleetSettings",
-           "PlatformSettings",
+           "HelpSettings", "PlatformSettings",
            "Settings", "SettingsError", "load", "parse", "read_limited", "with_bundle"]
 
 MAX_FILE_BYTES = 256 * 1024   # a settings file is a page of TOML; a bundle a few pages
@@ -87,6 +88,11 @@ class Settings(SettingsModel):
         """Where a running kiosk answers ``kiosk diag`` (owner-only folder)."""
         return self.data_dir / "run" / "diag.sock"
 
+    @property
+    def ratings_path(self) -> Path:
+        """好差评 ratings waiting for the platform."""
+        return self.data_dir / "queue" / "ratings.db"
+
 
 def _where(loc: tuple[Any, ...]) -> str:
     names = [str(x) for x in loc]
@@ -134,6 +140,12 @@ def from_values(values: Any, where: str = "<config>") -> Settings:
         raise SettingsError(f"{where}: [platform] url: with a url, set public_key and "
                             "decision_key (the platform's keys/platform_x25519.pub and "
                             "decision_ed25519.pub)")
+    region = catalogues.region(settings.profile.region_code)
+    if region is None or not region.current or region.level == "province":
+        # The name's 行政区划 and the address picker start from it.
+        raise SettingsError(f"{where}: [profile] region_code: must be the hall's current county "
+                            f"(or city) code of GB/T 2260, e.g. 330106; got "
+                            f"{settings.profile.region_code!r}")
     return settings
 
 

@@ -4,7 +4,7 @@
     kiosk diag test-read | test-print | licence-test-page | print-report [--json]
     kiosk diag export --to MOUNT        write the report to a mounted USB drive
     kiosk diag drives                   list the removable drives it would write to
-    kiosk diag hash-pin                 make the [diagnostics] pin_hash for a PIN
+    kiosk diag hash-pin                 make the [diagnostics] pin_hash for a PIN (= kiosk hash-pin)
 
 When a kiosk runs on this data directory, the command asks it over its local socket (the
 running kiosk holds the serial ports and the printer); when none runs, it opens the devices
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import getpass
 import json
 import sys
 import time
@@ -31,11 +30,11 @@ from kiosk import logs
 from kiosk.audit.log import AuditLog
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.diagnostics import drives as drive_files
-from kiosk.diagnostics.pin import hash_pin
 from kiosk.diagnostics.report import Check, Report
 from kiosk.diagnostics.server import NotRunning, ServerError, ask
 from kiosk.diagnostics.service import Diagnostics, Parts
 from kiosk.diagnostics.tests import DeviceTest
+from kiosk.pin import hash_pin_command
 from offline_queue.outbox import Outbox
 
 SETTLE_S = 8.0          # how long a device opened here may take to come up
@@ -65,7 +64,7 @@ def handle(args: argparse.Namespace, settings: Settings, out: TextIO | None = No
     logs.configure(None, journald=False, console=True)     # redacted, to stderr only
     command = args.diag_command or "report"
     if command == "hash-pin":
-        return _hash_pin(out)
+        return hash_pin_command(out)
     if command == "drives":
         drives = drive_files.removable_drives()
         for d in drives:
@@ -149,22 +148,6 @@ def _print_test(result: dict[str, Any], as_json: bool, out: TextIO) -> int:
         if result.get("detail"):
             print(f"  {result['detail']}", file=out)
     return 0 if result["ok"] else 1
-
-
-def _hash_pin(out: TextIO) -> int:
-    if sys.stdin.isatty():
-        pin = getpass.getpass("维护密码 (4-12 digits): ")
-        if getpass.getpass("再输入一次 (again): ") != pin:
-            print("两次输入不一致 (the PINs differ)", file=out)
-            return 2
-    else:
-        pin = sys.stdin.readline().strip()
-    try:
-        print(hash_pin(pin), file=out)
-    except ValueError:
-        print("维护密码必须是 4 到 12 位数字 (the PIN must be 4 to 12 digits)", file=out)
-        return 2
-    return 0
 
 
 __all__ = ["DeviceTest", "handle", "local_diagnostics", "register"]

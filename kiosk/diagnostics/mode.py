@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 
 from kiosk.audit import Audit, NullAudit
-from kiosk.diagnostics.pin import PinGate, PinResult
+from kiosk.pin import PinGate, PinResult
 
 TAPS = 5
 TAP_WINDOW_S = 3.0

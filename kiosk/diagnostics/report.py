@@ -77,7 +77,7 @@ class Report:
 
     def lines(self) -> list[str]:
         """The report as plain text, one fact per line (what is exported to a drive)."""
-        out = [f"自助申报一体机就绪报告 (readiness report)",
+        out = ["自助申报一体机就绪报告 (readiness report)",
                f"设备编号 (kiosk): {self.kiosk_id}", f"生成时间 (time): {self.when}",
                f"软件版本 (version): {self.version}", f"结论 (result): {self.summary()}", ""]
         for c in self.checks:

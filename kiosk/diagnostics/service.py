@@ -2,7 +2,8 @@
 
 One object serves the touch pages, the local socket and ``kiosk diag``: ``report()`` runs
 every check and returns the readiness report; the device tests (test read, test print, licence
-test page), printing and exporting the report, and the queue's staff actions (force a sync,
+test page), printing and exporting the report, importing a signed configuration copy from a
+USB drive (``usb_config``), and the queue's staff actions (force a sync,
 release a held submission, reprint a receipt by application number) each return a
 ``DeviceTest`` and record themselves in the audit log with the surface they came from. Device
 tests and printing are refused while a person's visit is under way (``is_idle``): a test read
@@ -29,12 +30,15 @@ from devices.printers.receipt import ReceiptPrinter
 from kiosk import logs
 from kiosk.audit import Audit
 from kiosk.audit.verify import verify
+from kiosk.config import agent as config_agent
 from kiosk.config.settings import Settings
+from kiosk.config.updater import CheckResult
 from kiosk.diagnostics import camera as camera_checks
 from kiosk.diagnostics import clock as clock_checks
 from kiosk.diagnostics import config as config_checks
 from kiosk.diagnostics import drives as drive_files
 from kiosk.diagnostics import idcard_reader, licence_printer, platform, queue, receipt_printer, system
+from kiosk.diagnostics import usb_config
 from kiosk.diagnostics.report import Check, Report
 from kiosk.diagnostics.tests import DeviceTest
 from kiosk.visit.paper import HallTexts
@@ -61,6 +65,9 @@ class Parts:
     platform_url: str
     config_path: Path | None = None
     started_at: float = 0.0          # monotonic seconds when the kiosk started
+    #: verifies and stages a repository copy in a folder (the running kiosk's agent, so it
+    #: never races the agent's own check); None: ``kiosk.config.agent.import_folder``.
+    import_config: Callable[[Path], CheckResult] | None = None
 
 
 def _audit_check(path: Path) -> Check:
@@ -188,6 +195,18 @@ class Diagnostics:
         self._audit.record("diagnostics-report-exported", surface=surface,
                            disposition="success" if result.ok else "failure",
                            file=result.data.get("file"))
+        return result
+
+    def import_config(self, mount: object, surface: str) -> DeviceTest:
+        """Verify and stage the signed configuration copy on the USB drive at ``mount``."""
+        s = self.parts.settings
+        importer = self.parts.import_config or (
+            lambda folder: config_agent.import_folder(s, folder, self._audit))
+        result = usb_config.import_from_drive(mount, self.drives(), importer,
+                                              s.data_dir / "run" / "usb")
+        self._audit.record("config-usb-imported", surface=surface,
+                           outcome=result.data.get("status"), version=result.data.get("version"),
+                           reason=result.data.get("reason"))
         return result
 
     # ----- the queue ------------------------------------------------------------------------------

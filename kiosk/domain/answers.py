@@ -106,26 +106,27 @@ def _people(raw: object, ctx: Context, *, role: str, adult: bool, limit: int,
     for i, person in enumerate(raw, 1):
         p = _dict(person)
         who = f"第{i}位{role}"
+        at = f"{i - 1}."                 # the page's fields of this person: "0.name"
         name = validation.person_name(p.get("name"), f"{who}的姓名")
         if not name.ok:
-            return name
+            return name.at(at + "name")
         number = (validation.adult_id_number(p.get("id_number"), who, ctx.day) if adult
                   else _plain_id(p.get("id_number"), ctx.day))
         if not number.ok:
-            return fail(f"{who}：{number.message}")
+            return fail(f"{who}：{number.message}", at + "id_number")
         if number.value in seen:
-            return fail(f"{who}的身份证号码与前面重复，请核对")
+            return fail(f"{who}的身份证号码与前面重复，请核对", at + "id_number")
         seen.add(number.value)
         item = {"name": name.value, "id_number": number.value}
         if with_amount:
             amount = validation.amount_wan(p.get("amount"), f"{who}的认缴出资额")
             if not amount.ok:
-                return amount
+                return amount.at(at + "amount")
             item["amount"] = str(amount.value)
             if p.get("due_date"):
                 due = validation.contribution_date(p["due_date"], ctx.day)
                 if not due.ok:
-                    return fail(f"{who}：{due.message}")
+                    return fail(f"{who}：{due.message}", at + "due_date")
                 item["due_date"] = due.value.isoformat()
         cleaned.append(item)
     return Checked(cleaned)
@@ -146,9 +147,10 @@ def family_members(raw: object, ctx: Context) -> Checked:
 def business_name(raw: object, ctx: Context) -> Checked:
     assert ctx.subject_type is not None
     parts = names.parts_from(raw)
-    problems = names.parts_problems(parts, ctx.subject_type)
+    problems = names.parts_problem_fields(parts, ctx.subject_type)
     if problems:
-        return fail(problems[0])
+        field, message = problems[0]
+        return fail(message, field)
     return Checked({"region": parts.region, "trade_name": parts.trade_name,
                     "industry": parts.industry, "form": parts.form})
 
@@ -157,16 +159,16 @@ def parent(raw: object, ctx: Context) -> Checked:
     d = _dict(raw)
     pname = "".join(_str(d.get("name")).split())
     if not pname:
-        return fail("请输入隶属企业的名称（与其营业执照一致）")
+        return fail("请输入隶属企业的名称（与其营业执照一致）", "name")
     if not pname.endswith("公司") or not validation.is_chinese(pname.replace("（", "").replace("）", "")):
-        return fail("隶属企业名称应与其营业执照一致，并以“公司”结尾")
+        return fail("隶属企业名称应与其营业执照一致，并以“公司”结尾", "name")
     if len(pname) > names.NAME_MAX:
-        return fail(f"隶属企业名称不能超过{names.NAME_MAX}个字，请与其营业执照核对")
+        return fail(f"隶属企业名称不能超过{names.NAME_MAX}个字，请与其营业执照核对", "name")
     code = validate_credit_code(d.get("credit_code"))
     if not code.valid:
-        return fail("隶属企业的" + code.message.removeprefix("请输入"))
+        return fail("隶属企业的" + code.message.removeprefix("请输入"), "credit_code")
     if code.department != "9" or code.category != "1":
-        return fail("隶属企业应为企业法人，其统一社会信用代码以“91”开头")
+        return fail("隶属企业应为企业法人，其统一社会信用代码以“91”开头", "credit_code")
     return Checked({"name": pname, "credit_code": code.code})
 
 
@@ -176,11 +178,11 @@ def branch_name(raw: object, ctx: Context) -> Checked:
     place = "".join(_str(d.get("place")).split())
     form = _str(d.get("form"))
     if place and (not validation.is_chinese(place) or len(place) > 10):
-        return fail("分公司名称中的地名或特色用语应为汉字，不超过10个字")
+        return fail("分公司名称中的地名或特色用语应为汉字，不超过10个字", "place")
     if form not in catalogues.org_forms(ctx.subject_type.id).suffixes:
-        return fail("请选择分支机构的名称结尾：分公司、分店或分厂")
+        return fail("请选择分支机构的名称结尾：分公司、分店或分厂", "form")
     problems = names.forbidden_in(place)
-    return fail(problems[0]) if problems else Checked({"place": place, "form": form})
+    return fail(problems[0], "place") if problems else Checked({"place": place, "form": form})
 
 
 def scope_codes(raw: object, ctx: Context) -> Checked:
@@ -193,15 +195,15 @@ def scope_codes(raw: object, ctx: Context) -> Checked:
 
 def address(label: str) -> Checker:
     """A region picked from the catalogue plus the street and number, ``label`` naming the
-    detail in messages (详细地址, 收件地址)."""
+    detail in messages as its field is labelled on the page (详细地址)."""
     def check(raw: object, ctx: Context) -> Checked:
         d = _dict(raw)
         region = catalogues.region(_str(d.get("region_code")))
         if region is None or not region.current:
-            return fail("请选择所在的省、市、县（区）")
+            return fail("请选择所在的省、市、县（区）", "region_code")
         detail = validation.address_detail(d.get("detail"), label)
         if not detail.ok:
-            return detail
+            return detail.at("detail")
         return Checked({"region_code": region.code, "detail": detail.value})
     return check
 
@@ -234,9 +236,9 @@ def supervisor(raw: object, ctx: Context) -> Checked:
         return Checked(None)  # optional: with all shareholders' consent (公司法 Art. 83, UNCONFIRMED)
     checked = _people([d], ctx, role="监事", adult=True, limit=1)
     if not checked.ok:
-        return fail(checked.message.replace("第1位", ""))
+        return fail(checked.message.replace("第1位", ""), checked.field.removeprefix("0."))
     if checked.value[0]["id_number"] == ctx.applicant_id_number:
-        return fail("法定代表人（执行董事）不能同时担任监事，请填写另一位成年人")
+        return fail("法定代表人（执行董事）不能同时担任监事，请填写另一位成年人", "id_number")
     return Checked(checked.value[0])
 
 
@@ -254,10 +256,10 @@ def invoice(taxpayers: Collection[str]) -> Checker:
         d = _dict(raw)
         need = d.get("need")
         if not isinstance(need, bool):
-            return fail("请选择是否需要申领发票")
+            return fail("请选择是否需要申领发票", "need")
         taxpayer = d.get("taxpayer")
         if need and not (isinstance(taxpayer, str) and taxpayer in taxpayers):
-            return fail("请选择纳税人类型：小规模纳税人或一般纳税人")
+            return fail("请选择纳税人类型：小规模纳税人或一般纳税人", "taxpayer")
         return Checked({"need": need, "taxpayer": taxpayer if need else None})
     return check
 
@@ -266,11 +268,11 @@ def social_insurance(raw: object, ctx: Context) -> Checked:
     d = _dict(raw)
     enrol = d.get("enrol")
     if not isinstance(enrol, bool):
-        return fail("请选择是否为员工办理社保和医保登记")
+        return fail("请选择是否为员工办理社保和医保登记", "enrol")
     if not enrol:
         return Checked({"enrol": False, "employees": 0})
     n = validation.whole_number(d.get("employees"), "参保员工人数", minimum=1, maximum=MAX_STAFF)
-    return Checked({"enrol": True, "employees": n.value}) if n.ok else n
+    return Checked({"enrol": True, "employees": n.value}) if n.ok else n.at("employees")
 
 
 def appointment_dates(today: dt.date) -> list[dt.date]:
@@ -282,16 +284,16 @@ def bank_appointment(raw: object, ctx: Context) -> Checked:
     d = _dict(raw)
     appointment = d.get("appointment")
     if not isinstance(appointment, bool):
-        return fail("请选择是否预约银行开户")
+        return fail("请选择是否预约银行开户", "appointment")
     if not appointment:
         return Checked({"appointment": False})
     bank = d.get("bank")
     if not (isinstance(bank, str) and bank in BANKS):
-        return fail("请选择开户银行")
+        return fail("请选择开户银行", "bank")
     try:
         when = dt.date.fromisoformat(_str(d.get("date")))
     except ValueError:
-        return fail("请选择预约开户的日期")
+        return fail("请选择预约开户的日期", "date")
     if when not in appointment_dates(ctx.day):
-        return fail(f"预约日期应在明天到{BANK_APPOINTMENT_DAYS}天之内")
+        return fail(f"预约日期应在明天到{BANK_APPOINTMENT_DAYS}天之内", "date")
     return Checked({"appointment": True, "bank": bank, "date": when.isoformat()})

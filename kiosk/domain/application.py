@@ -28,6 +28,33 @@ GB11643_CARDS = frozenset({"resident", "hmt_permit", "foreign_permanent_2023"})
 _READABLE = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread
 
 
+# What a person may type for a readable character (Crockford's base32 decoding rules).
+_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
+APPLICATION_ID_EXAMPLE = "20261121-7KQ4M2XP"
+
+
+def application_number(text: object) -> tuple[str, str]:
+    """A typed or scanned application number, cleaned: ``(number, "")`` or ``("", message)``.
+
+    Spaces and hyphens are accepted anywhere, lower case is read as upper case, and letters
+    that look like digits are read as the digits they stand for (O as 0, I and L as 1).
+    """
+    if not isinstance(text, str) or not text.strip():
+        return "", f"请输入回执上的申请编号，例如：{APPLICATION_ID_EXAMPLE}"
+    plain = "".join(ch for ch in text.upper() if ch not in " -－—\t").translate(_MISREAD)
+    if len(plain) != 16:
+        return "", (f"申请编号应为16位（8位日期和8位字母数字），您输入了{len(plain)}位，"
+                    f"例如：{APPLICATION_ID_EXAMPLE}")
+    day, code = plain[:8], plain[8:]
+    if not day.isdigit() or not all(ch in _READABLE for ch in code):
+        return "", f"申请编号的前8位是数字日期，后8位是字母和数字，例如：{APPLICATION_ID_EXAMPLE}"
+    try:
+        dt.date(int(day[:4]), int(day[4:6]), int(day[6:]))
+    except ValueError:
+        return "", f"申请编号的前8位应是办理日期，例如：{APPLICATION_ID_EXAMPLE}"
+    return f"{day}-{code}", ""
+
+
 def new_application_id(today: dt.date | None = None) -> str:
     """An application number a person can read out on the phone: ``20261121-7KQ4M2XP``.
 

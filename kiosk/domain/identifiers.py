@@ -68,6 +68,12 @@ class IdNumberCheck:
         return f"IdNumberCheck(valid={self.valid}, kind={self.kind!r}, message={self.message!r})"
 
 
+def mask_id_number(number: str) -> str:
+    """An identity number as screens and paper show it: 330106********1234."""
+    return number[:6] + "*" * max(0, len(number) - 10) + number[-4:] if len(number) > 10 \
+        else "*" * len(number)
+
+
 def id_check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for 17 digits (GB 11643)."""
     return _ric.calc_check_digit(first17 + "0")

@@ -7,6 +7,7 @@ words) comes from ``catalogues``; which rules exist and what they say lives here
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +18,39 @@ from kiosk.domain.validation import is_chinese
 TRADE_NAME_MIN = 2   # Art. 8: 字号 of two or more 汉字 [S]
 TRADE_NAME_MAX = 10  # local practice, UNCONFIRMED: one place to correct
 NAME_MAX = 50        # length of the licence's name box; UNCONFIRMED as a legal limit
+_SUFFIXES = ("省", "市", "自治区", "自治州", "地区", "盟")
+
+
+def trade_name_hint(example: str = "青禾") -> str:
+    """The 字号 field's hint, from the rule itself."""
+    return f"{TRADE_NAME_MIN}到{TRADE_NAME_MAX}个汉字，例如：{example}"
+
+
+def region_choices(county_code: str) -> tuple[str, ...]:
+    """The 行政区划 a name filed at this hall may carry, from its county up (Art. 7): the
+    county with its city (a 市辖区 never stands alone), the city, the province, each also
+    without its 市/省 suffix as names commonly carry it: 杭州市西湖区, 杭州市, 杭州, 浙江省, 浙江.
+    Empty for a code the catalogue does not know."""
+    r = catalogues.region(county_code)
+    if r is None:
+        return ()
+    city = r.city if r.city and r.city not in ("市辖区", "县") else ""
+    if not city and r.province.endswith("市"):
+        city = r.province       # a municipality: 北京市东城区
+    levels = [city + r.name if r.level == "county" and city else r.name]
+    if r.level == "county" and city and not r.name.endswith("区"):
+        levels.append(r.name)
+    levels += [city, r.province] if r.level == "county" else [r.province]
+    out: list[str] = []
+    for name in levels:
+        if not name:
+            continue
+        out.append(name)
+        short = next((name.removesuffix(x) for x in _SUFFIXES
+                      if name.endswith(x) and len(name) > len(x) + 1), "")
+        if short and short != name and name in (city, r.province):
+            out.append(short)
+    return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -116,38 +150,57 @@ def forbidden_in(text: str) -> list[str]:
     return [f"名称中不能含有“{w.word}”：{w.reason_zh}" for w in catalogues.forbidden_words_in(text)]
 
 
-def parts_problems(parts: NameParts, subject_type: str | SubjectType) -> list[str]:
-    """Every rule a name's parts break, as Chinese messages; empty when the name is acceptable."""
+_PARTS = ("region", "trade_name", "industry", "form")
+
+
+def _part_with(parts: NameParts, found: Callable[[str], bool]) -> str:
+    """The first of the name's parts (by field) in which ``found`` holds; else the 字号."""
+    return next((f for f in _PARTS if found(getattr(parts, f))), "trade_name")
+
+
+def parts_problem_fields(parts: NameParts, subject_type: str | SubjectType) -> list[tuple[str, str]]:
+    """Every rule a name's parts break, as (part, message): the part is the field of the name
+    page the message belongs next to (region, trade_name, industry, form)."""
     st = subject_type if isinstance(subject_type, SubjectType) else BY_ID[subject_type]
     forms = catalogues.org_forms(st.id)
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     full = parts.full
     if not parts.trade_name:
-        return ["请输入字号（名称中体现您特色的部分，例如“青禾”）"]
+        return [("trade_name", "请输入字号（名称中体现您特色的部分，例如“青禾”）")]
     non_chinese = sorted({c for c in full if not is_chinese(c)})
     if non_chinese:
-        problems.append("名称只能使用规范汉字，不能含有字母、数字或符号：" + " ".join(non_chinese))
+        problems.append((_part_with(parts, lambda t: any(not is_chinese(c) for c in t)),
+                         "名称只能使用规范汉字，不能含有字母、数字或符号：" + " ".join(non_chinese)))
     if len(parts.trade_name) < TRADE_NAME_MIN:
-        problems.append(f"字号至少应有{TRADE_NAME_MIN}个汉字")
+        problems.append(("trade_name", f"字号至少应有{TRADE_NAME_MIN}个汉字"))
     if len(parts.trade_name) > TRADE_NAME_MAX:
-        problems.append(f"字号不能超过{TRADE_NAME_MAX}个字，您输入了{len(parts.trade_name)}个字")
+        problems.append(("trade_name", f"字号不能超过{TRADE_NAME_MAX}个字，"
+                                       f"您输入了{len(parts.trade_name)}个字"))
     if parts.trade_name in _region_names():
-        problems.append("字号不能只用行政区划名称，请换一个有特色的字号")
+        problems.append(("trade_name", "字号不能只用行政区划名称，请换一个有特色的字号"))
     if parts.trade_name in catalogues.industry_terms():
-        problems.append("字号不能只用行业用语，请换一个有特色的字号")
+        problems.append(("trade_name", "字号不能只用行业用语，请换一个有特色的字号"))
     if not parts.region and not st.is_branch:
-        problems.append("请选择名称中的行政区划（例如所在县、区）")
+        problems.append(("region", "请选择名称中的行政区划（例如所在县、区）"))
     if not parts.form:
-        problems.append("请选择组织形式")
+        problems.append(("form", "请选择组织形式"))
     elif parts.form not in _forms(st.id) and forms.suffixes_exhaustive:
-        problems.append(f"{st.label}的名称应以{'、'.join(forms.suffixes[:6])}等结尾，"
-                        f"不能用“{parts.form}”")
+        problems.append(("form", f"{st.label}的名称应以{'、'.join(forms.suffixes[:6])}等结尾，"
+                                 f"不能用“{parts.form}”"))
     for word in forms.banned_in(full):
-        problems.append(f"{st.label}的名称中不能含有“{word}”")
+        problems.append((_part_with(parts, lambda t, w=word: w in t),
+                         f"{st.label}的名称中不能含有“{word}”"))
     if len(full) > NAME_MAX:
-        problems.append(f"名称不能超过{NAME_MAX}个字")
-    problems.extend(forbidden_in(full))
+        problems.append(("trade_name", f"名称不能超过{NAME_MAX}个字"))
+    for w in catalogues.forbidden_words_in(full):
+        problems.append((_part_with(parts, lambda t, x=w.word: x in t),
+                         f"名称中不能含有“{w.word}”：{w.reason_zh}"))
     return list(dict.fromkeys(problems))
+
+
+def parts_problems(parts: NameParts, subject_type: str | SubjectType) -> list[str]:
+    """Every rule a name's parts break, as Chinese messages; empty when the name is acceptable."""
+    return list(dict.fromkeys(m for _, m in parts_problem_fields(parts, subject_type)))
 
 
 def name_problems(full_name: str, subject_type: str) -> list[str]:

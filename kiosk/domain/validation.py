@@ -29,18 +29,25 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 @dataclass(frozen=True)
 class Checked:
-    """A cleaned value, or the Chinese message that says what to fix (value is then None)."""
+    """A cleaned value, or the Chinese message that says what to fix (value is then None), and
+    for a page with several fields, which one it belongs next to (``field``: "detail",
+    "0.id_number" for the first person's number; "" for the page as a whole)."""
 
     value: Any = None
     message: str = ""
+    field: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.message
 
+    def at(self, field: str) -> Checked:
+        """This result, a failure belonging next to ``field``."""
+        return self if self.ok else Checked(None, self.message, field)
 
-def fail(message: str) -> Checked:
-    return Checked(None, message)
+
+def fail(message: str, field: str = "") -> Checked:
+    return Checked(None, message, field)
 
 
 def _text(raw: object) -> str:

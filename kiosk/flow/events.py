@@ -64,12 +64,67 @@ class DeviceChanged:
 
 @dataclass(frozen=True)
 class SessionEnded:
-    reason: str       # "finished", "timeout", "cancelled", "refused"
+    reason: str       # "finished", "timeout", "cancelled", "home", "staff", "refused"
     message: str      # what the attract screen says next, e.g. that the data was deleted
 
 
+# ----- the citizen services (kiosk.flow.services) and 帮办 -------------------------------------
+
+@dataclass(frozen=True)
+class HelpCalled:
+    call_id: str
+    page: str         # the step id the person is on ("home" on the start page)
+    reason: str       # contract.wire.HelpReason value
+
+
+@dataclass(frozen=True)
+class HelpCancelled:
+    call_id: str      # the person cancelled, staff arrived, or the visit ended
+
+
+@dataclass(frozen=True)
+class HelpChanged:
+    status: str       # kiosk.flow.help.HelpStatus value
+
+
+@dataclass(frozen=True)
+class StaffChanged:
+    unlocked: bool    # the staff actions are open (never the PIN, never who)
+
+
+@dataclass(frozen=True)
+class LookupRequested:
+    query_id: str
+    query: str        # "mine" (the verified person's), "licences", "number"
+    number: str = ""  # the application number, for "number"
+
+
+@dataclass(frozen=True)
+class LicencePrintRequested:
+    application_id: str
+    print_id: str
+
+
+@dataclass(frozen=True)
+class GuidePrintRequested:
+    subject_type: str
+    job_id: str
+
+
+@dataclass(frozen=True)
+class RatingGiven:
+    rating_id: str    # the body is the session's; it holds nothing about the person
+
+
+@dataclass(frozen=True)
+class ServiceChanged:
+    what: str         # "lookup", "print", "rating", "guide": a service page's state moved
+
+
 Event = (SessionStarted | StepChanged | AnswerRefused | NoticeChanged | IdleWarned | SessionExtended
-         | SubmissionQueued | OutcomeChanged | DeviceChanged | SessionEnded)
+         | SubmissionQueued | OutcomeChanged | DeviceChanged | SessionEnded | HelpCalled
+         | HelpCancelled | HelpChanged | StaffChanged | LookupRequested | LicencePrintRequested
+         | GuidePrintRequested | RatingGiven | ServiceChanged)
 
 
 class Fanout:

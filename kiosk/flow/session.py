@@ -5,7 +5,7 @@ States (``Phase``)::
     IDLE ──begin──▶ ACTIVE ◀──extend/touch── WARNING
                       │  idle ≥ limit ──────────▶ │ no answer in time ─▶ wipe ─▶ IDLE
                       │ cancel ─────────────────────────────────────────▶ wipe ─▶ IDLE
-                      └─ signature ─▶ FINISHED ── 完成 / page timeout ──▶ wipe ─▶ IDLE
+                      └─ review: 确认提交申请 ─▶ FINISHED ── 完成 / timeout ──▶ wipe ─▶ IDLE
                                        (outcome: SUBMITTING ─▶ approved | review | ...)
 
 The session owns the person's data for as long as the visit lasts: the card identity, the
@@ -22,6 +22,12 @@ tells the session through ``outcome_known``, and the devices' health through
 ``device_changed``. The session decides what those mean for the person: a visit that cannot be
 finished is not started, a camera that fails on the face page offers staff verification, and
 the done page stays while the outcome or the paper is still coming.
+
+A visit is one ``Service`` (``kiosk.flow.services``), chosen on the home screen: 设立登记 for a
+subject type chosen there (its page is then not asked again), or one of the other citizen
+services, whose verbs live in ``kiosk.flow.service_flow`` (帮办 and the staff panel, status,
+licence print, guide, rating). Every visit that needs the person's identity reads the card,
+shows who was read (masked) for the person to confirm, then checks the face.
 """
 from __future__ import annotations
 
@@ -41,22 +47,31 @@ from kiosk.domain import subject_types
 from kiosk.domain.answers import Context
 from kiosk.domain.application import (Applicant, new_application_id, new_record,
                                       same_application)
-from kiosk.domain.questions import QUESTIONS, Kind, Question, Questionnaire, Stage
+from kiosk.domain.questions import QUESTIONS, SUBJECT_TYPE, Kind, Question, Questionnaire, Stage
 from kiosk.domain.review import applicant_problems, full_name
+from kiosk.domain.signature import ink_problem
 from kiosk.flow import events as ev
+from kiosk.flow.help import Help, StaffPanel
+from kiosk.flow.offers import CAMERA, CARD_READER, Offer, offers
 from kiosk.flow.outcome import Outcome, Paper, VisitOutcome
+from kiosk.flow.service_flow import ServiceFlow, StaffGate
+from kiosk.flow.services import (FIRST_PAGE, SERVICE_BACK, SERVICE_PAGES, Lookup, PrintJob,
+                                 Service)
 from kiosk.flow.summary import Section, review_sections
 from kiosk.flow.timeouts import Timeouts
 from kiosk.flow.timer import Due, VisitTimer
 
 MAX_FACE_ATTEMPTS = 3
-CARD_READER, CAMERA = "idcard", "camera"     # the devices a visit cannot do without
 CAMERA_DOWN = "摄像头暂时无法使用。请按“呼叫工作人员”，由工作人员核验您的身份"
 READER_DOWN = "身份证阅读器暂时无法读卡，正在恢复，请稍候。如果一直无法读取，请按“呼叫工作人员”"
 MESSAGES = {
     "timeout": "由于长时间没有操作，本次办理已结束。您填写的信息和照片已从本机全部删除。",
     "cancelled": "本次办理已取消。您填写的信息和照片已从本机全部删除。",
+    "home": "已返回首页。本次填写的信息、身份证信息和照片已从本机全部删除。",
+    "staff": "工作人员已为您结束本次办理。您的信息和照片已从本机全部删除。",
     "finished": "感谢您的使用。您的个人信息已从本机清除，请带好身份证和回执。",
+    "finished_identity": "感谢您的使用。您的身份证信息和照片已从本机清除，请带好身份证。",
+    "finished_plain": "感谢您的使用，欢迎再来。",
 }
 
 
@@ -108,12 +123,14 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
-class Session:
+class Session(ServiceFlow):
     """One visit at a time. Args: ``submit``, where a finished application goes; ``workdir_root``,
     under which each visit gets its own directory; ``clock``, monotonic seconds for the timeouts;
     ``wall_clock``, seconds since the epoch for today's date, the record's ``created_at`` and
     the receipt's ``submitted_at``; ``timeouts``; ``admission``, asked at 开始办理; ``listener``,
-    told every ``kiosk.flow.events`` event; ``questions``, the question table."""
+    told every ``kiosk.flow.events`` event; ``questions``, the question table; ``staff``, what
+    checks a staff PIN (None: staff actions are not set up on this kiosk); ``hall_region``, the
+    hall's county code (the name's 行政区划 and the address picker start from it)."""
 
     def __init__(self, submit: SubmitPort, workdir_root: Path, *,
                  clock: Callable[[], float] = time.monotonic,
@@ -121,7 +138,8 @@ class Session:
                  timeouts: Timeouts = Timeouts(),
                  admission: Callable[[], Admission] | None = None,
                  listener: Callable[[ev.Event], None] | None = None,
-                 questions: Questionnaire = QUESTIONS) -> None:
+                 questions: Questionnaire = QUESTIONS,
+                 staff: StaffGate | None = None, hall_region: str = "") -> None:
         self._submit = submit
         self._root = Path(workdir_root)
         self._wall_clock = wall_clock
@@ -129,7 +147,9 @@ class Session:
         self.base_timeouts = timeouts
         self._admission = admission or (lambda: Admission(True))
         self._listener = listener or (lambda e: None)
-        self.elderly = False
+        self._staff_gate = staff
+        self.hall_region = hall_region
+        self.elderly_default = False
         self.devices: dict[str, Health] = {}     # the latest health of each device, by id
         self._timer = VisitTimer(clock)
         self._reset()
@@ -137,6 +157,16 @@ class Session:
     # ----- state ------------------------------------------------------------------------------
     def _reset(self) -> None:
         self.phase = Phase.IDLE
+        self.service: Service | None = None
+        self.type_preset = False  # the subject type was chosen on the home screen
+        self.elderly = self.elderly_default   # 长辈版 is the person's choice: reset with them
+        self.help = Help()
+        self.staff = StaffPanel()
+        self.lookup = Lookup()
+        self.job: PrintJob | None = None
+        self.rating: dict[str, Any] | None = None
+        self.rating_delivery = ""
+        self.guide_type = subject_types.ALL[0].id
         self.session_id: str | None = None
         self.application_id: str | None = None
         self.step: str | None = None
@@ -145,11 +175,13 @@ class Session:
         self.answers: dict[str, Any] = {}
         self.raw: dict[str, Any] = {}
         self.errors: list[str] = []
+        self.error_field = ""     # which field of the page the error belongs next to ("": all)
         self.notice = ""          # a device's live instruction on its page, e.g. 请慢慢向左转头
         self.skipped: set[str] = set()
         self.face_jpeg = bytearray()
         self.signature_png = bytearray()
         self.identity_verified = False
+        self.staff_checked_identity = False
         self.face_attempts = 0
         self.editing = False
         self._timer.reset()
@@ -158,17 +190,33 @@ class Session:
         self.outcome: VisitOutcome | None = None
 
     @property
+    def in_visit(self) -> bool:
+        """A visit is going on (its person's data may be held)."""
+        return self.phase is not Phase.IDLE
+
+    @property
     def timeouts(self) -> Timeouts:
         return self.base_timeouts.elderly() if self.elderly else self.base_timeouts
 
     @property
     def page(self) -> Question | None:
-        """The table's entry for the current step."""
-        return self.questions.get(self.step)
+        """The table's entry for the current step (a service page's for the other services)."""
+        return self.questions.get(self.step) or SERVICE_PAGES.get(self.step)
 
     @property
     def steps(self) -> list[str]:
-        return self.questions.path(self.subject_type, self.answers)
+        """This visit's pages in order, as far as they are known."""
+        identity = [q.id for q in self.questions if q.stage is Stage.IDENTITY]
+        if self.service is Service.STATUS:
+            how = {"number": ["status_number"], "scan": ["status_scan"]}.get(self.lookup.by,
+                                                                            identity)
+            return ["status_start", *how, "status_list"]
+        if self.service is Service.LICENCE:
+            return [*identity, "licence_list", "licence_print"]
+        if self.service in (Service.GUIDE, Service.RATING):
+            return [FIRST_PAGE[self.service]]
+        path = self.questions.path(self.subject_type, self.answers)
+        return [s for s in path if not (self.type_preset and s == SUBJECT_TYPE)]
 
     @property
     def today(self) -> dt.date:
@@ -179,8 +227,12 @@ class Session:
     def can_go_back(self) -> bool:
         """上一步 is possible: the previous page on the path may be revisited (never the card or
         the face), and the application is not submitted yet."""
+        if self.phase not in (Phase.ACTIVE, Phase.WARNING):
+            return False
+        if self.step in SERVICE_BACK:
+            return True
         steps = self.steps
-        if self.phase not in (Phase.ACTIVE, Phase.WARNING) or self.step not in steps:
+        if self.service not in (None, Service.REGISTER) or self.step not in steps:
             return False
         i = steps.index(self.step)
         return i > 0 and self.questions[steps[i - 1]].revisitable
@@ -220,8 +272,10 @@ class Session:
 
     @property
     def progress_text(self) -> str:
+        if self.service in (Service.GUIDE, Service.RATING) or self.step == "rating":
+            return ""                  # one page: no steps to count
         n, m = self.position
-        if self.subject_type is None:
+        if self.subject_type is None and self.service in (None, Service.REGISTER):
             return f"第 {n} 步"      # the total depends on the type not yet chosen: don't guess
         return f"第 {n} 步，共 {m} 步"
 
@@ -240,9 +294,14 @@ class Session:
         return self.step == "face" and (self.face_attempts >= MAX_FACE_ATTEMPTS
                                         or self._down(CAMERA))
 
-    def _usable(self, device: str) -> bool:
-        health = self.devices.get(device)
-        return health is None or health.usable     # not reported yet: assume it works
+    @property
+    def offers(self) -> tuple[Offer, ...]:
+        """What the home screen offers now, and why not where it does not."""
+        admission = self._admission()
+        return offers(self.devices, "" if admission.ok else admission.message)
+
+    def offer(self, service: Service) -> Offer:
+        return next(o for o in self.offers if o.service is service)
 
     def _down(self, device: str) -> bool:
         """Known to be out of order (a device still starting is not)."""
@@ -258,25 +317,28 @@ class Session:
     def _go(self, step: str) -> None:
         self.step = step
         self.errors = []
+        self.error_field = ""
         self.notice = ""
         n, m = self.position
         self._emit(ev.StepChanged(step, n, m))
 
     # ----- beginning --------------------------------------------------------------------------
-    def why_not_start(self) -> str:
-        """Why a visit could not be finished now ("" when it could): no card reader, or no room
-        to store the application. The start page says it; ``begin`` refuses for it."""
-        if not self._usable(CARD_READER):
-            return (f"身份证阅读器暂时无法使用（{self.devices[CARD_READER].message}），"
-                    "暂不能办理。请联系工作人员。")
-        admission = self._admission()
-        return "" if admission.ok else admission.message
+    def why_not_start(self, service: Service = Service.REGISTER) -> str:
+        """Why a visit of ``service`` could not be finished now ("" when it could): for 设立登记
+        no card reader, or no room to store the application. The start page says it; ``begin``
+        refuses for it."""
+        return self.offer(service).reason
 
-    def begin(self) -> Admission:
-        """开始办理: refused when the visit could not be finished (``why_not_start``)."""
+    def begin(self, service: Service = Service.REGISTER,
+              subject_type: str | None = None) -> Admission:
+        """Start a visit of ``service`` (开始办理, or a service on the home screen): refused when
+        it could not be finished (``why_not_start``). ``subject_type``: the type of 设立登记
+        chosen on the home screen; its page is then not asked again."""
         if self.phase is not Phase.IDLE:
             self.end("cancelled")
-        reason = self.why_not_start()
+        reason = self.why_not_start(service)
+        if not reason and subject_type is not None and subject_type not in subject_types.BY_ID:
+            reason = "请选择要办理的市场主体类型"
         if reason:
             self._emit(ev.SessionEnded("refused", reason))
             return Admission(False, reason)
@@ -284,9 +346,14 @@ class Session:
         self.workdir = self._root / self.session_id
         (self.workdir / "keyboard").mkdir(parents=True, exist_ok=True)
         self.phase = Phase.ACTIVE
+        self.service = service
+        if service is Service.REGISTER and subject_type is not None:
+            self.subject_type = subject_types.BY_ID[subject_type]
+            self.answers[SUBJECT_TYPE] = subject_type
+            self.type_preset = True
         self._timer.touch()
         self._emit(ev.SessionStarted(self.session_id))
-        self._go("id_card")
+        self._go(FIRST_PAGE[service])
         return Admission(True)
 
     def card_read(self, applicant: Applicant, today: Any = None) -> str:
@@ -294,15 +361,44 @@ class Session:
         if self.step != "id_card":
             return ""
         self.touch()
-        problems = applicant_problems(applicant, "申请人", today or self.today)
+        role = self.subject_type.person_label if self.subject_type else "申请人"
+        problems = applicant_problems(applicant, role, today or self.today)
         if problems:
             return self._refuse("id_card", problems[0])[0]
         self.applicant = applicant
-        self.application_id = new_application_id(self.today)
+        if self.service in (None, Service.REGISTER):
+            self.application_id = new_application_id(self.today)
+        self._go("confirm_identity")
+        return ""
+
+    def confirm_identity(self) -> None:
+        """是本人，继续: on to the face check."""
+        if self.step != "confirm_identity" or self.applicant is None:
+            return
+        self.touch()
         self._go("face")
         if self._down(CAMERA):
             self._refuse("face", CAMERA_DOWN)
-        return ""
+
+    def not_me(self) -> None:
+        """不是本人: forget the card read, back to the card page to read the person's own."""
+        if self.step != "confirm_identity":
+            return
+        self.touch()
+        self.applicant = None
+        self.application_id = None
+        self._go("id_card")
+        self.device_notice("id_card", "请取走这张身份证，把您本人的身份证放在读卡区")
+
+    def _after_identity(self) -> None:
+        """The person is known (face or staff): on to what the service does with them."""
+        if self.service is Service.STATUS:
+            self._look_up("status_list", "mine")
+        elif self.service is Service.LICENCE:
+            self._look_up("licence_list", "licences")
+        else:
+            steps = self.steps
+            self._go(steps[steps.index("face") + 1])
 
     def face_checked(self, passed: bool, best_jpeg: bytes | None = None,
                      prompt: str = "") -> str:
@@ -314,7 +410,7 @@ class Session:
         if passed:
             self.identity_verified = True
             self.face_jpeg = bytearray(best_jpeg or b"")
-            self._go("subject_type")
+            self._after_identity()
             return ""
         message = prompt or "人脸核验未通过，请按提示再试一次"
         if self.face_attempts >= MAX_FACE_ATTEMPTS:
@@ -358,7 +454,8 @@ class Session:
         """Non-biometric fallback: staff checked the person; the platform reviews by hand."""
         if self.step == "face":
             self.identity_verified = False
-            self._go("subject_type")
+            self.staff_checked_identity = True
+            self._after_identity()
 
     # ----- answering --------------------------------------------------------------------------
     def _context(self) -> Context:
@@ -376,25 +473,25 @@ class Session:
             self.raw[step] = value
         checked = page.clean(value, self._context())
         if not checked.ok:
-            return self._refuse(step, checked.message)
+            return self._refuse(step, checked.message, checked.field)
         if page.stage is Stage.TYPE:
             self.subject_type = subject_types.BY_ID[checked.value]
         self.answers[step] = checked.value
         self.skipped.discard(step)
-        if page.after_review and step == self.steps[-1]:
-            return self._submit_now()          # the last page (the signature) submits
         return self._advance()
 
-    def _refuse(self, step: str, message: str) -> list[str]:
+    def _refuse(self, step: str, message: str, field: str = "") -> list[str]:
         self.errors = [message]
+        self.error_field = field
         self._emit(ev.AnswerRefused(step, message))
         return self.errors
 
     def _unanswered(self) -> str | None:
-        """The first question before the review that has neither an answer nor a skip."""
+        """The first page before the review (a question or a declaration) that has neither an
+        answer nor a skip."""
         for s in self.steps:
             q = self.questions[s]
-            if q.answered and not q.after_review and s not in self.answers and s not in self.skipped:
+            if q.answered and s not in self.answers and s not in self.skipped:
                 return s
         return None
 
@@ -429,8 +526,8 @@ class Session:
         """修改 on the review page: edit one answer, then straight back to the review."""
         page = self.page
         target = self.questions.get(step)
-        if (page and page.stage is Stage.REVIEW and target and target.listed
-                and step in self.steps):
+        if (page and page.stage is Stage.REVIEW and target and (target.listed or target.declaration)
+                and (step in self.steps or (self.type_preset and step == SUBJECT_TYPE))):
             self.touch()
             self.editing = True
             self._go(step)
@@ -447,15 +544,26 @@ class Session:
             q = self.questions[missing]
             name = q.label_for(self.subject_type, self.answers) or q.heading_for(self.subject_type)
             return [f"请先完成“{name}”"]
-        self._advance()
-        return []
+        return self._submit_now()              # 确认提交申请
 
     def sign(self, png: bytes) -> list[str]:
-        """The signature pad's image; submitting follows from ``answer(True)``."""
+        """The signature pad's image; the review page shows it before submit."""
         if self.page is None or self.page.kind is not Kind.SIGNATURE:
             return []
         self.signature_png = bytearray(png)
         return self.answer(bool(png))
+
+    def sign_strokes(self, strokes: Any, width: float, height: float,
+                     render: Callable[[Any, int, int], bytes]) -> list[str]:
+        """The pad's strokes: refused unless they hold real ink (a written name, not a tap);
+        ``render`` draws them as the PNG that is stored and submitted."""
+        if self.page is None or self.page.kind is not Kind.SIGNATURE:
+            return []
+        problem = ink_problem(strokes, width, height)
+        if problem:
+            self.touch()
+            return self._refuse(self.step or "", problem)
+        return self.sign(render(strokes, int(width), int(height)))
 
     # ----- submit and end ---------------------------------------------------------------------
     def record(self) -> dict[str, Any]:
@@ -519,9 +627,16 @@ class Session:
             self.end("cancelled")
 
     def finish(self) -> None:
-        """完成 on the confirmation page."""
+        """完成 on the confirmation page, or on the last page of another service."""
         if self.phase is Phase.FINISHED:
             self.end("finished")
+        elif self.phase is not Phase.IDLE and self.service not in (None, Service.REGISTER):
+            self.end("finished_identity" if self.applicant else "finished_plain")
+
+    def go_home(self) -> None:
+        """返回首页 (the person confirmed): end the visit and wipe it, from any page."""
+        if self.phase is not Phase.IDLE:
+            self.end("home")
 
     def end(self, reason: str) -> None:
         self.wipe()
@@ -540,9 +655,11 @@ class Session:
 
     # ----- time -------------------------------------------------------------------------------
     def touch(self) -> None:
-        """Any touch on the screen: the person is here."""
+        """Any touch on the screen: the person is here (still reading the done page, too)."""
         if self.phase is Phase.WARNING:
             self.extend()
+        elif self.phase is Phase.FINISHED:
+            self._timer.done_shown()
         self._timer.touch()
 
     def paused(self) -> AbstractContextManager[None]:
@@ -564,7 +681,8 @@ class Session:
         due = self._timer.due(t, active=self.phase is Phase.ACTIVE,
                               warning=self.phase is Phase.WARNING,
                               done=self.phase is Phase.FINISHED,
-                              waiting_for_card=self.step == "id_card", done_held=self.done_held)
+                              waiting_for_card=self.step in ("id_card", "status_scan"),
+                              done_held=self.done_held)
         if due is Due.WARN:
             self.phase = Phase.WARNING
             self._timer.warned()

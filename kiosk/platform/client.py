@@ -6,7 +6,9 @@ connection, timeout, dropped answer, error status, a body that is not what the c
 promises) into one exception type, `PlatformError`, that says whether a retry may help. It
 implements the offline queue's `PlatformPort` (post_submission, attachment_offset,
 upload_chunk, get_status, heartbeat) and offers the rest of the kiosk `check_name`,
-`post_rating`, help calls and `fetch_repository` (the fleet's TUF repository).
+`post_rating`, the help calls, `fetch_repository` (the fleet's TUF repository) and the citizen
+services at any kiosk (`citizen_applications`, `citizen_progress`, `citizen_print`:
+``contract.citizen``).
 
 Answers are parsed strictly into the shared `contract.wire` models. Every decision is checked
 before it is returned: the platform's signature against the decision key this kiosk trusts
@@ -32,6 +34,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel
 
+from contract.citizen import (ApplicationList, LicencePrint, PrintSignatureError, Progress,
+                              SignedLicencePrint, Verification, verify_print)
 from contract.decisions import DecisionSignatureError, verify_decision
 from contract.signing import sign_headers
 from contract.wire import (AttachmentProgress, Decision, HelpCall, HelpReason, SignedDecision,
@@ -238,6 +242,63 @@ class PlatformClient:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "too_large",
                                 f"repository file larger than {MAX_REPOSITORY_FILE} bytes")
         return resp.content
+    # ------------------------------------------------------------------ citizen services
+
+    def citizen_applications(self, person: str, verified_by: Verification) -> ApplicationList:
+        """POST /v1/citizen/applications: the applications of the verified person, at any
+        kiosk. ``person`` is ``contract.citizen.person_key`` of the card's number."""
+        resp = self._call("POST", "/v1/citizen/applications",
+                          _canonical_json({"person_key": person,
+                                           "verified_by": verified_by.value}),
+                          {"Content-Type": "application/json"})
+        return self._parse(resp, ApplicationList)
+
+    def citizen_progress(self, application_id: str) -> Progress:
+        """GET /v1/citizen/applications/{id}/progress: its state, nothing personal.
+
+        Raises:
+            PlatformError: ``REFUSED`` with ``http_status`` 404 for a number nobody filed.
+        """
+        resp = self._call("GET", f"/v1/citizen/applications/{quote(application_id, safe='')}"
+                                 "/progress")
+        progress = self._parse(resp, Progress)
+        if progress.application_id != application_id:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "wrong_application",
+                                "the platform answered about another application")
+        return progress
+
+    def citizen_print(self, application_id: str, print_id: str, person: str | None,
+                      verified_by: Verification | None) -> LicencePrint:
+        """POST /v1/citizen/applications/{id}/prints: count one licence print (the first is
+        the original, later ones 补打) and get the licence, signed for this kiosk.
+
+        ``person`` None: this kiosk submitted the application and prints it on the spot.
+
+        Raises:
+            PlatformError: ``REFUSED`` (404) when it is not this person's (or this kiosk's),
+                ``CONFLICT`` when it has no licence, ``BAD_RESPONSE`` when the answer is not a
+                verified print of this application for this kiosk with a licence that passes.
+        """
+        body = {"print_id": print_id, "person_key": person,
+                "verified_by": verified_by.value if verified_by else None}
+        resp = self._call("POST", f"/v1/citizen/applications/{quote(application_id, safe='')}"
+                                  "/prints", _canonical_json(body),
+                          {"Content-Type": "application/json"})
+        signed: SignedLicencePrint = self._parse(resp, SignedLicencePrint)
+        if (signed.application_id, signed.kiosk_id, signed.print_id) != (
+                application_id, self.kiosk_id, print_id):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "wrong_print",
+                                "the platform answered about another print")
+        if self._decision_key is None:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "no_decision_key",
+                                "no platform decision key is configured: cannot verify")
+        try:
+            grant = verify_print(self._decision_key, signed)
+        except PrintSignatureError:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_print_signature",
+                                "the licence print's signature does not verify") from None
+        self._check_licence(grant.licence.uscc)
+        return grant
 
     # ------------------------------------------------------------------ plumbing
 
@@ -318,12 +379,16 @@ class PlatformClient:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_decision_signature",
                                 "the decision's signature does not verify") from None
         if decision.licence is not None:
-            # The wire model checked the code's shape; the check character is the domain's rule.
-            check = validate_credit_code(decision.licence.uscc)
-            if not check.valid or check.code != decision.licence.uscc:
-                raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_licence",
-                                    "the licence's credit code fails the GB 32100 check")
+            self._check_licence(decision.licence.uscc)
         return decision
+
+    @staticmethod
+    def _check_licence(uscc: str) -> None:
+        # The wire model checked the code's shape; the check character is the domain's rule.
+        check = validate_credit_code(uscc)
+        if not check.valid or check.code != uscc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "bad_licence",
+                                "the licence's credit code fails the GB 32100 check")
 
     @staticmethod
     def _parse(resp: requests.Response, model: type[BaseModel]) -> Any:

@@ -7,7 +7,9 @@ session's thread), so the GUI thread only draws and forwards:
 - the face page: a liveness check on the camera (``FaceCheck``), cancelled when the visit ends;
 - a submitted application: one immediate delivery attempt with a short deadline (the queue
   keeps it either way), then the outcome, then the receipt saying that outcome, then the
-  licence when approved from a verified decision and the licence printer is ready;
+  licence when approved from a verified decision and the licence printer is ready (counted by
+  the platform first when ``count_print`` is given, so a later self-print anywhere is a 补打;
+  every licence print is audited);
 - the end of a visit: a receipt still held for paper is discarded, never printed for the next
   person (its job id stays in the printer's journal, so staff can reprint it by number);
 - device health: handed to the session, which decides what it means for the person.
@@ -31,6 +33,7 @@ from devices.manager import DeviceManager
 from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter
 from devices.printers.receipt.printer import SubmitResult
+from kiosk.audit import Audit, NullAudit
 from kiosk.flow import events as ev
 from kiosk.flow.session import ReceiptFacts, Session
 from kiosk.visit.face_check import FaceCheck
@@ -71,11 +74,17 @@ class VisitCoordinator:
         deadline_s: how long the person waits for the immediate delivery; after that the
             application counts as queued (the attempt goes on, the queue keeps it either way).
         face_challenges: fixed liveness steps (scripted visits); None draws them per visit.
+        count_print: asks the platform to count the on-the-spot print of an application and
+            returns its signed licence print (``PlatformClient.citizen_print`` for this kiosk);
+            None prints from the decision uncounted.
+        audit: where licence prints are recorded.
     """
 
     def __init__(self, session: Session, post: Post, deliver_now: StatusOf, status: StatusOf,
                  devices: DeviceManager, camera: Any, paperwork: Paperwork, *,
-                 deadline_s: float = 5.0, face_challenges: Sequence[Any] | None = None) -> None:
+                 deadline_s: float = 5.0, face_challenges: Sequence[Any] | None = None,
+                 count_print: Callable[[str], Any] | None = None,
+                 audit: Audit | None = None) -> None:
         self._session = session
         self._post = post
         self._deliver_now = deliver_now
@@ -85,6 +94,8 @@ class VisitCoordinator:
         self._camera = camera
         self._paper = paperwork
         self.face_challenges = face_challenges
+        self._count_print = count_print
+        self._audit = audit or NullAudit()
         self._face: FaceCheck | None = None
         self._waiting_for_paper: str | None = None   # the application whose person is still here
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
@@ -206,13 +217,27 @@ class VisitCoordinator:
         if self._waiting_for_paper != application_id:
             log.info("licence-not-printed-visit-ended submission=%s", application_id)
             return Paper.FAILED                       # the window prints it
+        self._audit.record("licence-print-init", application=application_id,
+                           print_id=f"spot-{application_id}", verified_by="visit")
+        number = 1
         try:
+            if self._count_print is not None:
+                grant = self._count_print(application_id)
+                data, number = grant.licence.model_dump(mode="json"), grant.number
             self._paper.licence_printer.print_licence(
-                licence_for(application_id, data, self._paper.texts))
-        except Exception:  # noqa: BLE001 - bad data or a printer fault: the window prints it
-            log.exception("licence-print-failed submission=%s", application_id)
+                licence_for(application_id, data, self._paper.texts, print_number=number))
+        except Exception as exc:  # noqa: BLE001 - not counted, bad data, a printer fault: the
+            #                       window prints it, or the person prints it here later
+            log.warning("licence-print-failed submission=%s error=%s", application_id,
+                        type(exc).__name__)
+            self._audit.record("licence-print-complete", application=application_id,
+                               print_id=f"spot-{application_id}", disposition="failure",
+                               error=type(exc).__name__)
             return Paper.FAILED
-        log.info("licence-printed submission=%s", application_id)
+        self._audit.record("licence-print-complete", application=application_id,
+                           print_id=f"spot-{application_id}", number=number,
+                           reprint=number > 1, disposition="success")
+        log.info("licence-printed submission=%s number=%d", application_id, number)
         return Paper.PRINTED
 
     def _discard_held_receipts(self) -> None:

@@ -27,6 +27,14 @@ class HallTexts:
     def track(self, application_id: str) -> str:
         return self.tracking_url.format(id=application_id)
 
+    def tracked(self, payload: str) -> str:
+        """The application number in a scanned tracking code (the receipt's QR code), or the
+        payload itself when it is not one of this hall's tracking URLs (a bare number)."""
+        head, _, tail = self.tracking_url.partition("{id}")
+        if head and payload.startswith(head) and payload.endswith(tail):
+            return payload[len(head):len(payload) - len(tail)]
+        return payload
+
 
 _RESULT = {
     Outcome.SUBMITTING: "已受理，正在提交",
@@ -130,8 +138,10 @@ def _day(iso: str) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def licence_for(application_id: str, data: dict, texts: HallTexts, copy: str = "正本") -> Licence:
-    """The licence of an approved application, from the platform's verified decision.
+def licence_for(application_id: str, data: dict, texts: HallTexts, copy: str = "正本",
+                print_number: int = 1) -> Licence:
+    """The licence of an approved application, from the platform's verified decision (or its
+    counted print: ``print_number`` above 1 prints 补打).
 
     Raises:
         KeyError, ValueError: the licence data lacks a field or holds a malformed one.
@@ -142,4 +152,5 @@ def licence_for(application_id: str, data: dict, texts: HallTexts, copy: str = "
                    premises_label=data["premises_label"], premises=data["premises"],
                    scope=data["scope"], established=_day(data["established"]),
                    authority=data["authority"], issued_on=_day(data["issued_on"]),
-                   qr_payload=texts.track(application_id), copy=copy, capital=data.get("capital"))
+                   qr_payload=texts.track(application_id), copy=copy, capital=data.get("capital"),
+                   print_number=print_number)

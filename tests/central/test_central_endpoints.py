@@ -116,6 +116,21 @@ def test_heartbeats_are_stored_and_the_latest_is_queryable(platform, client):
     assert platform.table_counts()["heartbeats"] == 2
 
 
+def test_a_heartbeat_carries_the_release_and_the_nightly_readiness(platform, client):
+    from platform_helpers import KIOSK_ID
+
+    software = {"release": "0.1.0+gabc", "previous": None, "trial": False,
+                "installed_at": "2026-03-10T02:00:00+00:00",
+                "rolled_back": {"failed": "0.2.0", "restored": "0.1.0+gabc",
+                                "why": "3 failed starts", "at": "2026-03-10T02:01:00+00:00"}}
+    readiness = {"ok": False, "checked_at": "2026-03-10T18:05:00+00:00", "faults": ["camera"]}
+    target = f"/v1/kiosks/{KIOSK_ID}/heartbeat"
+    sent = _heartbeat(software=software, readiness=readiness)
+    assert client.request("POST", target, sent).status_code == 201
+    latest = client.request("GET", target).json()
+    assert latest["software"] == software and latest["readiness"] == readiness
+
+
 def test_a_kiosk_reports_only_for_itself(platform, client):
     other_key = Ed25519PrivateKey.generate()
     platform.register_kiosk(KIOSK, other_key.public_key())
@@ -131,6 +146,10 @@ def test_a_kiosk_reports_only_for_itself(platform, client):
 @pytest.mark.parametrize("change", [
     {"queue": {"depth": -1}}, {"queue": "full"}, {"low_disk": "no"}, {"devices": "printer"},
     {"disk_free_bytes": -5}, {"config_version": "two"}, {"uptime": 5},
+    {"readiness": {"ok": "yes", "checked_at": "x"}}, {"readiness": {"ok": True}},
+    {"readiness": {"ok": False, "checked_at": "x", "faults": ["Camera; rm -rf /"]}},
+    {"software": {"release": "x" * 81}}, {"software": {"trial": "no"}},
+    {"software": {"rolled_back": {"failed": "0.2"}}},
 ])
 def test_bad_heartbeats_are_refused_and_not_stored(shared_platform, shared_client, change):
     from platform_helpers import KIOSK_ID

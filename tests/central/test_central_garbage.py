@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from platform_helpers import KIOSK_ID, build_submission, post
 
 from central.testing import PlatformHandle, SignedClient, running_platform
-from contract.signing import sign_headers
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -9,7 +9,7 @@ import os
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from platform_helpers import KIOSK_ID, build_submission, post, upload
+from platform_helpers import build_submission, post, upload
 
 from central.testing import SignedClient
 from contract.envelope import seal

@@ -42,8 +42,10 @@ def test_each_subject_type_gets_the_platforms_outcome(tmp_path: Path, subject: s
     assert report["outcome"] == report["final"] == outcome
     assert report["application_id"] in said and str(out) in said
     screens = [Path(p).name for p in report["screens"]]
-    assert screens[:3] == ["00-start.png", "01-id_card.png", "02-face.png"]
+    assert screens[:4] == ["00-start.png", "01-id_card.png", "02-confirm_identity.png",
+                           "03-face.png"]
     assert screens[-1].endswith(f"-done-{outcome}.png")       # the page the person sees
+    assert not any("subject_type" in name for name in screens)  # chosen on the home screen
     receipt = (out / "receipt.txt").read_text(encoding="utf-8")
     assert report["application_id"] in receipt
     if outcome == "approved":
@@ -58,6 +60,7 @@ def test_each_subject_type_gets_the_platforms_outcome(tmp_path: Path, subject: s
         blob = f.read_bytes()
         assert card.id_number.encode() not in blob and card.name.encode("utf-8") not in blob
     assert not any((data / "sessions").iterdir())                           # wiped
+    assert report["rating"] == "sent"                   # rated on the done page, at once
 
 
 def test_a_name_already_registered_needs_correction_and_says_why(tmp_path: Path) -> None:
@@ -76,6 +79,7 @@ def test_offline_the_visit_is_queued_then_delivered_when_the_network_returns(
     report, said = visit(tmp_path / "data", tmp_path / "out", "--offline", "--orientation",
                          "landscape", "--elderly")
     assert (report["outcome"], report["final"]) == ("queued", "approved")
+    assert report["rating"] == "queued"        # kept on the kiosk; sent once the network is back
     assert "网络恢复后自动上传" in (tmp_path / "out" / "receipt.txt").read_text(encoding="utf-8")
     done = QImage(report["screens"][-1])
     assert (done.width(), done.height()) == (1920, 1080)

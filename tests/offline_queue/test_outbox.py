@@ -111,6 +111,10 @@ def test_duplicate_id_changes_nothing(make_outbox, ids):
     ("S-1", {}, {}, ""),
     ("S-1", {}, {}, "Individual Business"),
     ("S-1", {}, {}, None),
+    # each otherwise valid: `$` alone would let the trailing newline in
+    ("S-1\n", {"subject_type": "branch"}, {}, "branch"),
+    ("S-1", {"subject_type": "branch"}, {"face\n": b"x"}, "branch"),
+    ("S-1", {"subject_type": "branch\n"}, {}, "branch\n"),
 ])
 def test_bad_input_is_refused_and_nothing_is_stored(make_outbox, args):
     box = make_outbox()

@@ -4,7 +4,7 @@ process)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,20 +99,28 @@ def fresh_ui(ui_kit: UiKit) -> Iterator[UiKit]:
     ui_kit.settle()
 
 
-def walk_every_page(kit: UiKit, subject: str, out: Path, *, elderly: bool = False) -> list[Path]:
+def walk_every_page(kit: UiKit, subject: str, out: Path, *, elderly: bool = False,
+                    on_page: Callable[[Robot, str], None] | None = None) -> list[Path]:
     """Answer every page of a visit through the real window (fill it in, press its buttons),
-    saving a PNG of each; the test stands in for the card reader and the camera."""
+    saving a PNG of each; the test stands in for the card reader and the camera. ``on_page``
+    is told each page first (the robot and the step), e.g. to try its way out."""
     robot, b = Robot(kit.ui), kit.bridge
     s = b.session
-    b.setElderly(elderly)
     files = [robot.grab(out / "00-start.png")]
-    robot.tap("startButton")
+    robot.tap(f"start_{subject}")
+    if elderly:
+        robot.tap("elderlySwitch")          # the person's choice, once the visit has begun
     answers = dict(sample_answers(subject, person()), subject_type=subject)
     for n in range(1, 60):
         step = s.step or "end"
+        if on_page is not None and step != "end":
+            on_page(robot, step)
         if step == "id_card":
             files.append(robot.grab(out / f"{n:02d}-{step}.png"))
             s.card_read(person())
+        elif step == "confirm_identity":
+            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            robot.tap("confirmIdentity")
         elif step == "face":
             files.append(robot.grab(out / f"{n:02d}-{step}.png"))
             s.face_checked(True, b"\xff\xd8jpeg")

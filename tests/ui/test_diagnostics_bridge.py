@@ -3,9 +3,9 @@ gesture does nothing and nothing opens; with a mode, it only forwards and report
 from __future__ import annotations
 
 from kiosk.diagnostics.mode import DiagnosticsMode
-from kiosk.diagnostics.pin import PinGate
+from kiosk.pin import PinGate
 from tests.clock import Clock
-from tests.kiosk.diagnostics.conftest import CHEAP, PIN
+from tests.kiosk.conftest import CHEAP, PIN
 from tests.ui.conftest import UiKit
 from ui.bridges.diagnostics_bridge import DiagnosticsBridge
 from ui.robot import Robot
@@ -32,7 +32,7 @@ def test_the_bridge_forwards_to_the_mode_and_says_its_state(qapp) -> None:
     assert bridge.state == "pin" and bridge.pinConfigured and bridge.pinMessage == ""
     for _ in range(5):
         bridge.submitPin("0000")
-    assert bridge.state == "pin" and bridge.lockedSeconds == 15 and "15 秒后再试" in bridge.pinMessage
+    assert bridge.state == "pin" and bridge.lockedSeconds == 15 and "请15秒后再试" in bridge.pinMessage
     clock.advance(15)
     bridge.submitPin(PIN)
     assert bridge.state == "open" and bridge.page == "report"

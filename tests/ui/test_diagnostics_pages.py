@@ -24,7 +24,7 @@ def test_every_diagnostics_page_through_the_window(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     steps = {s["step"]: s for s in map(json.loads, done.stdout.strip().splitlines())}
     assert steps["gesture"]["state"] == "pin"
-    assert steps["wrong-pin"]["state"] == "pin" and "还可以再试 4 次" in steps["wrong-pin"]["message"]
+    assert steps["wrong-pin"]["state"] == "pin" and "还可以再试4次" in steps["wrong-pin"]["message"]
     assert steps["pin"]["state"] == "open" and steps["pin"]["blocked"]     # no visit meanwhile
     assert all(steps[p]["checks"] == 13 for p in PAGES)
     results = steps["log"]["results"]

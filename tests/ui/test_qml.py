@@ -6,20 +6,16 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.samples import sample_answers
-from tests.ui.conftest import UiKit, person
+from tests.ui.conftest import UiKit, person, walk_every_page
 from ui.app import QmlMessages
 from ui.qt import QColor, QImage, QObject, Qt
-from tests.ui.conftest import walk_every_page
+from ui.robot import Robot
 
 
 def find(kit: UiKit, name: str) -> QObject:
-    # Items a Loader creates hang under the loaded item, not under the window's QObject tree.
-    obj = kit.ui.window.findChild(QObject, name)
-    if obj is None:
-        screen = kit.ui.window.findChild(QObject, "screenLoader").property("item")
-        obj = screen.findChild(QObject, name) if screen is not None else None
-        if obj is None and screen is not None and screen.objectName() == name:
-            obj = screen
+    # Items a Loader or a Repeater creates are not under the window's QObject tree: the robot
+    # looks in the loaded page and the visual tree too.
+    obj = Robot(kit.ui).find(name)
     assert obj is not None, f"no QML object named {name!r}"
     return obj
 
@@ -31,13 +27,13 @@ def click(kit: UiKit, name: str) -> None:
 
 def to_phone(kit: UiKit) -> None:
     b, s = kit.bridge, kit.bridge.session
-    click(kit, "startButton")
+    click(kit, "start_individual_business")
     assert s.step == "id_card"
     s.card_read(person())
+    s.confirm_identity()
     s.face_checked(True, b"\xff\xd8jpeg")
     b.refresh()
     answers = sample_answers("individual_business", person())
-    b.answer("individual_business")
     while s.step != "phone":
         b.answer(answers[s.step])
     kit.settle()
@@ -57,12 +53,12 @@ def contrast(a: QColor, b: QColor) -> float:
 def test_start_page_then_the_card_page(fresh_ui: UiKit) -> None:
     kit = fresh_ui
     assert kit.ui.window.width() == 1080 and kit.ui.window.height() == 1920
-    assert find(kit, "startButton").property("text") == "开始办理"
+    assert find(kit, "start_branch").property("text") == "分公司"
     assert find(kit, "footer").property("visible") is False
-    click(kit, "startButton")
-    assert kit.bridge.step == "id_card"
+    click(kit, "start_branch")
+    assert kit.bridge.step == "id_card" and kit.bridge.session.subject_type.id == "branch"
     assert find(kit, "pageTitle").property("text") == kit.bridge.title
-    assert find(kit, "progressText").property("text") == "第 1 步"
+    assert find(kit, "progressText").property("text").startswith("第 1 步，共 ")
     assert find(kit, "helpButton").property("text") == "呼叫工作人员"
 
 
@@ -92,7 +88,7 @@ def test_continue_sends_what_was_typed_and_errors_show_at_top_and_field(fresh_ui
 def test_elderly_mode_is_a_theme_switch(fresh_ui: UiKit) -> None:
     kit = fresh_ui
     theme = kit.ui.window.property("theme")
-    click(kit, "startButton")
+    click(kit, "start_sole_proprietorship")
     title = find(kit, "pageTitle")
     normal = {k: theme.property(k) for k in ("headingSize", "bodySize", "targetHeight")}
     assert normal["headingSize"] >= 30 and normal["bodySize"] >= 18 and normal["targetHeight"] >= 44
@@ -151,7 +147,7 @@ def test_timeout_returns_to_start_saying_data_was_deleted(fresh_ui: UiKit) -> No
     assert kit.bridge.screen == "AttractScreen"
     message = find(kit, "endedMessage")
     assert message.property("visible") is True
-    assert find(kit, "startButton") is not None
+    assert find(kit, "start_individual_business") is not None
 
 
 @pytest.mark.parametrize("subject", ["individual_business", "sole_proprietorship",
@@ -175,8 +171,9 @@ def _walk(kit: UiKit, subject: str, until: str) -> None:
     """Answer with the sample (skipping what it leaves out) until the page ``until``."""
     b, s = kit.bridge, kit.bridge.session
     if s.step is None:
-        click(kit, "startButton")
+        click(kit, f"start_{subject}")
         s.card_read(person())
+        s.confirm_identity()
         s.face_checked(True, b"\xff\xd8jpeg")
         b.refresh()
     answers = dict(sample_answers(subject, person()), subject_type=subject)

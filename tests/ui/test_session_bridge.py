@@ -12,6 +12,7 @@ STROKES = [[{"x": 10, "y": 10}, {"x": 200, "y": 120}, {"x": 380, "y": 40}]]
 def to_question(kit: Kit, subject: str = "individual_business") -> None:
     kit.bridge.begin()
     kit.session.card_read(person())
+    kit.session.confirm_identity()
     kit.session.face_checked(True, b"\xff\xd8jpeg")
     kit.bridge.refresh()
     assert kit.bridge.answer(subject) == []
@@ -38,7 +39,7 @@ def test_progress_and_options_follow_the_path(kit: Kit) -> None:
     to_question(kit)
     b = kit.bridge
     n, m = kit.session.position
-    assert b.progressText == f"第 {n} 步，共 {m} 步" and n == 4 and m > 10
+    assert b.progressText == f"第 {n} 步，共 {m} 步" and n == 5 and m > 10
     assert b.step == "operation_form" and b.kind == Kind.CHOICE.value
     assert [o["value"] for o in b.options] == ["personal", "family"]
     assert b.canGoBack is True
@@ -112,25 +113,29 @@ def test_whole_journey_through_slots_only(kit: Kit, qtbot) -> None:
     answers.pop("signature")
     b.begin()
     kit.session.card_read(person())              # the reader's event (devices bridge later)
+    kit.session.confirm_identity()
     kit.session.face_checked(True, b"\xff\xd8jpeg")
     b.refresh()
     seen = []
     b.answer("natural_person_llc")
-    while b.step not in ("review",):
+    while b.step not in ("commitment",):
         seen.append(b.step)
         if b.optional and b.step not in answers:
             assert b.skip() == []
         else:
             assert b.answer(answers[b.step]) == [], (b.step, b.errors)
     assert "shareholders" in seen and "supervisor" in seen
-    assert b.confirmReview() == [] and b.step == "commitment"
     assert b.continueLabel == "我已阅读并承诺"
     assert b.answer(False) != [] and b.step == "commitment"
     assert b.answer(True) == [] and b.step == "signature"
-    assert b.continueLabel == "确认提交申请"
+    assert b.continueLabel == "确认签名"
     assert b.signStrokes([], 400, 200) != [] and b.step == "signature"   # empty pad refused
+    assert b.signStrokes([[{"x": 10, "y": 10}]], 400, 200) != []          # a tap is no ink
+    assert b.signStrokes(STROKES, 400, 200) == [] and b.step == "review"
+    assert b.signatureImage.startswith("data:image/png;base64,")          # shown on the review
+    assert b.continueLabel == "确认提交申请"
     with qtbot.waitSignal(b.receiptChanged, timeout=1000):
-        assert b.signStrokes(STROKES, 400, 200) == []
+        assert b.confirmReview() == []
     assert b.step == "done" and b.phase == "finished" and b.canGoBack is False
     receipt = b.receipt
     assert receipt["businessName"] == "杭州青禾百货有限公司"
@@ -241,6 +246,7 @@ def test_the_camera_prompt_reaches_qml_as_notice(kit) -> None:  # noqa: ANN001
     b, s = kit.bridge, kit.session
     b.begin()
     s.card_read(flow_person())
+    s.confirm_identity()
     s.device_notice("face", "请把脸慢慢靠近屏幕")
     assert b.notice == "请把脸慢慢靠近屏幕"
 
@@ -249,7 +255,7 @@ def test_the_bridge_reads_flags_and_wording_from_the_session_and_the_table(kit: 
     to_question(kit)
     b, s = kit.bridge, kit.session
     answers = sample_answers("individual_business", person())
-    while b.step != "review":
+    while b.step != "commitment":
         assert b.canGoBack is s.can_go_back and b.optional is s.optional
         assert b.title == s.page.heading_for(s.subject_type, s.answers)
         assert b.hint == s.page.hint_for(s.subject_type, s.answers)
@@ -261,8 +267,11 @@ def test_the_bridge_reads_flags_and_wording_from_the_session_and_the_table(kit: 
         if b.step == "invoice":
             assert [o["label"] for o in b.options] == ["小规模纳税人", "一般纳税人"]
         assert b.answer(answers[b.step]) == [], b.step
-    assert b.confirmReview() == [] and b.step == "commitment"
     assert "本人作为经营者承诺" in b.body and "经营场所可以合法使用" in b.body
+    assert b.answer(True) == [] and b.step == "signature" and b.signatureImage == ""
+    assert s.sign(b"\x89PNG-ink") == [] and b.step == "review"
+    b.refresh()
+    assert b.signatureImage == "data:image/png;base64,iVBORy1pbms="   # shown before submit
 
 
 def test_a_branch_s_pages_name_its_person_in_charge_and_premises(kit: Kit) -> None:

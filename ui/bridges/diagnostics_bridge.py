@@ -23,6 +23,7 @@ from kiosk.diagnostics.mode import DiagnosticsMode, ModeState
 from kiosk.diagnostics.report import Report
 from kiosk.diagnostics.service import Diagnostics
 from kiosk.diagnostics.tests import DeviceTest
+from kiosk.pin import TECHNICIAN, locked_text
 from ui.qt import Property, QImage, QObject, QQuickImageProvider, QSize, Qt, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -124,10 +125,10 @@ class DiagnosticsBridge(QObject):
         result = self._mode.last_result if self._mode else None
         locked = self._mode.gate.locked_for() if self._mode else 0
         if locked > 0:
-            return f"密码错误次数过多，请 {locked:.0f} 秒后再试"
+            return locked_text(locked)
         if result is not None and not result.ok:
             return result.message
-        return "" if self.pinConfigured else "本机未设置维护密码：请在配置 [diagnostics] pin_hash 中设置"
+        return "" if self.pinConfigured else TECHNICIAN.unset
 
     @Property(int, notify=changed)
     def lockedSeconds(self) -> int:
@@ -256,7 +257,8 @@ class DiagnosticsBridge(QObject):
         if page == "queue":
             self._run("facts", lambda: {"queue": d.queue_facts()})
         elif page == "config":
-            self._run("facts", lambda: {"config": d.config().as_dict()})
+            self._run("facts", lambda: {"config": d.config().as_dict(),
+                                        "drives": [x.as_dict() for x in d.drives()]})
         elif page == "log":
             self._run("facts", lambda: {"log": d.log_lines(LOG_LINES)})
         elif page == "report":
@@ -277,6 +279,8 @@ class DiagnosticsBridge(QObject):
             self._results[what] = result.as_dict()
             if what in ("sync", "release", "reprint"):
                 self._load("queue")
+            elif what == "importConfig":
+                self._load("config")
         elif isinstance(result, dict):
             self._facts.update(result)
             self.factsChanged.emit()
@@ -310,6 +314,11 @@ class DiagnosticsBridge(QObject):
     def exportReport(self, mount: str) -> None:
         if self._d:
             self._run("exportReport", lambda: self._d.export_report(mount, "touch"))
+
+    @Slot(str)
+    def importConfig(self, mount: str) -> None:
+        if self._d:
+            self._run("importConfig", lambda: self._d.import_config(mount, "touch"))
 
     @Slot()
     def forceSync(self) -> None:

@@ -14,7 +14,7 @@ the queue or the platform, and it logs nothing about the person.
 """
 from __future__ import annotations
 
-import datetime as dt
+import base64
 import logging
 import math
 import time
@@ -27,8 +27,10 @@ from kiosk.domain.subject_types import SubjectType
 from kiosk.flow import events as ev
 from kiosk.flow.session import Phase, Session
 from kiosk.visit.paper import HallTexts, done_words
+from ui.bridges.cached import CachedBridge, props_of
+from ui.bridges.cached import plain as _plain
 from ui.bridges.signature import strokes_to_png
-from ui.qt import Property, QByteArray, QJSValue, QObject, Qt, QTimer, Signal, Slot
+from ui.qt import QByteArray, QObject, Qt, QTimer, Signal, Slot
 from ui.screens import screen_for
 
 log = logging.getLogger(__name__)
@@ -49,38 +51,18 @@ class EventRelay(QObject):
         self.happened.emit(event)
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-like copy QML can read (dates as ISO text, tuples as lists, sets sorted), and of
-    what QML sends: a JavaScript object or array may arrive as a ``QJSValue`` (PySide6 6.11)."""
-    if isinstance(value, QJSValue):
-        return _plain(value.toVariant())
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
 # Every property QML sees, in declaration order; each is read by ``_read_<name>``.
 _PROPS: list[str] = []
+_prop = props_of(_PROPS)
 
 
-def _prop(name: str, qtype: type | str, notify: Signal) -> Property:
-    """A read-only property served from the bridge's cache (filled by ``refresh``)."""
-    _PROPS.append(name)
-    return Property(qtype, lambda self: self._get(name), notify=notify)
-
-
-class SessionBridge(QObject):
+class SessionBridge(CachedBridge):
     """The session as QML sees it. Args: ``session``; ``relay``, the listener the session was
     built with (None: no events, e.g. no 'data deleted' message); ``clock``, the session's clock,
     for the seconds left on the idle warning; ``tick``: run the 1 s timer that drives
     ``session.tick()``; ``texts``: the hall's hotline and tracking URL for the done page."""
 
+    _PROPS = _PROPS
     phaseChanged = Signal()
     stepChanged = Signal()
     kindChanged = Signal()
@@ -92,10 +74,12 @@ class SessionBridge(QObject):
     noticeChanged = Signal()
     progressTextChanged = Signal()
     errorsChanged = Signal()
+    errorFieldChanged = Signal()
     optionsChanged = Signal()
     continueLabelChanged = Signal()
     rawValueChanged = Signal()
     reviewSectionsChanged = Signal()
+    signatureImageChanged = Signal()
     receiptChanged = Signal()
     elderlyChanged = Signal()
     secondsLeftChanged = Signal()
@@ -121,7 +105,6 @@ class SessionBridge(QObject):
         self._texts = texts or HallTexts("", "12345", "")   # the national hotline by default
         self._warning_deadline = 0.0
         self._ended_message = ""
-        self._cache: dict[str, Any] = {}
         if relay is not None:
             relay.happened.connect(self._on_event, Qt.ConnectionType.QueuedConnection
                                    if relay.thread() is not self.thread() else
@@ -149,19 +132,6 @@ class SessionBridge(QObject):
         elif isinstance(event, ev.AnswerRefused):
             self.answerRefused.emit(event.message)
         self.refresh()
-
-    def refresh(self) -> None:
-        """Re-read the session; emit ``<name>Changed`` for every property whose value moved."""
-        for name in _PROPS:
-            value = getattr(self, f"_read_{name}")()
-            if name not in self._cache or self._cache[name] != value:
-                self._cache[name] = value
-                getattr(self, f"{name}Changed").emit()
-
-    def _get(self, name: str) -> Any:
-        if name not in self._cache:
-            self._cache[name] = getattr(self, f"_read_{name}")()
-        return self._cache[name]
 
     # ----- property getters (pure reads of the session) ---------------------------------------
     def _read_phase(self) -> str:
@@ -217,6 +187,11 @@ class SessionBridge(QObject):
         return list(self._session.errors)
     errors = _prop("errors", "QVariantList", errorsChanged)
 
+    def _read_errorField(self) -> str:
+        # Which of the page's fields the error belongs next to ("" for the page as a whole).
+        return self._session.error_field if self._session.errors else ""
+    errorField = _prop("errorField", str, errorFieldChanged)
+
     def _read_options(self) -> list[dict[str, str]]:
         s = self._session
         if not s.page:
@@ -243,6 +218,14 @@ class SessionBridge(QObject):
                  "rows": [{"step": r.step, "label": r.label, "value": r.value} for r in sec.rows]}
                 for sec in s.review_sections()]
     reviewSections = _prop("reviewSections", "QVariantList", reviewSectionsChanged)
+
+    def _read_signatureImage(self) -> str:
+        # The review page shows the signature as it will be submitted (a data URL: no file).
+        s = self._session
+        if s.page is None or s.page.kind is not Kind.REVIEW or not s.signature_png:
+            return ""
+        return "data:image/png;base64," + base64.b64encode(bytes(s.signature_png)).decode()
+    signatureImage = _prop("signatureImage", str, signatureImageChanged)
 
     def _read_receipt(self) -> dict[str, Any]:
         r = self._session.receipt
@@ -352,8 +335,10 @@ class SessionBridge(QObject):
 
     @Slot("QVariantList", int, int, result="QVariantList")
     def signStrokes(self, strokes: list, width: int, height: int) -> list[str]:
-        """Sign from the pad's strokes: a list of strokes, each a list of {x, y} points."""
-        return self.sign(QByteArray(strokes_to_png(_plain(strokes), width, height)))
+        """Sign from the pad's strokes: a list of strokes, each a list of {x, y} points; the
+        session refuses a tap (no real ink) and stores the drawn PNG."""
+        return self._then_refresh(self._session.sign_strokes(_plain(strokes), width, height,
+                                                             strokes_to_png))
 
     @Slot(result=bool)
     def extend(self) -> bool:

@@ -1,7 +1,8 @@
-// The kiosk window: a fixed header (progress, elderly switch, call staff), the error summary,
-// the page heading, one screen per page kind (chosen by Session.screen), and a fixed footer
-// (上一步 / 跳过 / continue). Overlays: the idle warning, the technicians' diagnostics mode
-// (five taps on the header's corner; diagnostics/). The flow decides what shows.
+// The kiosk window: a fixed header (返回首页, elderly switch, call staff), the help banner, the
+// error summary, the progress, the page heading, one screen per page kind (chosen by
+// Session.screen), and a fixed footer (上一步 / 跳过 / continue). Overlays: the idle warning,
+// the 返回首页 confirmation, the staff panel and the technicians' diagnostics mode (five taps on
+// the header's corner of the start page; diagnostics/). The flow decides what shows.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -13,7 +14,8 @@ Window {
     readonly property QtObject theme: Theme
     readonly property KScreen currentScreen: loader.item as KScreen
     readonly property bool onAttract: Session.screen === "AttractScreen"
-    property bool helpCalled: false
+    property bool confirmingHome: false
+    property bool staffOpen: false
 
     width: 1080
     height: 1920
@@ -24,6 +26,7 @@ Window {
     // A fresh screen for every page, even when two pages share a screen file; it starts from
     // what the person typed last on that page (or what the card / earlier pages offer).
     function showPage() {
+        body.contentY = 0                   // every page starts at its top
         loader.setSource(Qt.resolvedUrl("screens/" + Session.screen + ".qml"),
                          {"initial": Session.rawValue, "step": Session.step})
     }
@@ -38,6 +41,9 @@ Window {
         target: Session
         function onStepChanged() { Qt.callLater(root.showPage) }
         function onScreenChanged() { Qt.callLater(root.showPage) }
+        function onPhaseChanged() {
+            if (Session.phase === "idle") { root.confirmingHome = false; root.staffOpen = false }
+        }
     }
     Connections {
         target: Diagnostics
@@ -50,26 +56,34 @@ Window {
         onActiveChanged: if (active) Session.touch()
     }
 
+    BurnIn { id: burnIn; active: root.onAttract && Diagnostics.state === "closed" }
+
     Rectangle {
         id: header
         objectName: "header"
         anchors { left: parent.left; right: parent.right; top: parent.top }
+        transform: Translate { x: burnIn.dx; y: burnIn.dy }       // burn-in drift (BurnIn.qml)
         height: Theme.headerHeight
         color: Theme.headerBackground
 
-        Row {
+        KButton {
+            objectName: "homeButton"
+            anchors { left: parent.left; leftMargin: Theme.margin / 2; verticalCenter: parent.verticalCenter }
+            visible: !root.onAttract
+            text: "返回首页"
+            implicitHeight: Theme.headerHeight - Theme.gap
+            Accessible.name: "返回首页（会删除本次填写的信息）"
+            onClicked: root.confirmingHome = true
+        }
+        KText {
             anchors { left: parent.left; leftMargin: Theme.margin; verticalCenter: parent.verticalCenter }
-            spacing: Theme.gap
-            KText {
-                objectName: "progressText"
-                anchors.verticalCenter: parent.verticalCenter
-                text: Session.progressText !== "" ? Session.progressText : "企业开办自助申报"
-                color: Theme.textOnHeader
-                font.pixelSize: Theme.bodySize
-                font.bold: true
-                wrapMode: Text.NoWrap
-                lineHeight: 1.0
-            }
+            visible: root.onAttract
+            text: "政务服务自助办理"
+            color: Theme.textOnHeader
+            font.pixelSize: Theme.bodySize
+            font.bold: true
+            wrapMode: Text.NoWrap
+            lineHeight: 1.0
         }
         Row {
             anchors { right: parent.right; rightMargin: Theme.margin / 2; verticalCenter: parent.verticalCenter }
@@ -84,15 +98,17 @@ Window {
             }
             KButton {
                 objectName: "helpButton"
-                text: root.helpCalled ? "已呼叫" : "呼叫工作人员"
+                text: Services.help.waiting ? "工作人员正在赶来" : "呼叫工作人员"
                 implicitHeight: Theme.headerHeight - Theme.gap
                 fill: Theme.help
                 ink: Theme.textOnHelp
-                onClicked: root.helpCalled = true
+                Accessible.name: Services.help.waiting ? "已呼叫工作人员，查看或取消" : "呼叫工作人员"
+                onClicked: if (!Services.help.waiting) Services.callHelp()
             }
         }
         Item {      // the hidden gesture: the corner counts taps; kiosk/diagnostics/mode.py decides
             objectName: "diagnosticsCorner"
+            visible: root.onAttract      // never over 返回首页: the mode opens between visits only
             anchors { left: parent.left; top: parent.top }
             width: Theme.headerHeight; height: Theme.headerHeight
             TapHandler { onTapped: Diagnostics.cornerTapped() }
@@ -101,6 +117,7 @@ Window {
 
     Flickable {
         id: body
+        objectName: "pageBody"
         anchors {
             left: parent.left; right: parent.right; top: header.bottom; bottom: footer.top
             leftMargin: Theme.margin; rightMargin: Theme.margin
@@ -114,6 +131,11 @@ Window {
             y: Theme.margin
             width: body.width
             spacing: Theme.gap
+
+            HelpBanner {
+                width: parent.width
+                onStaffRequested: root.staffOpen = true
+            }
 
             Rectangle {
                 id: summary
@@ -135,16 +157,27 @@ Window {
                         model: Session.errors
                         delegate: KText {
                             required property string modelData
+                            required property int index
+                            objectName: "summaryItem" + index
                             width: summaryColumn.width
                             text: "· " + modelData
                             color: Theme.errorText
                             font.underline: true
+                            Accessible.role: Accessible.Link
                             TapHandler { onTapped: if (root.currentScreen) root.currentScreen.focusField() }
                         }
                     }
                 }
             }
 
+            KText {
+                objectName: "progressText"
+                visible: !root.onAttract && text !== ""
+                width: parent.width
+                text: Session.progressText
+                color: Theme.secondaryText
+                font.bold: true
+            }
             KText {
                 objectName: "pageTitle"
                 visible: !root.onAttract && text !== ""
@@ -175,6 +208,7 @@ Window {
         id: footer
         objectName: "footer"
         anchors { left: parent.left; right: parent.right; bottom: keyboardSlot.top }
+        transform: Translate { x: burnIn.dx; y: burnIn.dy }
         height: visible ? Theme.targetHeight + Theme.margin * 1.5 : 0
         visible: root.currentScreen !== null && root.currentScreen.hasFooter
                  && (root.currentScreen.hasContinue || Session.canGoBack || Session.optional)
@@ -223,6 +257,17 @@ Window {
     IdleWarning {
         anchors.fill: parent
         visible: Session.phase === "warning"
+    }
+    HomeConfirm {
+        anchors.fill: parent
+        visible: root.confirmingHome && !root.onAttract
+        onConfirmed: { root.confirmingHome = false; Services.goHome() }
+        onDeclined: root.confirmingHome = false
+    }
+    StaffPanel {
+        anchors.fill: parent
+        visible: root.staffOpen || Services.staff.unlocked
+        onClosed: { root.staffOpen = false; Services.staffClose() }
     }
 
     Loader {

@@ -161,6 +161,10 @@ def draw_licence(painter: QPainter, dpi: float, licence: Licence, layout: Licenc
                 align=Qt.AlignHCenter | Qt.AlignTop, wrap=False)
     pg.text("copy", f"（{licence.copy[0]}　{licence.copy[1]}）", pg.rect(0, M + 30, W, 8), 5,
             align=Qt.AlignHCenter | Qt.AlignTop, wrap=False)
+    if licence.reprint:
+        # Printed on stock and plain paper alike: a reprint must never pass for the original.
+        pg.text("reprint", f"补打（第{licence.print_number}次打印）", pg.rect(0, M + 38, W, 8), 4.6,
+                bold=True, align=Qt.AlignHCenter | Qt.AlignTop, wrap=False)
     top = M + 8
     left = M + 10
     qr_mm = min(34.0, H * 0.18)

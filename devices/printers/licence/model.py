@@ -20,7 +20,9 @@ class Licence:
 
     ``subject_type_label`` e.g. 个体工商户 / 有限责任公司(自然人独资); ``person_label`` 经营者 / 投资人 /
     法定代表人 / 负责人; ``premises_label`` 经营场所 / 住所 / 营业场所; ``capital`` None when the
-    subject type has none (个体工商户, 分公司); ``copy`` is 正本 or 副本.
+    subject type has none (个体工商户, 分公司); ``copy`` is 正本 or 副本; ``print_number`` is
+    which print of this licence this is (counted by the platform): 1 is the original, every
+    later one is marked 补打 on the page.
     """
 
     name: str
@@ -38,10 +40,17 @@ class Licence:
     qr_payload: str
     copy: str = "正本"
     capital: str | None = None
+    print_number: int = 1
+
+    @property
+    def reprint(self) -> bool:
+        return self.print_number > 1
 
     def __post_init__(self) -> None:
         if self.copy not in ("正本", "副本"):
             raise ValueError("copy must be 正本 or 副本")
+        if not isinstance(self.print_number, int) or not 1 <= self.print_number <= 10_000:
+            raise ValueError("print_number counts prints from 1")
         if not isinstance(self.uscc, str) or not USCC_SHAPE.fullmatch(self.uscc):
             raise ValueError("uscc (统一社会信用代码) must be 18 characters of the GB 32100 alphabet")
 

@@ -164,6 +164,9 @@ class LicencePrinter:
         else:
             raise ValueError(f"{uri!r}: licence printer must be pdf:///DIR or cups://QUEUE")
         self.layout = layout or LicenceLayout()
+        # Qt's application must belong to the thread that builds the printer (the main one),
+        # never to a printing thread: made there, it would own every window drawn later.
+        ensure_gui_app()
 
     def print_licence(self, licence: Licence) -> LicencePrintResult:
         """Render ``licence`` and deliver it.
@@ -205,7 +208,8 @@ class LicencePrinter:
         return removed
 
     def _pdf_path(self, licence: Licence) -> Path:
-        """``<folder>/<uscc>-original.pdf`` (or ``-duplicate``), proven to lie inside the folder.
+        """``<folder>/<uscc>-original.pdf`` (or ``-duplicate``; ``-reprint<n>`` added for a 补打),
+        proven to lie inside the folder.
 
         Raises:
             LicencePrintError: the credit code cannot name a file, or the path leaves the folder.
@@ -214,7 +218,8 @@ class LicencePrinter:
             raise LicencePrintError("the credit code cannot name a file")
         folder = Path(self.target).resolve()
         copy = "original" if licence.copy == "正本" else "duplicate"
-        out = (folder / f"{licence.uscc}-{copy}.pdf").resolve()
+        again = f"-reprint{licence.print_number}" if licence.reprint else ""
+        out = (folder / f"{licence.uscc}-{copy}{again}.pdf").resolve()
         if out.parent != folder:
             raise LicencePrintError("the licence file would leave its folder")
         return out

@@ -276,9 +276,11 @@ def encode_receipt(receipt: Receipt, options: EncoderOptions | None = None) -> b
     cols = options.columns
     rule = ["-" * cols]
     parts = [encode_init(options), encode_heading(receipt.title, options), LF]
-    parts.append(encode_style(bold=True))
-    parts.append(encode_lines(row_lines(receipt.number_label, receipt.application_number, cols), options, bold=True))
-    parts.append(encode_style(bold=False))
+    if receipt.application_number:   # a printed guide belongs to no application
+        parts.append(encode_style(bold=True))
+        parts.append(encode_lines(row_lines(receipt.number_label, receipt.application_number,
+                                            cols), options, bold=True))
+        parts.append(encode_style(bold=False))
     parts.append(encode_lines(rule, options))
     for label, value in receipt.rows:
         parts.append(encode_lines(row_lines(label, value, cols), options))

@@ -16,7 +16,8 @@ class Receipt:
         job_id: stable id of this print job; the queue prints each id at most once, so the
             caller must reuse the same id when it offers the same receipt again.
         title: heading, e.g. "业务受理回执".
-        application_number: the application number the citizen tracks.
+        application_number: the application number the citizen tracks; empty for a paper that
+            belongs to no application (the printed 办事指南).
         rows: (label, value) pairs printed as ``label：value``.
         qr_payload: text of the tracking QR code (usually a URL); empty means no QR code.
         notes: short paragraphs printed in small type below the QR code.

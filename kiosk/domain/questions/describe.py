@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kiosk.domain import catalogues, names, scope as scope_rules
+from kiosk.domain.identifiers import mask_id_number
 from kiosk.domain.subject_types import SubjectType
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def people_count(q: Question, value: Any, st: SubjectType, a: Answers) -> str:
 
 
 def _one(p: dict[str, Any]) -> str:
-    masked = p["id_number"][:6] + "********" + p["id_number"][-4:]
+    masked = mask_id_number(p["id_number"])
     amount = f"，认缴{p['amount']}万元" if "amount" in p else ""
     return f"{p['name']}（{masked}{amount}）"
 

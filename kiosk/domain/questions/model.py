@@ -5,7 +5,7 @@ type and earlier answers) and whether it may be skipped; its checker; its option
 set of labels; its heading, hint and review label (wording may depend on the subject type and
 earlier answers); how the review page words a cleaned answer, and its review section; and the
 ``Stage`` of the visit it belongs to, from which the flags that the session and the bridge read
-follow (``answered``, ``in_record``, ``revisitable``, ``listed``, ``after_review``).
+follow (``answered``, ``in_record``, ``revisitable``, ``listed``, ``declaration``).
 
 ``Questionnaire`` answers what the flow asks of the whole table: the path through it and the
 answers a complete record holds. The entries themselves are in ``table``. No I/O, no clock, no Qt.
@@ -31,6 +31,7 @@ class Kind(enum.Enum):
     """How a page is presented; the UI maps each kind to one QML screen (``ui.screens``)."""
 
     ID_CARD = "id_card"
+    IDENTITY = "identity"          # who the card says, masked: 是本人，继续
     FACE = "face"
     CHOICE = "choice"
     YES_NO = "yes_no"
@@ -52,6 +53,15 @@ class Kind(enum.Enum):
     SIGNATURE = "signature"
     REVIEW = "review"
     DONE = "done"
+    # The other citizen services (kiosk.flow.services): pages, not questions.
+    STATUS_START = "status_start"
+    APPLICATION_NUMBER = "application_number"
+    SCAN = "scan"
+    APPLICATIONS = "applications"
+    LICENCES = "licences"
+    LICENCE_PRINT = "licence_print"
+    GUIDE = "guide"
+    RATING = "rating"
 
 
 class Stage(enum.Enum):
@@ -61,8 +71,10 @@ class Stage(enum.Enum):
     TYPE = "type"                # the subject type: every later page depends on it
     QUESTION = "question"        # the questions, answered before the review
     REVIEW = "review"            # check your answers
-    DECLARATION = "declaration"  # after the review: the commitment, then the signature (submits)
+    DECLARATION = "declaration"  # the commitment, then the signature; the review shows them
+    #                              and submits
     DONE = "done"                # the confirmation page; not on the path
+    SERVICE = "service"          # a page of another citizen service (kiosk.flow.services)
 
 
 Answers = Mapping[str, Any]
@@ -144,7 +156,7 @@ class Question:
     @property
     def revisitable(self) -> bool:
         """上一步 may come back to this page; the card and the face are never asked again."""
-        return self.stage not in (Stage.IDENTITY, Stage.DONE)
+        return self.stage not in (Stage.IDENTITY, Stage.DONE, Stage.SERVICE)
 
     @property
     def listed(self) -> bool:
@@ -152,8 +164,9 @@ class Question:
         return bool(self.section)
 
     @property
-    def after_review(self) -> bool:
-        """Asked after the review (the commitment, the signature), never from it."""
+    def declaration(self) -> bool:
+        """The commitment or the signature: asked after the questions, before the review, which
+        shows them as themselves (not as rows) and from which they can be done again."""
         return self.stage is Stage.DECLARATION
 
     def is_optional(self, st: SubjectType | None) -> bool:
@@ -245,7 +258,8 @@ class Questionnaire:
         """
         if st is None:
             return [q.id for q in self.entries if q.stage in (Stage.IDENTITY, Stage.TYPE)]
-        return [q.id for q in self.entries if q.stage is not Stage.DONE and q.when(st, answers)]
+        return [q.id for q in self.entries
+                if q.stage not in (Stage.DONE, Stage.SERVICE) and q.when(st, answers)]
 
     def needed(self, st: SubjectType, answers: Answers) -> list[Question]:
         """The questions whose answers a complete record of this subject type holds."""

@@ -117,6 +117,8 @@ def _offer_mail_address(applicant: Applicant | None, a: Answers) -> Any:
 QUESTIONS = Questionnaire((
     Question("id_card", Kind.ID_CARD, "请将身份证放在读卡区", stage=Stage.IDENTITY,
              hint="请将第二代居民身份证平放在下方读卡区，读取需要约3秒，读完前请不要移开"),
+    Question("confirm_identity", Kind.IDENTITY, "请确认是您本人的身份证", stage=Stage.IDENTITY,
+             hint="核对下方信息（已隐去部分内容）。如果不是您本人的身份证，请取走后放上您本人的"),
     Question("face", Kind.FACE, "请正对摄像头，进行人脸核验", stage=Stage.IDENTITY,
              hint="请摘下帽子和口罩，按屏幕提示转头或靠近。核验照片只用于本次申请"),
     Question(SUBJECT_TYPE, Kind.CHOICE, "您要办理哪一类市场主体？", stage=Stage.TYPE,
@@ -196,10 +198,8 @@ QUESTIONS = Questionnaire((
              label="领取方式", options=DELIVERY, check=answers.one_of(_values(DELIVERY), "领取方式")),
     Question("mail_address", Kind.ADDRESS, "邮寄到哪里？",
              when=lambda st, a: a.get("delivery") == "mail", section=S_DELIVERY, label="邮寄地址",
-             check=answers.address("收件地址"), describe=describe.address,
+             check=answers.address("详细地址"), describe=describe.address,
              offer=_offer_mail_address, hint="收件人为您本人，电话为您填写的手机号码"),
-    Question("review", Kind.REVIEW, "请核对您的申请", stage=Stage.REVIEW,
-             hint="如需修改，请按该项右侧的“修改”", continue_label="以上信息无误，继续"),
     Question("commitment", Kind.COMMITMENT, "请阅读告知承诺书", stage=Stage.DECLARATION,
              label="告知承诺", body=_commitment,
              check=answers.must_be_true("请阅读告知承诺书，并勾选“我已阅读以上内容，同意承诺”"),
@@ -207,6 +207,10 @@ QUESTIONS = Questionnaire((
              continue_label="我已阅读并承诺"),
     Question("signature", Kind.SIGNATURE, "请在下方签名", stage=Stage.DECLARATION, label="签名",
              check=answers.must_be_true("请在签名框内签名"),
-             hint="请用手指在方框内写下您的姓名", continue_label="确认提交申请"),
+             hint="请用手指在方框内写下您的姓名", continue_label="确认签名"),
+    # The last look before submit: every answer with 修改, and the signature itself.
+    Question("review", Kind.REVIEW, "请核对您的申请", stage=Stage.REVIEW,
+             hint="如需修改，请按该项右侧的“修改”。核对无误后提交申请",
+             continue_label="确认提交申请"),
     Question("done", Kind.DONE, "申请已提交", stage=Stage.DONE, continue_label="完成"),
 ))

@@ -92,6 +92,13 @@ trusted_root = "/etc/kiosk/root.json"
     ("[voice]\nengine = ''", "[voice] engine: String should have at least 1 character"),
     ("a = " + "[" * 5000 + "]" * 5000, "nested too deep"),
     ("x = {" * 3000 + "}" * 3000, "k.toml"),
+    ("[help]\nstaff_pin_hash = '246810'", "[help] staff_pin_hash: must be an argon2id hash"),
+    ("[help]\nstaff_pin_hash = '$argon2i$v=19$m=16,t=2,p=1$c2FsdHNhbHQ$Xl3V5XvYjIbB3hBSyH4Gmw'",
+     "argon2id"),
+    ("[help]\nmax_failures = 0", "[help] max_failures: Input should be greater than or equal to 1"),
+    ("[help]\npin = '1234'", "[help] pin: unknown key"),
+    ("[profile]\nregion_code = '330000'", "region_code: must be the hall's current county"),
+    ("[profile]\nregion_code = '339999'", "region_code: must be the hall's current county"),
 ])
 def test_bad_files_name_the_key(text: str, fragment: str) -> None:
     with pytest.raises(SettingsError) as err:
@@ -227,6 +234,14 @@ def _bundle_json(settings_tree: dict) -> bytes:
     import json
     return json.dumps({"format": 1, "version": 3, "scope": "group:township",
                        "settings": settings_tree}, allow_nan=True).encode()
+def test_the_staff_section_and_the_hall_s_county() -> None:
+    from kiosk.pin import hash_pin
+    made = hash_pin("246810")
+    s = parse(f'[profile]\nregion_code = "370323"\n[help]\nstaff_pin_hash = "{made}"\n'
+              'lockout_s = 60\n')
+    assert s.profile.region_code == "370323" and s.help.staff_pin_hash == made
+    assert s.help.lockout_s == 60.0
+    assert Settings().help.staff_pin_hash == ""      # no PIN by default: no staff actions
 
 
 @fuzz(200)

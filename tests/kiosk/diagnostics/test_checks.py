@@ -130,31 +130,6 @@ def test_held_receipts_come_from_the_journal_newest_first() -> None:
         ("B", False), ("A", True)]
 
 
-@pytest.fixture
-def usb(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A mount table and a sysfs tree in a folder: one USB stick, one internal disk."""
-    sys_root, stick, internal = tmp_path / "sys", tmp_path / "media" / "U 盘", tmp_path / "data"
-    for disk, removable, bus in (("sdz", "1", "usb1/1-1"), ("nvme9n1", "0", "pci0000:00")):
-        dev = sys_root / "devices" / bus / "block" / disk
-        (dev / f"{disk}p1" if disk.startswith("nvme") else dev / f"{disk}1").mkdir(parents=True)
-        (dev / "removable").write_text(removable + "\n")
-    (sys_root / "devices/usb1/1-1/block/sdz/sdz1/partition").write_text("1\n")
-    (sys_root / "devices/pci0000:00/block/nvme9n1/nvme9n1p1/partition").write_text("1\n")
-    (sys_root / "class" / "block").mkdir(parents=True)
-    (sys_root / "class/block/sdz1").symlink_to(sys_root / "devices/usb1/1-1/block/sdz/sdz1")
-    (sys_root / "class/block/nvme9n1p1").symlink_to(
-        sys_root / "devices/pci0000:00/block/nvme9n1/nvme9n1p1")
-    stick.mkdir(parents=True)
-    internal.mkdir()
-    mounts = tmp_path / "mounts"
-    escaped = str(stick).replace(" ", "\\040")
-    mounts.write_text(f"/dev/nvme9n1p1 {internal} ext4 rw,relatime 0 0\n"
-                      f"/dev/sdz1 {escaped} vfat rw,nosuid,nodev 0 0\n"
-                      "proc /proc proc rw 0 0\ngarbage\n\x00\x01 weird line\n"
-                      f"/dev/sdz1 {tmp_path}/ro vfat ro 0 0\n", encoding="utf-8")
-    return mounts, sys_root, stick
-
-
 def sample_report() -> Report:
     checks = tuple(Check(n, n != "clock", "ok", "" if n != "clock" else "对时") for n in REQUIRED)
     return Report("kiosk/../7", "0.1.0", dt.datetime(2026, 11, 21, 10, 30).timestamp(), checks,

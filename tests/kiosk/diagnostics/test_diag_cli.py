@@ -141,4 +141,4 @@ def test_hash_pin_reads_a_pin_and_refuses_a_bad_one(tmp_path: Path) -> None:
     assert good.returncode == 0 and good.stdout.startswith("$argon2id$")
     bad = subprocess.run([sys.executable, "-m", "kiosk.cli", "diag", "hash-pin"], cwd=ROOT,
                          input="12ab\n", capture_output=True, text=True, timeout=60, env=env)
-    assert bad.returncode == 2 and "4 到 12 位数字" in bad.stdout
+    assert bad.returncode == 2 and "4到12位数字" in bad.stdout

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from kiosk.diagnostics.mode import (MAINTENANCE, PIN_TIMEOUT_S, TAP_WINDOW_S, VISIT_UNDER_WAY,
                                     DiagnosticsMode, ModeState)
-from kiosk.diagnostics.pin import PinGate
+from kiosk.pin import PinGate
 from tests.clock import Clock
-from tests.kiosk.diagnostics.conftest import PIN, Recorded
+from tests.kiosk.conftest import PIN, Recorded
 
 
 def make(pin_hash: str, audit: Recorded, clock: Clock, idle: list[bool]) -> DiagnosticsMode:

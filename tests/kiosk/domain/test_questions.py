@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kiosk.domain import subject_types
 from kiosk.domain.answers import Context
-from kiosk.domain.questions import OPTIONAL_MARK, QUESTIONS, Kind, Questionnaire, Stage
+from kiosk.domain.questions import OPTIONAL_MARK, QUESTIONS, Questionnaire, Stage
 from kiosk.domain.review import licence_fields, review_record
 from kiosk.domain.samples import sample_applicant, sample_record
 from kiosk.flow.summary import review_sections
@@ -44,15 +44,15 @@ def test_every_page_has_a_heading_and_every_listed_question_a_label() -> None:
 
 
 def test_before_the_subject_type_is_chosen_only_the_start_is_known() -> None:
-    assert QUESTIONS.path(None, {}) == ["id_card", "face", "subject_type"]
+    assert QUESTIONS.path(None, {}) == ["id_card", "confirm_identity", "face", "subject_type"]
 
 
 def test_individual_business_personal_without_a_name() -> None:
     steps = QUESTIONS.path(IB, {"operation_form": "personal", "has_name": False, "delivery": "pickup"})
-    assert steps[:4] == ["id_card", "face", "subject_type", "operation_form"]
+    assert steps[:5] == ["id_card", "confirm_identity", "face", "subject_type", "operation_form"]
     assert "family_members" not in steps and "name" not in steps and "seals" not in steps
     assert "staff_count" in steps and "shareholders" not in steps and "housing_fund" not in steps
-    assert steps[-3:] == ["review", "commitment", "signature"]
+    assert steps[-3:] == ["commitment", "signature", "review"]
 
 
 def test_family_operation_asks_for_family_members_and_a_name_asks_for_seals() -> None:
@@ -92,7 +92,7 @@ def test_funds_are_optional_only_for_individual_businesses() -> None:
 
 # ----- the flags the session and the bridge read -----------------------------------------------
 def test_flags_follow_the_stage_of_each_page() -> None:
-    flags = {q.id: (q.answered, q.in_record, q.revisitable, q.listed, q.after_review)
+    flags = {q.id: (q.answered, q.in_record, q.revisitable, q.listed, q.declaration)
              for q in QUESTIONS}
     for device in ("id_card", "face"):
         assert flags[device] == (False, False, False, False, False)

@@ -69,6 +69,8 @@ def drive_to(session: Session, stop_at: str, answers: dict[str, Any]) -> list[st
         kind = session.page.kind
         if kind is Kind.ID_CARD:
             assert session.card_read(person()) == ""
+        elif kind is Kind.IDENTITY:
+            session.confirm_identity()
         elif kind is Kind.FACE:
             assert session.face_checked(True, b"\xff\xd8jpeg") == ""
         elif kind is Kind.REVIEW:

@@ -26,8 +26,8 @@ def test_each_subject_type_goes_from_card_to_a_queued_application(kit: Kit, subj
     s = kit.session
     s.begin()
     visited = drive_to(s, "done", answers_for(subject, person()))
-    assert visited[:3] == ["id_card", "face", "subject_type"]
-    assert visited[-4:] == ["review", "commitment", "signature", "done"]
+    assert visited[:4] == ["id_card", "confirm_identity", "face", "subject_type"]
+    assert visited[-4:] == ["commitment", "signature", "review", "done"]
     assert s.phase is Phase.FINISHED
     assert kit.outbox.status(s.application_id).state is QueueState.QUEUED
     assert any(isinstance(e, ev.SubmissionQueued) for e in kit.events)
@@ -40,7 +40,7 @@ def test_progress_counts_the_steps_of_this_path(kit: Kit) -> None:
     assert s.progress_text == "第 1 步"              # the total depends on the type not chosen yet
     drive_to(s, "operation_form", answers_for("individual_business", person()))
     n, m = s.position
-    assert n == 4 and m > 15 and s.progress_text == f"第 4 步，共 {m} 步"
+    assert n == 5 and m > 15 and s.progress_text == f"第 5 步，共 {m} 步"
 
 
 def test_a_refused_answer_keeps_what_was_typed_and_says_why(kit: Kit) -> None:
@@ -69,6 +69,7 @@ def test_face_fallback_after_three_failures_goes_to_staff(kit: Kit) -> None:
     s = kit.session
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     for _ in range(2):
         assert "再试" in s.face_checked(False)
     assert "工作人员" in s.face_checked(False)
@@ -203,11 +204,12 @@ def test_low_disk_refuses_to_start(tmp_path: Path) -> None:
 def test_a_failing_queue_keeps_everything_and_asks_for_staff(kit: Kit) -> None:
     s = kit.session
     s.begin()
-    drive_to(s, "signature", answers_for("individual_business", person()))
+    drive_to(s, "review", answers_for("individual_business", person()))
     kit.outbox.close()                               # the disk went away
-    problems = s.sign(b"\x89PNG")
+    problems = s.confirm_review()
     assert "工作人员" in problems[0]
-    assert s.step == "signature" and s.applicant is not None and s.answers["phone"]
+    assert s.step == "review" and s.applicant is not None and s.answers["phone"]
+    assert s.signature_png                            # nothing the person gave is dropped
 
 
 def _reachable(root: object) -> list[object]:
@@ -277,6 +279,7 @@ def test_a_device_notice_shows_on_its_own_page_only_and_clears_on_leaving(kit: K
     s.device_notice("face", "请慢慢向左转头")          # not on the face page yet: ignored
     assert s.notice == ""
     s.card_read(person())
+    s.confirm_identity()
     s.device_notice("face", "请慢慢向左转头")
     assert s.notice == "请慢慢向左转头"
     assert kit.events[-1] == ev.NoticeChanged("face", "请慢慢向左转头")
@@ -297,10 +300,15 @@ def test_back_and_change_read_the_table_s_flags(kit: Kit) -> None:
     s.back()
     assert s.step == "commitment"
     s.back()
-    assert s.step == "review"
-    for not_listed in ("id_card", "face", "commitment", "signature", "done", "no_such_step"):
+    assert s.step == "delivery"                      # the last question before the declaration
+    drive_to(s, "review", answers_for("individual_business", person()))
+    for not_listed in ("id_card", "face", "done", "no_such_step"):
         s.change(not_listed)
         assert s.step == "review", not_listed
+    s.change("commitment")                           # a declaration is done again from here
+    assert s.step == "commitment"
+    s.answer(True)
+    assert s.step == "review"
     s.change("subject_type")
     assert s.step == "subject_type"
 
@@ -316,9 +324,9 @@ def test_the_date_and_submitted_at_come_from_the_wall_clock(kit: Kit) -> None:
     # The bank page accepts the days after the session's date, whatever today really is.
     assert "30天" in s.answer({"appointment": True, "bank": "中国银行", "date": "2026-11-24"})[0]
     assert s.answer({"appointment": True, "bank": "中国银行", "date": "2026-12-24"}) == []
-    drive_to(s, "signature", answers)
+    drive_to(s, "review", answers)
     kit.wall.advance(60)
-    assert s.sign(b"\x89PNG-signature") == []
+    assert s.confirm_review() == []
     assert s.receipt.submitted_at == kit.wall.now
     assert s.application_id.startswith("20261124-")
     record = s.record()
@@ -364,6 +372,7 @@ def test_a_camera_that_fails_on_the_face_page_offers_staff(kit: Kit) -> None:
     s = kit.session
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     assert s.step == "face" and not s.staff_needed
     s.device_changed(_health("camera", DeviceState.DISCONNECTED))
     assert s.staff_needed and "工作人员" in s.errors[0]
@@ -377,6 +386,7 @@ def test_a_camera_already_down_is_said_on_arrival_at_the_face_page(kit: Kit) -> 
     s.device_changed(_health("camera", DeviceState.UNAVAILABLE))
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     assert s.step == "face" and s.staff_needed and "工作人员" in s.errors[0]
 
 
@@ -385,6 +395,7 @@ def test_a_camera_that_is_still_starting_is_not_out_of_order(kit: Kit) -> None:
     s.device_changed(_health("camera", DeviceState.STARTING))
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     assert s.step == "face" and not s.errors and not s.staff_needed
 
 
@@ -392,6 +403,7 @@ def test_a_camera_that_comes_back_starts_the_face_page_again(kit: Kit) -> None:
     s = kit.session
     s.begin()
     s.card_read(person())
+    s.confirm_identity()
     s.device_changed(_health("camera", DeviceState.DISCONNECTED))
     assert s.staff_needed
     s.device_changed(_health("camera", DeviceState.READY))
@@ -417,6 +429,6 @@ def test_a_reader_that_fails_while_the_person_waits_at_it_says_so_and_recovers(k
     assert isinstance(kit.events[-1], ev.AnswerRefused)
     s.device_changed(_health("idcard", DeviceState.READY))
     assert s.step == "id_card" and not s.errors          # the page is the card page again
-    assert s.card_read(person()) == "" and s.step == "face"
+    assert s.card_read(person()) == "" and s.step == "confirm_identity"
     s.device_changed(_health("idcard", DeviceState.DISCONNECTED))   # no longer needed
-    assert s.step == "face" and not s.errors
+    assert s.step == "confirm_identity" and not s.errors

@@ -30,7 +30,7 @@ Button {
         radius: Theme.radius
         color: control.enabled ? control.fill : Theme.surface
         opacity: control.down ? 0.85 : 1
-        border.width: control.primary ? 0 : Theme.fieldBorder
+        border.width: control.primary && control.enabled ? 0 : Theme.fieldBorder   // a disabled main action still looks like a button
         border.color: control.selected ? Theme.primary : Theme.border
     }
 }

@@ -2,6 +2,7 @@
 // predicts them (ux.md Qt specifics). The error text sits between label and field.
 import QtQuick
 import QtQuick.Controls.Basic
+import Kiosk
 import ".."
 
 Column {
@@ -10,6 +11,9 @@ Column {
     property string hint: ""
     property string error: ""
     property bool personal: false
+    // An identity number shown masked (as on the review page) unless the person is typing it.
+    property bool masked: false
+    readonly property bool hiding: masked && !input.activeFocus && input.text.length > 10
     property alias text: input.text
     property alias field: input
     property int extraHints: 0
@@ -34,7 +38,7 @@ Column {
         implicitHeight: Theme.targetHeight
         font.family: Theme.fontFamily
         font.pixelSize: Theme.bodySize
-        color: Theme.text
+        color: root.hiding ? "transparent" : Theme.text
         leftPadding: Theme.gap
         inputMethodHints: (root.personal ? (Qt.ImhSensitiveData | Qt.ImhNoPredictiveText) : Qt.ImhNone)
                           | root.extraHints
@@ -44,6 +48,14 @@ Column {
             color: Theme.background
             border.width: input.activeFocus ? Theme.fieldBorder * 2 : Theme.fieldBorder
             border.color: root.error !== "" ? Theme.errorText : (input.activeFocus ? Theme.primary : Theme.border)
+        }
+        Text {
+            objectName: root.objectName !== "" ? root.objectName + "Masked" : ""
+            visible: root.hiding
+            anchors { left: parent.left; leftMargin: input.leftPadding; verticalCenter: parent.verticalCenter }
+            text: root.hiding ? Services.maskIdNumber(input.text) : ""
+            font: input.font
+            color: Theme.text
         }
     }
 }

@@ -9,7 +9,8 @@ import ".."
 KScreen {
     id: screen
     readonly property var start: screen.initial ?? ({})
-    property string code: start.region_code ?? ""
+    // The picker starts from the hall's county; 选择其他地区 goes up one level at a time.
+    property string code: start.region_code ?? Services.hallRegion
     readonly property var picked: code === "" ? ({}) : Session.region(code)
     // The next level to pick from; none left means the region is complete.
     readonly property var choices: code === "" ? Session.regions("")
@@ -18,12 +19,18 @@ KScreen {
     readonly property bool done: code !== "" && choices.length === 0
     implicitHeight: col.height
     function submit() { Session.answer({"region_code": screen.done ? screen.code : "", "detail": detail.text}) }
+    function errorFor(field) { return Session.errorField === field && Session.errors.length > 0 ? Session.errors[0] : "" }
     function focusField() { detail.focusField() }
+    function up() {
+        if (picked.level === "county") code = code.substring(0, 4) + "00"
+        else if (picked.level === "city") code = code.substring(0, 2) + "0000"
+        else code = ""
+    }
     Column {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
+        KError { width: parent.width; fields: ["region_code", ""] }
         Row {
             spacing: Theme.gap
             width: parent.width
@@ -32,7 +39,7 @@ KScreen {
                 text: screen.code === "" ? "请选择省（自治区、直辖市）" : "已选：" + (screen.picked.fullName ?? "")
                 font.bold: true
             }
-            KButton { id: again; text: "重新选择"; visible: screen.code !== ""; onClicked: screen.code = "" }
+            KButton { id: again; objectName: "regionUp"; text: "选择其他地区"; visible: screen.code !== ""; onClicked: screen.up() }
         }
         Grid {
             columns: 3
@@ -57,6 +64,7 @@ KScreen {
             label: "详细地址"
             hint: "街道、路名和门牌号，例如：文三路200号1幢101室"
             personal: true
+            error: screen.errorFor("detail")
             text: screen.start.detail ?? ""
         }
     }

@@ -1,5 +1,7 @@
-// The start page (GOV.UK start page): what the service does, one start button, what to bring,
-// cost and time. After a session ends it says that the person's data was deleted.
+// The home screen: every service the kiosk offers (设立登记 for each subject type, 办件进度查询,
+// 营业执照自助打印, 办事指南, 好差评), said honestly: what is out of order right now, and a
+// service that cannot be finished is shown but not offered, with why. After a visit it says
+// that the person's data was deleted.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -10,6 +12,15 @@ KScreen {
     id: screen
     hasFooter: false
     implicitHeight: col.height
+    readonly property var offers: Services.offers
+    readonly property var register: offers.length > 0 ? offers[0] : ({})
+    // Two columns when the window is wide (landscape), one when narrow (portrait).
+    readonly property int columns: width >= Theme.targetHeight * 15 ? 2 : 1
+    function offer(service) {
+        for (let i = 0; i < offers.length; i++)
+            if (offers[i].service === service) return offers[i]
+        return ({})
+    }
 
     Column {
         id: col
@@ -37,66 +48,121 @@ KScreen {
         KText {
             width: parent.width
             text: "开办企业，一次办好"
-            font.pixelSize: Theme.headingSize * 1.3
+            font.pixelSize: Theme.headingSize * 1.2
             font.bold: true
             Accessible.role: Accessible.Heading
         }
-        KText {
-            width: parent.width
-            text: "在这台机器上，您可以自助申请营业执照，并一并办理免费刻章、税务登记和发票、社保医保登记、公积金登记和银行开户预约。符合条件的申请可以当场审批。"
-        }
-        KText {
-            width: parent.width
-            text: "适用于：个体工商户、个人独资企业、自然人投资的有限责任公司、分公司"
-            color: Theme.secondaryText
-        }
         Rectangle {
-            objectName: "outOfOrder"
-            visible: Session.startBlocked !== ""
+            objectName: "notices"
+            visible: Services.notices.length > 0
             width: parent.width
-            height: visible ? blocked.height + Theme.gap * 2 : 0
+            height: visible ? noticeList.height + Theme.gap * 2 : 0
             radius: Theme.radius
             color: Theme.errorBackground
             border.color: Theme.errorText
             border.width: Theme.fieldBorder
-            KText {
-                id: blocked
+            Column {
+                id: noticeList
                 x: Theme.gap; y: Theme.gap
                 width: parent.width - Theme.gap * 2
-                text: Session.startBlocked
-                color: Theme.errorText
-                font.bold: true
+                spacing: Theme.gap / 2
+                KText { text: "暂时无法使用的设备"; font.bold: true; color: Theme.errorText; width: parent.width }
+                Repeater {
+                    model: Services.notices
+                    delegate: KText {
+                        required property string modelData
+                        width: noticeList.width
+                        text: "· " + modelData
+                        color: Theme.errorText
+                    }
+                }
             }
         }
-        KButton {
-            objectName: "startButton"
+
+        // 设立登记: the subject type is chosen here, first.
+        Rectangle {
+            objectName: "registerBlock"
             width: parent.width
-            implicitHeight: Theme.targetHeight * 1.6
-            primary: true
-            enabled: Session.startBlocked === ""
-            text: "开始办理"
-            font.pixelSize: Theme.headingSize
-            onClicked: { Session.dismissEnded(); Session.begin() }
+            height: reg.height + Theme.gap * 2
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.primary
+            border.width: Theme.fieldBorder
+            Column {
+                id: reg
+                x: Theme.gap; y: Theme.gap
+                width: parent.width - Theme.gap * 2
+                spacing: Theme.gap
+                KText { width: parent.width; text: screen.register.title ?? "设立登记"; font.pixelSize: Theme.headingSize; font.bold: true }
+                KText { width: parent.width; text: screen.register.description ?? ""; color: Theme.secondaryText }
+                KText {
+                    objectName: "outOfOrder"
+                    visible: text !== ""
+                    width: parent.width
+                    text: screen.register.available === false ? "暂不能办理：" + screen.register.reason : ""
+                    color: Theme.errorText
+                    font.bold: true
+                }
+                KText { width: parent.width; text: "请选择要办理的类型："; font.bold: true }
+                Grid {
+                    width: parent.width
+                    columns: screen.columns * 2
+                    spacing: Theme.gap
+                    Repeater {
+                        model: Services.subjectTypes
+                        delegate: KButton {
+                            required property var modelData
+                            objectName: "start_" + modelData.id
+                            width: (reg.width - Theme.gap * (screen.columns * 2 - 1)) / (screen.columns * 2)
+                            implicitHeight: Math.max(Theme.targetHeight * 1.3, contentItem.implicitHeight + Theme.gap * 2)
+                            primary: true
+                            enabled: screen.register.available === true
+                            text: modelData.label
+                            Accessible.name: "设立登记：" + modelData.label
+                            onClicked: { Session.dismissEnded(); Services.begin("register", modelData.id) }
+                        }
+                    }
+                }
+            }
         }
+
+        // The other services.
         Grid {
-            columns: 1
             width: parent.width
+            columns: screen.columns
             spacing: Theme.gap
             Repeater {
-                model: [
-                    {"k": "请带好", "v": "本人第二代居民身份证（办理时需要刷脸核验）"},
-                    {"k": "费用", "v": "免费"},
-                    {"k": "用时", "v": "约 15 分钟"},
-                    {"k": "需要帮助", "v": "随时按屏幕右上角的“呼叫工作人员”"}
-                ]
-                delegate: Row {
-                    id: fact
-                    required property var modelData
-                    spacing: Theme.gap
-                    width: col.width
-                    KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
-                    KText { text: fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap }
+                model: ["status", "licence", "guide", "rating"]
+                delegate: KButton {
+                    id: service
+                    required property string modelData
+                    readonly property var info: screen.offer(modelData)
+                    objectName: "service_" + modelData
+                    width: (col.width - Theme.gap * (screen.columns - 1)) / screen.columns
+                    implicitHeight: Math.max(Theme.targetHeight * 1.4, contentItem.implicitHeight + Theme.gap * 2)
+                    textAlign: Text.AlignLeft
+                    leftPadding: Theme.gap * 1.5
+                    enabled: service.info.available === true
+                    text: (service.info.title ?? "") + "\n"
+                          + (service.info.available === false ? "暂不可用：" + service.info.reason : (service.info.description ?? ""))
+                    Accessible.name: service.info.title ?? ""
+                    onClicked: { Session.dismissEnded(); Services.begin(modelData, "") }
                 }
+            }
+        }
+        Repeater {
+            model: [
+                {"k": "请带好", "v": "本人第二代居民身份证（办理时需要刷脸核验）"},
+                {"k": "费用", "v": "全部免费"},
+                {"k": "需要帮助", "v": "随时按屏幕右上角的“呼叫工作人员”"}
+            ]
+            delegate: Row {
+                id: fact
+                required property var modelData
+                spacing: Theme.gap
+                width: col.width
+                KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
+                KText { text: fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap; color: Theme.secondaryText }
             }
         }
     }

@@ -17,13 +17,14 @@ KScreen {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
+        KError { width: parent.width; fields: ["appointment", ""] }
         KChoiceList {
             id: want
             options: [{"value": true, "label": "预约开户"}, {"value": false, "label": "暂不预约"}]
             value: screen.start.appointment ?? undefined
         }
         KText { visible: want.value === true; text: "开户银行"; font.bold: true; width: parent.width }
+        KError { width: parent.width; fields: ["bank"] }
         Grid {
             visible: want.value === true
             columns: 2
@@ -41,6 +42,7 @@ KScreen {
         }
         QtObject { id: bank; property var value: screen.start.bank }
         KText { visible: want.value === true; text: "预约日期"; font.bold: true; width: parent.width }
+        KError { width: parent.width; fields: ["date"] }
         Grid {
             visible: want.value === true
             columns: 5

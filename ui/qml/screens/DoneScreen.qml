@@ -4,6 +4,7 @@
 // (Session.outcome), the same words the receipt prints.
 pragma ComponentBehavior: Bound
 import QtQuick
+import QtQuick.Controls.Basic
 import Kiosk
 import "../controls"
 import ".."
@@ -51,6 +52,12 @@ KScreen {
                 }
             }
         }
+        BusyIndicator {
+            objectName: "paperBusy"
+            running: screen.outcome.pending === true
+            visible: running
+            width: Theme.targetHeight; height: width
+        }
         // Paper: where the licence and the receipt are, in words (not colour alone).
         Repeater {
             model: [screen.outcome.licenceText ?? "", screen.outcome.receiptText ?? ""]
@@ -77,6 +84,38 @@ KScreen {
                 spacing: Theme.gap
                 KText { text: fact.modelData.k; color: Theme.secondaryText; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
                 KText { text: fact.modelData.v === "" ? "未填写" : fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap }
+            }
+        }
+        // 好差评, right after the visit: a face tapped here rates it (a 差评 asks why first).
+        Rectangle {
+            objectName: "doneRating"
+            visible: screen.kind !== "submitting"
+            width: parent.width
+            height: visible ? rateBox.height + Theme.gap * 2 : 0
+            radius: Theme.radius
+            color: Theme.surface
+            Column {
+                id: rateBox
+                x: Theme.gap; y: Theme.gap
+                width: parent.width - Theme.gap * 2
+                spacing: Theme.gap
+                KText { width: parent.width; text: Services.rating.given ? Services.rating.text : "请为本次服务评价"; font.bold: true }
+                Row {
+                    visible: !Services.rating.given
+                    spacing: Theme.gap
+                    Repeater {
+                        model: Services.rating.levels ?? []
+                        delegate: KFace {
+                            required property var modelData
+                            objectName: "doneRate" + modelData.value
+                            width: (rateBox.width - Theme.gap * 4) / 5
+                            level: modelData.value
+                            label: modelData.label
+                            onTapped: modelData.negative ? Services.startRating(modelData.value)
+                                                         : Services.rate(modelData.value, [], "")
+                        }
+                    }
+                }
             }
         }
         KText { width: parent.width; font.bold: true; text: "接下来"; visible: steps.count > 0 }

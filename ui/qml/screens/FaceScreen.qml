@@ -41,6 +41,21 @@ KScreen {
             text: "再试一次"
             onClicked: Session.retryFace()
         }
+        // After the third failure (or with the camera down): staff verify instead.
+        KButton {
+            objectName: "faceCallStaff"
+            anchors.horizontalCenter: parent.horizontalCenter
+            visible: Session.staffNeeded && !Services.help.waiting
+            primary: true
+            text: "呼叫工作人员核验身份"
+            onClicked: Services.callHelp()
+        }
+        KText {
+            width: parent.width
+            visible: Session.staffNeeded && Services.help.waiting
+            text: "工作人员到达后，请工作人员按上方的“工作人员操作”，输入密码后为您核验身份。"
+            font.bold: true
+        }
         KText { width: parent.width; text: "请保持光线充足，按提示缓慢转头或眨眼。如果无法刷脸，可以按“呼叫工作人员”，由工作人员核验您的身份。"; color: Theme.secondaryText }
     }
 }

@@ -1,5 +1,6 @@
 // Waiting for the ID card: instructions only; the reader's event moves the flow on.
 import QtQuick
+import Kiosk
 import "../controls"
 import ".."
 
@@ -29,6 +30,14 @@ KScreen {
             }
         }
         KText { width: parent.width; text: "↓ 读卡区在屏幕下方，有身份证图标的位置"; font.bold: true }
-        KText { width: parent.width; text: "读取成功后会自动进入下一步。如果读不出来，请换个方向再放一次，或按“呼叫工作人员”。"; color: Theme.secondaryText }
+        KText {
+            objectName: "cardNotice"
+            width: parent.width
+            visible: text !== ""
+            text: Session.notice
+            font.bold: true
+            color: Theme.primary
+        }
+        KText { width: parent.width; text: "读取成功后会自动进入下一步。如果读不出来，请拿起身份证换个方向再放一次，或按“呼叫工作人员”。"; color: Theme.secondaryText }
     }
 }

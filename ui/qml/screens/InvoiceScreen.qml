@@ -13,13 +13,14 @@ KScreen {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
+        KError { width: parent.width; fields: ["need", ""] }
         KChoiceList {
             id: need
             options: [{"value": true, "label": "需要申领发票"}, {"value": false, "label": "暂不需要"}]
             value: screen.start.need ?? undefined
         }
         KText { visible: need.value === true; text: "纳税人类型"; font.bold: true; width: parent.width }
+        KError { width: parent.width; fields: ["taxpayer"] }
         KChoiceList {
             id: taxpayer
             visible: need.value === true

@@ -9,21 +9,45 @@ KScreen {
     id: screen
     readonly property var start: screen.initial ?? ({})
     property string form: start.form ?? ""
+    // 行政区划 is picked, not typed: the hall's county first, then each level up.
+    property string region: start.region ?? (Services.nameRegions.length > 0 ? Services.nameRegions[0] : "")
+    readonly property var regions: Services.nameRegions.indexOf(region) >= 0 || region === ""
+                                   ? Services.nameRegions : [region].concat(Services.nameRegions)
     implicitHeight: col.height
     function submit() {
-        Session.answer({"region": region.text, "trade_name": trade.text,
+        Session.answer({"region": screen.region, "trade_name": trade.text,
                         "industry": industry.text, "form": screen.form})
     }
-    function focusField() { trade.focusField() }
+    function errorFor(field) { return Session.errorField === field && Session.errors.length > 0 ? Session.errors[0] : "" }
+    function focusField() { (Session.errorField === "industry" ? industry : trade).focusField() }
     Column {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
-        KTextField { id: region; label: "行政区划"; hint: "例如：杭州市西湖区"; text: screen.start.region ?? "" }
-        KTextField { id: trade; objectName: "tradeName"; label: "字号"; hint: "2到4个汉字，例如：青禾"; text: screen.start.trade_name ?? "" }
-        KTextField { id: industry; label: "行业或经营特点"; hint: "例如：百货、餐饮、服装"; text: screen.start.industry ?? "" }
+        KError { width: parent.width; fields: [""] }
+        KText { text: "行政区划"; font.bold: true; width: parent.width }
+        KText { text: "名称中的地名：默认为本服务大厅所在的区县，也可以选择上一级"; width: parent.width; color: Theme.secondaryText; font.pixelSize: Theme.smallSize }
+        KError { width: parent.width; fields: ["region"] }
+        Flow {
+            objectName: "nameRegions"
+            width: parent.width
+            spacing: Theme.gap
+            Repeater {
+                model: screen.regions
+                delegate: KButton {
+                    required property string modelData
+                    required property int index
+                    objectName: "nameRegion" + index
+                    text: modelData
+                    selected: screen.region === modelData
+                    onClicked: screen.region = modelData
+                }
+            }
+        }
+        KTextField { id: trade; objectName: "tradeName"; label: "字号"; hint: Services.tradeNameHint; error: screen.errorFor("trade_name"); text: screen.start.trade_name ?? "" }
+        KTextField { id: industry; label: "行业或经营特点"; hint: "例如：百货、餐饮、服装"; error: screen.errorFor("industry"); text: screen.start.industry ?? "" }
         KText { text: "组织形式"; font.bold: true; width: parent.width }
+        KError { width: parent.width; fields: ["form"] }
         Flow {
             width: parent.width
             spacing: Theme.gap
@@ -39,7 +63,7 @@ KScreen {
         }
         KText {
             width: parent.width
-            text: "名称预览：" + region.text + trade.text + industry.text + screen.form
+            text: "名称预览：" + screen.region + trade.text + industry.text + screen.form
             font.bold: true
         }
     }

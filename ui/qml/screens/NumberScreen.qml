@@ -14,7 +14,7 @@ KScreen {
         KTextField {
             id: field
             objectName: "numberField"
-            label: "人数"
+            label: Session.label !== "" ? Session.label : "人数"
             hint: "填写整数，例如 3"
             extraHints: Qt.ImhDigitsOnly
             error: Session.errors.length > 0 ? Session.errors[0] : ""

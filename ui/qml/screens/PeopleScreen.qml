@@ -31,12 +31,13 @@ KScreen {
         }
         Session.answer(out)
     }
+    function errorFor(field) { return Session.errorField === field && Session.errors.length > 0 ? Session.errors[0] : "" }
     function focusField() { }
     Column {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
+        KError { width: parent.width; fields: [""] }
         Repeater {
             model: people
             delegate: Rectangle {
@@ -61,9 +62,9 @@ KScreen {
                         KText { text: "第" + (card.index + 1) + "位" + screen.role; font.bold: true; width: parent.width - remove.width; anchors.verticalCenter: parent.verticalCenter }
                         KButton { id: remove; text: "删除"; visible: people.count > 1; onClicked: people.remove(card.index) }
                     }
-                    KTextField { label: "姓名"; personal: true; text: card.name; field.onTextEdited: people.setProperty(card.index, "name", field.text) }
-                    KTextField { label: "身份证号码"; personal: true; text: card.id_number; extraHints: Qt.ImhPreferUppercase; field.onTextEdited: people.setProperty(card.index, "id_number", field.text) }
-                    KTextField { visible: screen.withAmount; label: "认缴出资额（万元）"; text: card.amount; extraHints: Qt.ImhFormattedNumbersOnly; field.onTextEdited: people.setProperty(card.index, "amount", field.text) }
+                    KTextField { label: "姓名"; personal: true; error: screen.errorFor(card.index + ".name"); text: card.name; field.onTextEdited: people.setProperty(card.index, "name", field.text) }
+                    KTextField { objectName: "idNumber" + card.index; label: "身份证号码"; personal: true; masked: true; error: screen.errorFor(card.index + ".id_number"); text: card.id_number; extraHints: Qt.ImhPreferUppercase; field.onTextEdited: people.setProperty(card.index, "id_number", field.text) }
+                    KTextField { visible: screen.withAmount; label: "认缴出资额（万元）"; error: screen.errorFor(card.index + ".amount"); text: card.amount; extraHints: Qt.ImhFormattedNumbersOnly; field.onTextEdited: people.setProperty(card.index, "amount", field.text) }
                 }
             }
         }

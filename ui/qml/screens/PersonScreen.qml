@@ -9,13 +9,14 @@ KScreen {
     readonly property var start: screen.initial ?? ({})
     implicitHeight: col.height
     function submit() { Session.answer({"name": pname.text, "id_number": number.text}) }
-    function focusField() { pname.focusField() }
+    function errorFor(field) { return Session.errorField === field && Session.errors.length > 0 ? Session.errors[0] : "" }
+    function focusField() { (Session.errorField === "id_number" ? number : pname).focusField() }
     Column {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
-        KTextField { id: pname; label: "姓名"; personal: true; text: screen.start.name ?? "" }
-        KTextField { id: number; label: "身份证号码"; personal: true; extraHints: Qt.ImhPreferUppercase; text: screen.start.id_number ?? "" }
+        KError { width: parent.width; fields: [""] }
+        KTextField { id: pname; label: "姓名"; personal: true; error: screen.errorFor("name"); text: screen.start.name ?? "" }
+        KTextField { id: number; label: "身份证号码"; personal: true; masked: true; error: screen.errorFor("id_number"); extraHints: Qt.ImhPreferUppercase; text: screen.start.id_number ?? "" }
     }
 }

@@ -1,4 +1,5 @@
-// Check your answers: grouped sections, each row with 修改; skipped answers read 未填写.
+// Check your answers: grouped sections, each row with 修改; skipped answers read 未填写; then
+// the commitment and the signature as they will be submitted (重新签名), and 确认提交申请.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -51,6 +52,30 @@ KScreen {
                     }
                 }
             }
+        }
+        KText { text: "告知承诺和签名"; font.pixelSize: Theme.headingSize * 0.8; font.bold: true; width: parent.width }
+        KText { text: "已阅读告知承诺书，并承诺所填信息真实有效"; width: parent.width; color: Theme.secondaryText }
+        Rectangle {
+            objectName: "reviewSignature"
+            visible: Session.signatureImage !== ""
+            width: Math.min(parent.width, Theme.targetHeight * 6)
+            height: width * 0.5
+            color: Theme.background
+            border.color: Theme.border
+            border.width: Theme.fieldBorder
+            radius: Theme.radius
+            Image {
+                anchors { fill: parent; margins: Theme.fieldBorder }
+                source: Session.signatureImage
+                fillMode: Image.PreserveAspectFit
+                asynchronous: false
+                Accessible.name: "您的签名"
+            }
+        }
+        KButton {
+            objectName: "signAgain"
+            text: "重新签名"
+            onClicked: Session.change("signature")
         }
     }
 }

@@ -20,7 +20,8 @@ KScreen {
             id: pad
             objectName: "signaturePad"
             width: parent.width
-            height: width * 0.5
+            // Wide windows (landscape) keep the pad above the footer.
+            height: Math.min(width * 0.5, Theme.targetHeight * 4)
             color: Theme.background
             border.color: Theme.border
             border.width: Theme.fieldBorder

@@ -14,7 +14,7 @@ KScreen {
         id: col
         width: parent.width
         spacing: Theme.gap
-        KError { width: parent.width }
+        KError { width: parent.width; fields: ["enrol", ""] }
         KChoiceList {
             id: enrol
             options: [{"value": true, "label": "需要办理"}, {"value": false, "label": "暂不需要"}]
@@ -24,6 +24,7 @@ KScreen {
             id: employees
             visible: enrol.value === true
             label: "参保员工人数"
+            error: Session.errorField === "employees" && Session.errors.length > 0 ? Session.errors[0] : ""
             extraHints: Qt.ImhDigitsOnly
             text: screen.start.employees ? String(screen.start.employees) : ""
         }

@@ -14,7 +14,7 @@ KScreen {
         KTextField {
             id: field
             objectName: "textField"
-            label: "手机号码"
+            label: Session.label !== "" ? Session.label : "手机号码"
             personal: true
             extraHints: Qt.ImhDialableCharactersOnly
             error: Session.errors.length > 0 ? Session.errors[0] : ""

@@ -1,15 +1,17 @@
-"""The technician PIN: Argon2id, five tries, then a lockout of 15 s doubling with each failure;
-every attempt audited. Time moves on an injected clock."""
+"""The PIN rule (the technicians' and the hall staff's): Argon2id, five tries, then a lockout
+of 15 s doubling with each failure; every attempt audited. Time moves on an injected clock."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.diagnostics.pin import (BASE_LOCKOUT_S, MAX_FAILURES, MAX_LOCKOUT_S, PinGate, PinRefusal,
-                                   hash_pin, lockout_s)
+from kiosk.pin import MAX_LOCKOUT_S, TECHNICIAN, PinGate, PinRefusal, hash_pin
+
+MAX_FAILURES, BASE_LOCKOUT_S, lockout_s = (TECHNICIAN.max_failures, TECHNICIAN.base_lockout_s,
+                                           TECHNICIAN.lockout_s)
 from tests.clock import Clock
-from tests.kiosk.diagnostics.conftest import CHEAP, PIN, Recorded
+from tests.kiosk.conftest import CHEAP, PIN, Recorded
 
 
 def gate(pin_hash: str, audit: Recorded, clock: Clock) -> PinGate:
@@ -29,9 +31,9 @@ def test_five_failures_lock_out_for_15_s_then_each_failure_doubles(pin_hash: str
     for n in range(1, MAX_FAILURES):
         r = g.attempt("000000")
         assert not r.ok and r.refusal is PinRefusal.WRONG and r.locked_for_s == 0
-        assert f"还可以再试 {MAX_FAILURES - n} 次" in r.message
+        assert f"还可以再试{MAX_FAILURES - n}次" in r.message
     fifth = g.attempt("000000")
-    assert fifth.locked_for_s == 15.0 and "15 秒后再试" in fifth.message
+    assert fifth.locked_for_s == 15.0 and "请15秒后再试" in fifth.message
     # During the lockout even the right PIN is not checked, and does not count as a failure.
     clock.advance(14.9)
     early = g.attempt(PIN)
@@ -62,7 +64,7 @@ def test_malformed_input_is_a_failure_not_a_crash(pin_hash: str, audit: Recorded
                                                   text: object) -> None:
     r = gate(pin_hash, audit, Clock()).attempt(text)
     assert not r.ok and r.refusal is PinRefusal.MALFORMED and r.failures == 1
-    assert "4 到 12 位数字" in r.message
+    assert "4到12位数字" in r.message
 
 
 def test_without_a_configured_hash_nothing_opens(audit: Recorded) -> None:

@@ -1,0 +1,124 @@
+"""systemd's watchdog, as systemd speaks it: a real AF_UNIX datagram socket in NOTIFY_SOCKET.
+
+The kiosk runs its real window (``run_gui``) in a child process. It says ``READY=1`` with a
+status once the start page is painted, pings ``WATCHDOG=1`` regularly while its GUI loop turns,
+stops pinging while that loop is blocked (so systemd would restart it), pings again when the
+loop turns again, and says ``STOPPING=1`` when it closes.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.sdnotify import Notifier
+
+CHILD = Path(__file__).with_name("watchdog_child.py")
+WATCHDOG_USEC = 2_000_000            # systemd would kill after 2 s without a ping
+
+
+def receive(sock: socket.socket, timeout: float) -> dict[str, str]:
+    sock.settimeout(timeout)
+    data = sock.recv(4096).decode("utf-8")
+    return dict(line.split("=", 1) for line in data.splitlines())
+
+
+def drain(sock: socket.socket) -> int:
+    sock.setblocking(False)
+    n = 0
+    try:
+        while True:
+            sock.recv(4096)
+            n += 1
+    except BlockingIOError:
+        return n
+    finally:
+        sock.setblocking(True)
+
+
+@pytest.fixture
+def notify_socket(tmp_path: Path):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    path = tmp_path / "notify.sock"
+    sock.bind(str(path))
+    yield sock, path
+    sock.close()
+
+
+def test_ready_when_painted_pings_while_the_loop_turns_and_stops_when_it_hangs(
+        tmp_path: Path, notify_socket: tuple[socket.socket, Path]) -> None:
+    sock, path = notify_socket
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NOTIFY_SOCKET=str(path),
+               WATCHDOG_USEC=str(WATCHDOG_USEC))
+    child = subprocess.Popen([sys.executable, str(CHILD), str(tmp_path / "data")], env=env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        first = receive(sock, 180)                          # the kiosk starts its parts first
+        assert first.get("READY") == "1", first
+        assert first["STATUS"] == "ready: start page"
+
+        times = []
+        for _ in range(4):
+            ping = receive(sock, WATCHDOG_USEC / 1e6)       # each within the watchdog timeout
+            assert ping["WATCHDOG"] == "1", ping
+            times.append(time.monotonic())
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert all(0.5 < g < 2.0 for g in gaps), gaps       # about every 1 s (half of 2 s)
+
+        child.stdin.write("block\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "blocked"
+        drain(sock)                                         # pings sent before it blocked
+        with pytest.raises(TimeoutError):
+            receive(sock, 2 * WATCHDOG_USEC / 1e6)          # twice the timeout: silence
+
+        child.stdin.write("go on\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "unblocked"
+        assert receive(sock, WATCHDOG_USEC / 1e6)["WATCHDOG"] == "1"   # turning again
+
+        child.stdin.write("quit\n")
+        child.stdin.flush()
+        while (msg := receive(sock, 60)).get("STOPPING") != "1":
+            assert msg.get("WATCHDOG") == "1", msg
+        assert child.wait(60) == 0, child.stderr.read()[-3000:]
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def test_notifier_speaks_the_datagram_protocol(notify_socket: tuple[socket.socket, Path]) -> None:
+    sock, path = notify_socket
+    n = Notifier.from_environ({"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "30000000"})
+    assert n.ping_interval_s == 15.0
+    assert n.ready("ready: start page\nWATCHDOG=1")          # a newline cannot forge a field
+    assert receive(sock, 5) == {"READY": "1", "STATUS": "ready: start page WATCHDOG=1"}
+    assert n.ping("ready: start page WATCHDOG=1")
+    assert receive(sock, 5) == {"WATCHDOG": "1"}             # status unchanged: not repeated
+    assert n.ping("visit in progress")
+    assert receive(sock, 5) == {"WATCHDOG": "1", "STATUS": "visit in progress"}
+
+
+def test_an_abstract_socket_and_garbage_in_the_environment() -> None:
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    name = f"kiosk-test-{os.getpid()}"
+    server.bind(b"\0" + name.encode())
+    try:
+        n = Notifier.from_environ({"NOTIFY_SOCKET": "@" + name})
+        assert n.ping_interval_s is None and n.status("x")
+        assert receive(server, 5) == {"STATUS": "x"}
+    finally:
+        server.close()
+    for env in ({}, {"NOTIFY_SOCKET": ""}, {"WATCHDOG_USEC": "1000"}):
+        quiet = Notifier.from_environ(env)
+        assert not quiet.enabled and not quiet.ready() and quiet.ping_interval_s is None
+    odd = Notifier.from_environ({"NOTIFY_SOCKET": "/nonexistent/sock", "WATCHDOG_USEC": "-5"})
+    assert odd.watchdog_usec is None and odd.send("READY=1") is False   # logged, not raised
+    assert Notifier.from_environ({"NOTIFY_SOCKET": "/x", "WATCHDOG_USEC": "nan"}).watchdog_usec is None
