@@ -136,7 +136,8 @@ def run_headless(settings: Settings, out: Path | None = None,
                  batch: int = 25, on_batch: Callable[[Batch], None] | None = None,
                  between: Callable[[Kiosk, int], bool] | None = None, first_visit: int = 0,
                  service: str = "register", staff_pin: str = "",
-                 announce: Announce | None = None) -> tuple[Path, VisitReport]:
+                 announce: Announce | None = None,
+                 card: str = "resident_valid") -> tuple[Path, VisitReport]:
     """Scripted visits offscreen, one after another in this process.
 
     The first visit's screens, receipt and licence go to the folder returned; later visits
@@ -144,10 +145,11 @@ def run_headless(settings: Settings, out: Path | None = None,
     hears how the process stands. After each visit but the last, ``between(kiosk, visits
     done)`` may end the run early by returning True (a new configuration was applied and the
     kiosk must restart); ``first_visit`` numbers the visits of a run that continues one (each
-    visit names its own business). Returns the folder and the last visit's report. A
-    ``service`` other than "register" plays that citizen service once (``SERVICES``), after a
-    filing of ``subject`` where it needs one (its pictures in ``out/<service>/``); "help" is a
-    filing whose face check fails and that staff verify with ``staff_pin``.
+    visit names its own business); ``card`` is the simulated person's card. Returns the folder
+    and the last visit's report. A ``service`` other than "register" plays that citizen service
+    once (``SERVICES``), after a filing of ``subject`` where it needs one (its pictures in
+    ``out/<service>/``); "help" is a filing whose face check fails and that staff verify with
+    ``staff_pin``.
     """
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -160,8 +162,8 @@ def run_headless(settings: Settings, out: Path | None = None,
                                       elderly=elderly, staff_pin=staff_pin, announce=announce)
         for n in range(visits):
             visit = ScriptedVisit(kiosk, ui, out if n == 0 else None)
-            report = visit.run(subject, trade=trade_name(first_visit + n), offline=offline,
-                               elderly=elderly)
+            report = visit.run(subject, card=card, trade=trade_name(first_visit + n),
+                               offline=offline, elderly=elderly)
             outcomes[report.final or report.outcome] += 1
             if on_batch and ((n + 1) % batch == 0 or n + 1 == visits):
                 on_batch(Batch(n + 1, procstats.current(),

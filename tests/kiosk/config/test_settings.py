@@ -6,8 +6,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+
+from tests.fuzzing import fuzz
 
 from kiosk.cli import main as cli_main
 from kiosk.config.schema import BundleSettings
@@ -197,7 +199,7 @@ def _toml_value(v: object) -> str:
     return "{" + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + "}"
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(300)
 @given(st.dictionaries(_keys, _trees, max_size=6))
 def test_generated_toml_gives_settings_or_a_settings_error(tree: dict) -> None:
     text = "\n".join(f"{k} = {_toml_value(v)}" for k, v in tree.items())
@@ -209,6 +211,7 @@ def test_generated_toml_gives_settings_or_a_settings_error(tree: dict) -> None:
         assert isinstance(s.timeouts, Timeouts)
 
 
+@fuzz(300)
 @given(st.text(max_size=200))
 def test_garbage_is_refused_with_settings_error_only(text: str) -> None:
     try:
@@ -217,7 +220,7 @@ def test_garbage_is_refused_with_settings_error_only(text: str) -> None:
         pass
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(st.dictionaries(_keys, _trees, max_size=6))
 def test_generated_bundles_give_settings_or_a_settings_error(tree: dict) -> None:
     from kiosk.config.bundle import BundleError, parse_bundle
@@ -239,3 +242,30 @@ def test_the_staff_section_and_the_hall_s_county() -> None:
     assert s.profile.region_code == "370323" and s.help.staff_pin_hash == made
     assert s.help.lockout_s == 60.0
     assert Settings().help.staff_pin_hash == ""      # no PIN by default: no staff actions
+
+
+@fuzz(200)
+@given(st.binary(max_size=400))
+def test_any_bytes_in_the_settings_file_give_settings_or_a_settings_error(tmp_path_factory,
+                                                                          blob: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "kiosk.toml"
+    path.write_bytes(blob)
+    try:
+        load(path)
+    except SettingsError as exc:
+        assert str(exc).startswith(str(path))
+
+
+@fuzz(100)
+@given(parts=st.integers(1, 120_000), header=st.booleans())
+def test_deeply_dotted_keys_are_refused_at_once(parts: int, header: bool) -> None:
+    import time
+    key = "a" + ".a" * parts
+    text = f"[{key}]\nx = 1" if header else f"{key} = 1"
+    started = time.monotonic()
+    try:
+        parse(text)
+    except SettingsError:
+        pass
+    # It ran out of memory at 100,000 parts: quadratic in tomllib. Now linear, and refused.
+    assert time.monotonic() - started < 2.0
