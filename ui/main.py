@@ -65,13 +65,16 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
     relay = EventRelay()
     kiosk = Kiosk.start(settings, post=GuiPost(), listeners=[relay])
     diagnostics = DiagnosticsBridge(kiosk.diagnostics, kiosk.mode, tick=tick)
+    ui: KioskUi | None = None
     try:
         ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
                         texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
-                        diagnostics=diagnostics)
+                        diagnostics=diagnostics, voice=kiosk.settings.voice)
         kiosk.commit_software()          # the window is up: a release on trial is kept
         yield kiosk, ui
     finally:
+        if ui is not None:
+            ui.voice.shutdown()
         diagnostics.shutdown()
         kiosk.stop()
 

@@ -39,6 +39,12 @@ from PySide6.QtGui import (  # noqa: F401 - re-exported
     QPainterPath,
     QPen,
 )
+from PySide6.QtMultimedia import (  # noqa: F401 - re-exported
+    QAudio,
+    QAudioFormat,
+    QAudioSink,
+    QMediaDevices,
+)
 from PySide6.QtQml import (  # noqa: F401 - re-exported
     QJSValue,
     QQmlApplicationEngine,
