@@ -152,7 +152,10 @@ def run_headless(settings: Settings, out: Path | None = None,
     filing of ``subject`` where it needs one (its pictures in ``out/<service>/``); "help" is a
     filing whose face check fails and that staff verify with ``staff_pin``.
     """
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Offscreen unless a platform is asked for: QT_QPA_PLATFORM=xcb under xvfb-run plays the
+    # same visit on a real X window (tests/e2e/test_xvfb.py).
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("", "offscreen") or not has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
     out.mkdir(parents=True, exist_ok=True)
     outcomes: Counter[str] = Counter()
