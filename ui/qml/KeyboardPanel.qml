@@ -23,7 +23,10 @@ InputPanel {
         ? Math.max(1, Math.min(elderlyScale, Window.height * 0.5 / standardHeight)) : 1
     visible: active
     onStyleChanged: {
-        if (panel.style !== null && !Session.elderly) {
+        // Read before the Binding below applies (it waits for designWidth), so these are the
+        // style's own values even when the kiosk starts in 长辈版.
+        panel.designWidth = 0
+        if (panel.style !== null) {
             panel.designWidth = panel.style.keyboardDesignWidth
             panel.designHeight = panel.style.keyboardDesignHeight
         }
