@@ -4,6 +4,7 @@
 import QtQuick
 import QtQuick.VirtualKeyboard
 import QtQuick.VirtualKeyboard.Settings
+import QtQuick.VirtualKeyboard.Styles
 import Kiosk
 
 InputPanel {
@@ -15,7 +16,7 @@ InputPanel {
     // design width makes all of it larger at once. At most half the window's height, so in
     // landscape (already large) the page keeps its room.
     readonly property real elderlyScale: 1.3
-    readonly property QtObject style: panel.keyboard.style
+    readonly property KeyboardStyle style: panel.keyboard.style as KeyboardStyle
     property real designWidth: 0            // the style's own, read once when it loads
     property real designHeight: 0
     readonly property real standardHeight: designWidth > 0 ? designHeight * width / designWidth : 0
