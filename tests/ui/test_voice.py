@@ -3,8 +3,12 @@ GUI thread and stops when the page changes, a broken engine is said plainly, and
 follows the person (on in 长辈版, reset at the wipe)."""
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -192,3 +196,22 @@ def test_the_voice_panel_opens_from_the_header_and_says_when_there_is_no_voice(
     assert not robot.showing("voiceToggle")        # this test window has no engine
     robot.tap("voicePanelClose")
     assert not robot.showing("voicePanel")
+
+
+def test_the_window_reads_aloud_what_the_person_sees(tmp_path: Path) -> None:
+    """The real window with an engine by path that writes down what it is asked to say
+    (tests/ui/voice_child.py): switched on in the panel, 重听, a new page, an error, the idle
+    warning, the wipe."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("voice_child.py")),
+                           str(tmp_path)], env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    r = json.loads(done.stdout.strip().splitlines()[-1])
+    assert r["off"] == [] and r["repeat_shown_when_off"] is False    # standard mode: silent
+    assert r["switched_on"].startswith("请将身份证放在读卡区。") and r["repeat"] == r["switched_on"]
+    assert r["identity"].startswith("请确认是您本人的身份证。") and "是本人，继续" in r["identity"]
+    assert "*" not in r["identity"]              # the masked name and number stay on screen
+    assert r["question"].endswith("您可以选择：个人经营；家庭经营。")
+    assert r["errors"] == "有以下问题需要处理：" + "；".join(r["errors_on_screen"]) + "。"
+    assert r["warning"].startswith("您还在办理吗？") and "继续办理" in r["warning"]
+    assert r["after_wipe"] == {"on": False, "volume": 70} and r["warnings"] == []

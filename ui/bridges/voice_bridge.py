@@ -1,10 +1,10 @@
 """``VoiceBridge``: voice guidance as the QML singleton ``Kiosk.Voice``; ``Player`` plays it.
 
-QML hands the bridge what the page shows (``show`` when a page appears, ``speak`` for 重听,
-``showErrors`` when problems appear); the bridge words it (``kiosk.voice.script``), has the
+QML hands the bridge what the page shows (``show`` when a page or the idle warning appears,
+``speak`` for 重听, ``showErrors`` when problems appear); the bridge words it (``kiosk.voice.script``), has the
 ``Speaker`` make the WAV on its own thread and plays the result through QtMultimedia's
 ``QAudioSink`` on the GUI thread. It stops whatever is in flight as soon as the session's page
-changes, and at every wipe it goes back to the start: voice off unless 长辈版, the settings'
+or phase changes, and at every wipe it goes back to the start: voice off unless 长辈版, the settings'
 volume. Whether voice is on is the session's (``Session.voice``); the bridge only says whether
 the engine and a sound card are there. With no audio output (a kiosk without sound, a test
 machine) speech is still made, then dropped: logged once, never an error on screen.
@@ -257,8 +257,8 @@ class VoiceBridge(QObject):
             self.volumeChanged.emit()
 
     def _phase_changed(self) -> None:
+        self.stop()                           # e.g. the idle warning came, or was answered
         if self._session.phase == "idle":     # the wipe: the next person starts afresh
-            self.stop()
             self._set_volume(self._settings.volume)
         self._on_maybe_changed()
 

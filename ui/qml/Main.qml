@@ -55,6 +55,8 @@ Window {
         function onScreenChanged() { Qt.callLater(root.showPage) }
         function onErrorsChanged() { if (Session.errors.length > 0) Voice.showErrors(Session.errors) }
         function onPhaseChanged() {
+            if (Session.phase === "warning")     // time is running out: say so, aloud too
+                Qt.callLater(() => Voice.show(reader.readItem(idleWarning)))
             if (Session.phase === "idle") {
                 root.confirmingHome = false; root.staffOpen = false; root.voiceOpen = false
             }
@@ -276,6 +278,7 @@ Window {
     }
 
     IdleWarning {
+        id: idleWarning
         anchors.fill: parent
         visible: Session.phase === "warning"
     }

@@ -34,6 +34,13 @@ QtObject {
         for (let i = 0; i < item.children.length; i++)
             reader.walk(item.children[i], texts, choices)
     }
+    // An overlay that stands for the page for a while (the idle warning): its words alone.
+    function readItem(item: Item): var {
+        const texts = [], choices = []
+        reader.walk(item, texts, choices)
+        return {"kind": "", "heading": "", "question": "", "errors": [], "texts": texts,
+                "choices": choices}
+    }
     function read(): var {
         const texts = [], choices = []
         if (reader.screen !== null)
