@@ -36,12 +36,18 @@ def clean(text: Any) -> str:
     return text[:MAX_PART]
 
 
-def _texts(value: Any) -> tuple[str, ...]:
+CHOSEN = "●"               # how KChoiceList marks the chosen option
+CHOSEN_SAID = "，已选"
+
+
+def _texts(value: Any, *, choices: bool = False) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)):
         return ()
     out: list[str] = []
     for item in value[:MAX_PARTS]:
         text = clean(item)
+        if text and choices and isinstance(item, str) and item.lstrip().startswith(CHOSEN):
+            text += CHOSEN_SAID            # the chosen option is said to be chosen
         if text and text not in out:
             out.append(text)
     return tuple(out)
@@ -65,7 +71,7 @@ class Shown:
         kind = v.get("kind")
         return cls(kind=kind if isinstance(kind, str) else "", heading=clean(v.get("heading")),
                    question=clean(v.get("question")), errors=_texts(v.get("errors")),
-                   texts=_texts(v.get("texts")), choices=_texts(v.get("choices")))
+                   texts=_texts(v.get("texts")), choices=_texts(v.get("choices"), choices=True))
 
 
 def _sentence(text: str) -> str:

@@ -123,6 +123,16 @@ def test_a_page_change_stops_the_speech_in_flight(held, kit: Kit, qtbot) -> None
     assert not voice.speaker.busy
 
 
+def test_the_person_can_stop_the_reading(held, qtbot) -> None:
+    voice, _gate, folder = held
+    voice.speak(PAGE)
+    pid = engine_pid(qtbot, folder)
+    with qtbot.waitSignal(voice.speakingChanged, timeout=1000):
+        voice.stop()                                # 停止 (the header's 重听 while it reads)
+    assert not voice.speaking
+    qtbot.waitUntil(lambda: not alive(pid), timeout=5000)
+
+
 def test_voice_follows_the_person_and_is_reset_at_the_wipe(held, kit: Kit, qtbot) -> None:
     voice, _gate, folder = held
     kit.bridge.begin()

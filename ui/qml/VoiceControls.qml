@@ -1,5 +1,5 @@
-// Voice guidance in the header: 重听 (read this page again) when voice is on and there is room
-// for it, and 语音 for the voice panel (on/off, 重听, volume). The panel is the way in when
+// Voice guidance in the header: 重听 (read this page again; 停止 while it reads) when voice is
+// on and there is room for it, and 语音 for the voice panel (on/off, 重听, volume). The panel is the way in when
 // the header is full (portrait 长辈版). Both are narrower than other buttons (still above the
 // minimum target) so the header keeps its room for 工作人员正在赶来 in 长辈版.
 import QtQuick
@@ -16,11 +16,11 @@ Row {
     KButton {
         objectName: "voiceRepeat"
         visible: Voice.on && controls.roomForRepeat
-        text: "重听"
+        text: Voice.speaking ? "停止" : "重听"      // repeatable and interruptible (ux.md)
         implicitHeight: Theme.headerHeight - Theme.gap
         implicitWidth: Math.max(Theme.minTarget * 1.6, contentItem.implicitWidth + Theme.gap * 1.5)
-        Accessible.name: "重听本页"
-        onClicked: controls.repeatRequested()
+        Accessible.name: Voice.speaking ? "停止朗读" : "重听本页"
+        onClicked: Voice.speaking ? Voice.stop() : controls.repeatRequested()
     }
     KButton {
         objectName: "voiceButton"

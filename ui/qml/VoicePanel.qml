@@ -1,5 +1,5 @@
-// The voice panel: switch 语音播报 on or off, 重听 this page, and the volume in steps (taps
-// only, no slider to drag). Says so plainly when this kiosk has no voice.
+// The voice panel: switch 语音播报 on or off, 重听 this page (or stop the reading), and the
+// volume in steps (taps only, no slider to drag). Says so plainly when this kiosk has no voice.
 import QtQuick
 import Kiosk
 import "controls"
@@ -60,8 +60,8 @@ Rectangle {
                 objectName: "voicePanelRepeat"
                 visible: Voice.available
                 width: parent.width
-                text: "重听本页"
-                onClicked: overlay.repeatRequested()
+                text: Voice.speaking ? "停止朗读" : "重听本页"
+                onClicked: Voice.speaking ? Voice.stop() : overlay.repeatRequested()
             }
             Row {
                 visible: Voice.available

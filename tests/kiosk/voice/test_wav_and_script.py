@@ -43,7 +43,7 @@ def test_a_page_reads_heading_question_errors_words_then_choices() -> None:
         "choices": ["○ 个人经营", "● 家庭经营"]})
     said = utterance(shown)
     assert said == ("请选择经营者类型。个体工商户可以由个人经营。" + ERRORS_INTRO + "请选择一项。"
-                    "个人经营 一个人经营。" + CHOICES_INTRO + "个人经营；家庭经营。")
+                    "个人经营 一个人经营。" + CHOICES_INTRO + "个人经营；家庭经营，已选。")
 
 
 def test_the_review_page_keeps_the_persons_details_to_the_screen() -> None:
