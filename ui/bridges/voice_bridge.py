@@ -12,6 +12,8 @@ machine) speech is still made, then dropped: logged once, never an error on scre
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kiosk.config.schema import VoiceSettings
@@ -21,8 +23,8 @@ from kiosk.voice.script import Shown, errors_utterance, utterance
 from kiosk.voice.speaker import Speaker
 from ui.bridges.cached import plain
 from ui.bridges.session_bridge import SessionBridge
-from ui.qt import (QAudio, QAudioFormat, QAudioSink, QBuffer, QByteArray, QIODevice,
-                   QMediaDevices, QObject, Qt, Signal, Property, Slot)
+from ui.qt import (Property, QBuffer, QByteArray, QIODevice, QObject, Qt, QtMsgType, Signal, Slot,
+                   multimedia, qInstallMessageHandler)
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +32,37 @@ VOLUME_STEP = 10
 MIN_VOLUME = 10          # the person can make it quieter, not silent: 关闭 is for that
 UNAVAILABLE = "语音播报暂时无法使用，请按“呼叫工作人员”"
 
-_FORMATS = {1: QAudioFormat.SampleFormat.UInt8, 2: QAudioFormat.SampleFormat.Int16,
-            4: QAudioFormat.SampleFormat.Int32}
+
+@contextmanager
+def _qt_messages_to_debug_log() -> Iterator[None]:
+    """Loading QtMultimedia reports every sound and video library it looks for and does not
+    find (a dozen stderr lines on a kiosk without PipeWire or VA-API): to the debug log."""
+    def handle(kind: QtMsgType, context: object, message: str) -> None:
+        log.debug("qt: %s", message)
+    previous = qInstallMessageHandler(handle)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
 
 
 class Player:
-    """Plays one WAV at a time on the default audio output; ``stop`` cuts it off."""
+    """Plays one WAV at a time on the default audio output; ``stop`` cuts it off. QtMultimedia
+    is loaded on the first sound, not before (most visits are in the standard mode, silent)."""
 
     def __init__(self) -> None:
-        self._sink: QAudioSink | None = None
+        self._mm: Any = None
+        self._sink: Any = None              # QAudioSink
         self._buffer: QBuffer | None = None
         self._warned: set[str] = set()
         self.on_finished = lambda: None
+
+    def _multimedia(self) -> Any:
+        if self._mm is None:
+            with _qt_messages_to_debug_log():
+                self._mm = multimedia()
+                self._mm.QMediaDevices.audioOutputs()    # the backend starts here
+        return self._mm
 
     def _once(self, why: str) -> None:
         if why not in self._warned:
@@ -50,7 +71,7 @@ class Player:
 
     @property
     def playing(self) -> bool:
-        return self._sink is not None and self._sink.state() == QAudio.State.ActiveState
+        return self._sink is not None and self._sink.state() == self._mm.QAudio.State.ActiveState
 
     def play(self, sound: bytes, volume: float) -> bool:
         """Start playing; False (logged once) when there is nothing to play it on."""
@@ -60,21 +81,23 @@ class Player:
         except ValueError as exc:
             self._once(f"unplayable speech ({exc})")
             return False
-        if not QMediaDevices.audioOutputs():
+        mm = self._multimedia()
+        if not mm.QMediaDevices.audioOutputs():
             self._once("no audio output device")
             return False
-        device = QMediaDevices.defaultAudioOutput()
-        fmt = QAudioFormat()
+        device = mm.QMediaDevices.defaultAudioOutput()
+        fmt = mm.QAudioFormat()
         fmt.setSampleRate(pcm.rate)
         fmt.setChannelCount(pcm.channels)
-        fmt.setSampleFormat(_FORMATS[pcm.sample_width])
+        fmt.setSampleFormat({1: fmt.SampleFormat.UInt8, 2: fmt.SampleFormat.Int16,
+                             4: fmt.SampleFormat.Int32}[pcm.sample_width])
         if device.isNull() or not device.isFormatSupported(fmt):
             self._once(f"the audio output cannot play {pcm.rate} Hz, {pcm.channels} channel(s)")
             return False
         self._buffer = QBuffer()
         self._buffer.setData(QByteArray(pcm.frames))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self._sink = QAudioSink(device, fmt)
+        self._sink = mm.QAudioSink(device, fmt)
         self._sink.setVolume(volume)
         self._sink.stateChanged.connect(self._state_changed)
         self._sink.start(self._buffer)
@@ -84,8 +107,8 @@ class Player:
         if self._sink is not None:
             self._sink.setVolume(volume)
 
-    def _state_changed(self, state: QAudio.State) -> None:
-        if state == QAudio.State.IdleState:      # all played
+    def _state_changed(self, state: Any) -> None:
+        if state == self._mm.QAudio.State.IdleState:      # all played
             self.stop()
             self.on_finished()
 
