@@ -1,4 +1,4 @@
-// The kiosk window: a fixed header (返回首页, elderly switch, call staff), the help banner, the
+// The kiosk window: a fixed header (返回首页, voice, elderly switch, call staff), the help banner, the
 // error summary, the progress, the page heading, one screen per page kind (chosen by
 // Session.screen), and a fixed footer (上一步 / 跳过 / continue). Overlays: the idle warning,
 // the 返回首页 confirmation, the staff panel, the voice panel and the technicians' diagnostics
