@@ -15,12 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.config.schema import VoiceSettings
 from kiosk.flow.session import Session
+from kiosk.voice.engines import Engine
 from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
 from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
+from ui.bridges.voice_bridge import VoiceBridge
 from ui.qt import (
     QML_MAJOR,
     QML_MINOR,
@@ -69,6 +72,7 @@ class KioskUi:
     app_bridge: AppBridge
     diagnostics: DiagnosticsBridge
     services: ServicesBridge
+    voice: VoiceBridge
     warnings: list[str] = field(default_factory=list)
 
 
@@ -134,7 +138,9 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
                demo: bool = False, tick: bool = True,
                clock: Callable[[], float] = time.monotonic,
                texts: HallTexts | None = None, main_qml: Path = MAIN_QML,
-               diagnostics: DiagnosticsBridge | None = None) -> KioskUi:
+               diagnostics: DiagnosticsBridge | None = None,
+               voice: VoiceSettings = VoiceSettings(engine="none"),
+               voice_engine: Engine | None = None) -> KioskUi:
     """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
 
     Args:
@@ -150,6 +156,8 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         texts: the hall's name, hotline and tracking URL, for the done page's words.
         main_qml: the root QML file (tests load a broken one to see the error raised).
         diagnostics: the technicians' mode (``Kiosk.Diagnostics``); None: one that never opens.
+        voice: the ``[voice]`` settings (``Kiosk.Voice``); by default no voice.
+        voice_engine: speak with this engine instead of the one ``voice`` names (tests).
     Returns:
         The app, engine, window and bridges.
     Raises:
@@ -169,6 +177,9 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     services = ServicesBridge(session, relay)
     qmlRegisterSingletonInstance(ServicesBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Services",
                                  services)
+    voice_bridge = VoiceBridge(bridge, voice, engine=voice_engine)
+    qmlRegisterSingletonInstance(VoiceBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Voice",
+                                 voice_bridge)
     engine = QQmlApplicationEngine()
     engine.addImageProvider(PROVIDER, diagnostics.images)   # the camera preview's pictures
     errors: list[str] = []
@@ -184,6 +195,6 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
-    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services)
+    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, voice_bridge)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     return ui

@@ -65,13 +65,16 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
     relay = EventRelay()
     kiosk = Kiosk.start(settings, post=GuiPost(), listeners=[relay])
     diagnostics = DiagnosticsBridge(kiosk.diagnostics, kiosk.mode, tick=tick)
+    ui: KioskUi | None = None
     try:
         ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
                         texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
-                        diagnostics=diagnostics)
+                        diagnostics=diagnostics, voice=kiosk.settings.voice)
         kiosk.commit_software()          # the window is up: a release on trial is kept
         yield kiosk, ui
     finally:
+        if ui is not None:
+            ui.voice.shutdown()
         diagnostics.shutdown()
         kiosk.stop()
 
@@ -151,7 +154,10 @@ def run_headless(settings: Settings, out: Path | None = None,
     ``out/<service>/``); "help" is a filing whose face check fails and that staff verify with
     ``staff_pin``.
     """
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Offscreen unless a platform is asked for: QT_QPA_PLATFORM=xcb under xvfb-run plays the
+    # same visit on a real X window (tests/e2e/test_xvfb.py).
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("", "offscreen") or not has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
     out.mkdir(parents=True, exist_ok=True)
     outcomes: Counter[str] = Counter()

@@ -160,6 +160,7 @@ class Session(ServiceFlow):
         self.service: Service | None = None
         self.type_preset = False  # the subject type was chosen on the home screen
         self.elderly = self.elderly_default   # 长辈版 is the person's choice: reset with them
+        self.voice_choice: bool | None = None   # 语音播报 switched on or off by the person
         self.help = Help()
         self.staff = StaffPanel()
         self.lookup = Lookup()
@@ -193,6 +194,12 @@ class Session(ServiceFlow):
     def in_visit(self) -> bool:
         """A visit is going on (its person's data may be held)."""
         return self.phase is not Phase.IDLE
+
+    @property
+    def voice(self) -> bool:
+        """Pages are read aloud: as the person chose, else on in 长辈版 (ux.md "Closed-kiosk
+        accessibility"); reset with the person at every wipe, as 长辈版 is."""
+        return self.elderly if self.voice_choice is None else self.voice_choice
 
     @property
     def timeouts(self) -> Timeouts:
