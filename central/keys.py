@@ -21,6 +21,8 @@ decryption itself and never rotates keys.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +82,13 @@ class PlatformKeys:
     @property
     def decision_public(self) -> Ed25519PublicKey:
         return self.decision.public_key()
+
+    def application_key(self, same_application: str) -> str:
+        """A keyed hash (HMAC-SHA256 under a key derived from the platform key) of what makes
+        two records one application (``kiosk.domain.application.same_application``): equal
+        for the same application, and no ID number recoverable from it without the key."""
+        secret = hmac.new(_raw_private(self.platform), b"application-key", hashlib.sha256)
+        return hmac.new(secret.digest(), same_application.encode(), hashlib.sha256).hexdigest()
 
 
 def load_or_create(data_dir: Path) -> PlatformKeys:

@@ -134,8 +134,8 @@ class ConfigRefusal(_Strict):
 
 
 class ConfigRollback(_Strict):
-    failed: int | None = Field(default=None, ge=1, description="the bundle that did not start")
-    restored: int | None = Field(default=None, ge=1, description="null: the installed settings")
+    failed: JsonInt | None = Field(default=None, ge=1, description="the bundle that did not start")
+    restored: JsonInt | None = Field(default=None, ge=1, description="null: the installed settings")
     why: str = Field(default="", max_length=200)
     at: str = Field(max_length=40)
 
@@ -143,10 +143,10 @@ class ConfigRollback(_Strict):
 class ConfigState(_Strict):
     """What the kiosk has applied (``kiosk.config.applied.AppliedConfig.status``)."""
 
-    version: int | None = Field(default=None, ge=1, description="the bundle in use; null: the "
+    version: JsonInt | None = Field(default=None, ge=1, description="the bundle in use; null: the "
                                                                 "installed settings")
-    previous: int | None = Field(default=None, ge=1)
-    staged: int | None = Field(default=None, ge=1, description="verified, applied between visits")
+    previous: JsonInt | None = Field(default=None, ge=1)
+    staged: JsonInt | None = Field(default=None, ge=1, description="verified, applied between visits")
     trial: bool = Field(default=False, description="applied, not yet past a good start")
     applied_at: str | None = Field(default=None, max_length=40)
     refused: ConfigRefusal | None = None
@@ -162,7 +162,7 @@ class AuditHead(_Strict):
     """The newest entry of the kiosk's hash-chained audit log: kept, so a history rewritten
     on the kiosk afterwards no longer contains the head the platform saw."""
 
-    seq: int = Field(ge=1)
+    seq: JsonInt = Field(ge=1)
     head: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 

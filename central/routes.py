@@ -29,6 +29,7 @@ from central.models import (ErrorOut, HealthOut, HeartbeatIn, HeartbeatOut,
                             SubmissionIn)
 from central.names import check_name, name_key
 from central.store import Store, utc_now
+from kiosk.domain.application import same_application
 from contract.decisions import sign_decision
 from contract.envelope import EnvelopeError
 from contract.wire import (ATTACHMENT_NAME_PATTERN, ID_PATTERN, AttachmentProgress, Decision,
@@ -141,14 +142,16 @@ async def post_submission(request: Request, body: SubmissionIn, kiosk: Kiosk,
     if plain.get("subject_type") != body.subject_type.value:
         raise ApiError(422, "invalid_request", "subject_type differs from the sealed record")
     now = utc_now()
-    with store.transaction():
+    # Durable: the kiosk forgets a submission once this answer reaches it.
+    with store.transaction(durable=True):
         store.insert_submission({
             "submission_id": body.submission_id, "kiosk_id": kiosk, "body_sha256": digest,
             "subject_type": body.subject_type.value, "created_at": body.created_at,
             "envelope": json.dumps(envelope), "record": record,
             "status": DecisionStatus.RECEIVED.value, "received_at": now, "updated_at": now,
             "response_code": 0, "response_body": "",
-        }, [a.model_dump() for a in body.attachments])
+        }, [a.model_dump() for a in body.attachments],
+            platform.keys.application_key(same_application(plain)))
         decision = None
         if not body.attachments:
             decide_submission(store, platform.keys, platform.settings, body.submission_id)
@@ -223,9 +226,11 @@ async def put_attachment(request: Request, kiosk: Kiosk,
     platform = _platform(request)
     status = None
     checksum_failed = False
-    with store.transaction():
+    completes = upload_offset + len(chunk) == att["size"]
+    # The chunk that completes the submission is the one after which the kiosk forgets it.
+    with store.transaction(durable=completes):
         store.append_chunk(submission_id, name, upload_offset, chunk)
-        if upload_offset + len(chunk) == att["size"]:
+        if completes:
             digest = hashlib.sha256(store.attachment_bytes(submission_id, name)).hexdigest()
             checksum_failed = digest != att["sha256"]
             if checksum_failed:
@@ -280,7 +285,7 @@ async def post_rating(request: Request, body: RatingIn, kiosk: Kiosk) -> JSONRes
     negative = body.level <= 2
     answer = {"rating_id": body.rating_id, "level": body.level, "negative": negative,
               "received_at": now, "replayed": False}
-    with store.transaction():
+    with store.transaction(durable=True):
         store.insert_rating({
             "rating_id": body.rating_id, "kiosk_id": kiosk, "submission_id": body.submission_id,
             "level": body.level, "negative": int(negative),

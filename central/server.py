@@ -1,7 +1,8 @@
 """Serving a Platform with uvicorn on loopback, in the foreground or in a background thread.
 
 ``ServerThread`` binds 127.0.0.1 itself (port 0 picks a free port, read back after binding),
-runs uvicorn's h11 server on its own event loop in a daemon thread and stops it cleanly.
+runs uvicorn's h11 server on its own event loop in a daemon thread and stops it cleanly. A
+client that stalls mid-request is cut off (``central.deadlines``).
 No other address is ever bound by the test helpers.
 """
 from __future__ import annotations
@@ -14,15 +15,24 @@ from typing import Any
 
 import uvicorn
 
+from central.deadlines import ClientDeadlines, guarded_h11
+
 LOOPBACK = "127.0.0.1"
 
 
-def uvicorn_config(app: Any, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+#: More open connections than this are answered 503 at once, before a file descriptor runs out.
+MAX_CONNECTIONS = 1000
+
+
+def uvicorn_config(app: Any, host: str, port: int, log_level: str = "warning",
+                   deadlines: ClientDeadlines = ClientDeadlines()) -> uvicorn.Config:
     # h11 (not httptools) and no proxy-header wrapper: the fault injector relies on reaching
-    # uvicorn's own send() to drop a connection without any answer.
-    return uvicorn.Config(app, host=host, port=port, http="h11", ws="none", lifespan="off",
-                          proxy_headers=False, server_header=False, date_header=False,
-                          log_level=log_level, access_log=False, timeout_keep_alive=5)
+    # uvicorn's own send() to drop a connection without any answer. The h11 protocol is
+    # uvicorn's own with deadlines for a client that stalls mid-request (central.deadlines).
+    return uvicorn.Config(app, host=host, port=port, http=guarded_h11(deadlines), ws="none",
+                          lifespan="off", proxy_headers=False, server_header=False,
+                          date_header=False, log_level=log_level, access_log=False,
+                          timeout_keep_alive=5, limit_concurrency=MAX_CONNECTIONS)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -53,12 +63,15 @@ class ServerThread:
     Args:
         app: the ASGI app to serve.
         port: 0 for any free port.
+        deadlines: how long a client may stall mid-request.
     """
 
-    def __init__(self, app: Any, host: str = LOOPBACK, port: int = 0) -> None:
+    def __init__(self, app: Any, host: str = LOOPBACK, port: int = 0,
+                 deadlines: ClientDeadlines = ClientDeadlines()) -> None:
         self._sock = listening_socket(host, port)
         self.host, self.port = self._sock.getsockname()[:2]
-        self.server = uvicorn.Server(uvicorn_config(app, self.host, self.port))
+        self.server = uvicorn.Server(uvicorn_config(app, self.host, self.port,
+                                                    deadlines=deadlines))
         self._thread = threading.Thread(target=self._run, name="central-uvicorn", daemon=True)
         self._error: BaseException | None = None
 

@@ -63,6 +63,12 @@ CREATE TABLE IF NOT EXISTS help_calls (
     answered_by TEXT NOT NULL DEFAULT '', body_sha256 TEXT NOT NULL,
     response_code INTEGER NOT NULL, response_body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS help_calls_status ON help_calls (status, opened_at);
+-- Append-only: one row each time a submission is newly accepted, in the same transaction. No
+-- key but the sequence on purpose: it is the witness a duplicate would show in, where the
+-- submissions table's primary key would hide it (the crash campaign counts from here).
+CREATE TABLE IF NOT EXISTS accept_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, submission_id TEXT NOT NULL, kiosk_id TEXT NOT NULL,
+    application_key TEXT NOT NULL, accepted_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS citizen_index (
     submission_id TEXT PRIMARY KEY, person_key TEXT NOT NULL, business_name TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS citizen_index_person ON citizen_index (person_key);
@@ -106,15 +112,28 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises."""
-        self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(self, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises.
+
+        ``durable``: the commit is on disk when it returns (``synchronous=FULL`` for this one
+        transaction; it syncs the WAL, so every earlier commit too). For what the platform
+        answers a kiosk that then forgets it: an accepted submission, a chunk, a rating. With
+        the connection's ``NORMAL``, a power cut may take back the last commits (never
+        corrupting the file), which is fine for nonces and heartbeats, not for an acceptance.
+        """
+        if durable:
+            self.conn.execute("PRAGMA synchronous=FULL")
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        finally:
+            if durable:
+                self.conn.execute("PRAGMA synchronous=NORMAL")
 
     def _one(self, sql: str, *args: Any) -> dict | None:
         row = self.conn.execute(sql, args).fetchone()
@@ -149,14 +168,25 @@ class Store:
     def submission(self, submission_id: str) -> dict | None:
         return self._one("SELECT * FROM submissions WHERE submission_id = ?", submission_id)
 
-    def insert_submission(self, row: dict, attachments: list[dict]) -> None:
-        """Insert a submission and its declared attachments (caller holds a transaction)."""
+    def insert_submission(self, row: dict, attachments: list[dict], application_key: str) -> None:
+        """Insert a submission and its declared attachments, and append it to the accept log
+        (caller holds a transaction). ``application_key``: the keyed hash of what makes it the
+        application it is (``PlatformKeys.application_key``)."""
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         self.conn.execute(f"INSERT INTO submissions ({cols}) VALUES ({marks})", tuple(row.values()))
         self.conn.executemany(
             "INSERT INTO attachments (submission_id, name, size, sha256) VALUES (?, ?, ?, ?)",
             [(row["submission_id"], a["name"], a["size"], a["sha256"]) for a in attachments])
+        self.conn.execute(
+            "INSERT INTO accept_log (submission_id, kiosk_id, application_key, accepted_at) "
+            "VALUES (?, ?, ?, ?)", (row["submission_id"], row["kiosk_id"], application_key,
+                                    row["received_at"]))
+
+    def accept_log(self) -> list[dict]:
+        """Every acceptance in order (``seq``, ``submission_id``, ``kiosk_id``,
+        ``application_key``, ``accepted_at``): a submission accepted twice shows twice."""
+        return [dict(r) for r in self.conn.execute("SELECT * FROM accept_log ORDER BY seq")]
 
     def set_decision(self, submission_id: str, status: str, reasons: list[str],
                      licence: dict | None) -> None:
@@ -389,7 +419,7 @@ class Store:
     def table_counts(self) -> dict[str, int]:
         """Row count of every business table, for tests that check nothing was stored."""
         tables = ["kiosks", "submissions", "attachments", "attachment_chunks", "names",
-                  "ratings", "users", "heartbeats", "help_calls", "citizen_index",
-                  "licence_prints"]
+                  "ratings", "users", "heartbeats", "help_calls", "accept_log",
+                  "citizen_index", "licence_prints"]
         return {t: int(self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
                 for t in tables}

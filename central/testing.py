@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from central.app import Platform
+from central.deadlines import ClientDeadlines
 from central.decide import PlatformSettings
 from central.faults import FaultSettings
 from central.server import ServerThread
@@ -74,6 +75,10 @@ class PlatformHandle:
         """One entry per stored submission row, in arrival order (duplicates would show)."""
         return self.platform.store().stored_submission_ids()
 
+    def accept_log(self) -> list[dict]:
+        """The platform's append-only log of acceptances (a duplicate would show twice)."""
+        return self.platform.store().accept_log()
+
     def submission(self, submission_id: str) -> dict | None:
         """The stored row of a submission (status, reasons, licence as JSON text)."""
         return self.platform.store().submission(submission_id)
@@ -106,18 +111,20 @@ class PlatformHandle:
 
 @contextmanager
 def running_platform(data_dir: Path, *, faults: dict | None = None,
-                     settings: PlatformSettings | None = None) -> Iterator[PlatformHandle]:
+                     settings: PlatformSettings | None = None,
+                     deadlines: ClientDeadlines = ClientDeadlines()) -> Iterator[PlatformHandle]:
     """Run the real platform over ``data_dir`` on 127.0.0.1 and a free port.
 
     Args:
         data_dir: keys and database; reused if it already holds them.
         faults: initial fault settings, as for ``set_faults``.
         settings: region and authority (defaults: 330106, 杭州市西湖区市场监督管理局).
+        deadlines: how long a client may stall mid-request (``central.deadlines``).
     Yields:
         a PlatformHandle; the server stops when the block ends.
     """
     platform = Platform(Path(data_dir), faults=faults, settings=settings)
-    server = ServerThread(platform.asgi)
+    server = ServerThread(platform.asgi, deadlines=deadlines)
     server.start()
     handle = PlatformHandle(platform, server)
     try:

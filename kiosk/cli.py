@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="headless: repeat the scripted visit N times in this process (a soak); "
                           "prints one JSON line per 25 visits: memory, threads, files, outbox")
     run.add_argument("--first-visit", type=int, default=0, help=argparse.SUPPRESS)
+    # Tests: another simulated person (devices.idcard.simulator.simulated_cards).
+    run.add_argument("--card", default="resident_valid", help=argparse.SUPPRESS)
     run.add_argument("--service", default="register",
                      choices=("register", "status-card", "status-number", "status-qr", "licence",
                               "guide", "rating", "help"),
@@ -146,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
         settings, args.out, args.subject, offline=args.offline,
         landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
         on_batch=batch if args.visits > 1 else None, between=between,
-        first_visit=max(0, args.first_visit), service=args.service,
+        first_visit=max(0, args.first_visit), card=args.card, service=args.service,
         staff_pin=os.environ.get("KIOSK_SCRIPT_STAFF_PIN", ""), announce=announce)
     if applied:
         _restart(args, out, applied["done"], applied["version"])

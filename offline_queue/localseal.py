@@ -2,12 +2,15 @@
 
 What it does: keeps one random AES-256-GCM key in a file beside the outbox database
 (``<db>.key``, mode 0600, written whole or not at all) and seals/opens small blobs with it, each
-bound to its submission id. This protects the database file and its copies (a report, a backup,
+bound to its submission id; keyed fingerprints of personal text (to recognise the same
+application again without storing who it was). This protects the database file and its copies (a report, a backup,
 a technician's USB stick), not a stolen disk that also holds the key file. What it does not do:
 touch submissions, which are sealed for the platform and never readable here (`envelope.py`).
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -28,7 +31,15 @@ class LocalSealer:
     """
 
     def __init__(self, key_path: Path) -> None:
-        self._aead = AESGCM(_load_or_create(Path(key_path)))
+        key = _load_or_create(Path(key_path))
+        self._aead = AESGCM(key)
+        # A second key for hashing, derived so that the one file still holds everything.
+        self._hash_key = hmac.new(key, b"kiosk-local-fingerprint", hashlib.sha256).digest()
+
+    def fingerprint(self, text: str) -> str:
+        """HMAC-SHA256 (hex) of personal text under the local key: equal texts give equal
+        fingerprints, and an ID number cannot be guessed back from one without the key file."""
+        return hmac.new(self._hash_key, text.encode(), hashlib.sha256).hexdigest()
 
     def seal(self, context: str, plain: bytes) -> bytes:
         nonce = os.urandom(_NONCE)

@@ -119,7 +119,7 @@ class Outbox:
         return Admission(False, LOW_DISK_MESSAGE_ZH, AdmissionReason.LOW_DISK, free, needed)
 
     def enqueue(self, submission_id: str, record: dict, attachments: dict[str, bytes],
-                subject_type: str) -> None:
+                subject_type: str, *, same_as: str | None = None) -> str:
         """Seal a finalized application and commit it durably; returns once it is on disk.
 
         Args:
@@ -127,6 +127,13 @@ class Outbox:
             record: the application record, JSON-serialisable, with its ``subject_type``.
             attachments: name (``face``, ``signature``, ...) to raw bytes.
             subject_type: the subject type code (non-personal, stored in clear).
+            same_as: what makes this the application it is, whatever its id (the kiosk's
+                ``same_application(record)``; personal: only its keyed fingerprint is kept).
+                When an earlier submission of the same application is here and was not sent
+                back for correction or refused, nothing is stored and that one's id returned:
+                a person who submits again after a crash, in a new visit, keeps one application.
+        Returns:
+            the id the application is kept under: ``submission_id``, or the earlier one's.
         Raises:
             InvalidSubmission: a malformed id, name, type or record; nothing stored.
             DuplicateSubmission: the id is already queued; nothing changed.
@@ -171,6 +178,8 @@ class Outbox:
             "attachments_size": sum(len(b) for b in sealed.attachments.values()),
             "attempts": 0, "next_attempt_at": now,
         }
+        key = self._local.fingerprint(same_as) if same_as is not None else None
+        row["application_key"] = key
         parts = [{"submission_id": submission_id, "name": name, "size": len(blob),
                   "sha256": _sha256(blob), "data": blob, "uploaded": 0, "complete": 0}
                  for name, blob in sorted(sealed.attachments.items())]
@@ -178,6 +187,11 @@ class Outbox:
             try:
                 # Plain statements, one commit: this runs while the person waits at submit.
                 with self._db.atomic():
+                    earlier = self._same_application(key)
+                    if earlier is not None:
+                        log.info("queue-same-application submission=%s kept=%s",
+                                 submission_id, earlier)
+                        return earlier
                     self._db.conn.execute(_insert_sql("submissions", row), tuple(row.values()))
                     if parts:
                         self._db.conn.executemany(_insert_sql("attachments", parts[0]),
@@ -189,6 +203,19 @@ class Outbox:
                     raise OutboxFull("the disk filled up while storing this submission") from None
                 raise
         log.info("queue-enqueued submission=%s size=%d", submission_id, size)
+        return submission_id
+
+    def _same_application(self, key: str | None) -> str | None:
+        # Inside the caller's transaction. A correction or a refusal ends that application:
+        # what the person submits then is a new one.
+        if key is None:
+            return None
+        row = self._db.conn.execute(
+            "SELECT submission_id FROM submissions WHERE application_key = ? AND "
+            "(remote_status IS NULL OR remote_status NOT IN (?, ?)) "
+            "ORDER BY created_at LIMIT 1",
+            [key, DecisionStatus.NEEDS_CORRECTION.value, DecisionStatus.REJECTED.value]).fetchone()
+        return row[0] if row else None
 
     def status(self, submission_id: str) -> SubmissionStatus:
         """The stored state and the platform's last known verdict for one submission.

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from offline_queue.model import SchemaError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PAGE_SIZE = 16384
 APP_ID = "kiosk-outbox"
 
@@ -38,6 +38,7 @@ TABLES: dict[str, dict] = {
             "remote_status": str, "remote_detail": bytes,   # detail sealed under the local key
             "remote_verified": int,     # 1: remote_status is from a signed decision that verified
             "remote_updated_at": str, "status_checked_at": float,
+            "application_key": str,     # keyed hash of what makes it this application
         },
         "pk": "submission_id",
         "not_null": {"subject_type", "created_at", "created_iso", "state", "record_size",
@@ -68,6 +69,9 @@ UNDECIDED_INDEX = ("CREATE INDEX IF NOT EXISTS submissions_undecided ON submissi
                    "(status_checked_at, created_at) WHERE state = 'sent' AND "
                    "(remote_status IS NULL OR remote_status = 'received')")
 
+APPLICATION_KEY_INDEX = ("CREATE INDEX IF NOT EXISTS submissions_application_key ON submissions "
+                         "(application_key) WHERE application_key IS NOT NULL")
+
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # Version 2: decisions are signed. A status recorded before was never verified: it goes back
     # to `received` and is asked for again; the licence kept with it is dropped, and comes back
@@ -77,6 +81,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "WHERE remote_status IS NOT NULL"),
     # Version 3: an index of the sent submissions still waiting for their decision.
     2: (UNDECIDED_INDEX,),
+    # Version 4: the same application submitted again (after a crash, in a new visit) is
+    # recognised by a keyed hash of what makes it that application; older rows have none.
+    3: ("ALTER TABLE submissions ADD COLUMN application_key TEXT", APPLICATION_KEY_INDEX),
 }
 
 INDEXES = [
@@ -174,5 +181,6 @@ def _create(db: sqlite_utils.Database) -> None:
     for table, cols in INDEXES:
         db[table].create_index(cols)
     db.conn.execute(UNDECIDED_INDEX)
+    db.conn.execute(APPLICATION_KEY_INDEX)
     db["meta"].insert_all([{"key": "app", "value": APP_ID},
                            {"key": "schema_version", "value": str(SCHEMA_VERSION)}])

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.config.schema import VoiceSettings
 from kiosk.flow.session import Session
+from kiosk.voice.engines import Engine
 from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
@@ -24,6 +26,7 @@ from ui.bridges.face_preview import FacePreview
 from ui.bridges.name_preview import NamePreviewBridge
 from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
+from ui.bridges.voice_bridge import VoiceBridge
 from ui.qt import (
     QML_MAJOR,
     QML_MINOR,
@@ -72,6 +75,7 @@ class KioskUi:
     app_bridge: AppBridge
     diagnostics: DiagnosticsBridge
     services: ServicesBridge
+    voice: VoiceBridge
     warnings: list[str] = field(default_factory=list)
     face: FacePreview = field(default_factory=FacePreview)    # the face page's live picture
     names: NamePreviewBridge | None = None                     # the name page's preview
@@ -139,7 +143,9 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
                demo: bool = False, tick: bool = True,
                clock: Callable[[], float] = time.monotonic,
                texts: HallTexts | None = None, main_qml: Path = MAIN_QML,
-               diagnostics: DiagnosticsBridge | None = None) -> KioskUi:
+               diagnostics: DiagnosticsBridge | None = None,
+               voice: VoiceSettings = VoiceSettings(engine="none"),
+               voice_engine: Engine | None = None) -> KioskUi:
     """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
 
     Args:
@@ -155,6 +161,8 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         texts: the hall's name, hotline and tracking URL, for the done page's words.
         main_qml: the root QML file (tests load a broken one to see the error raised).
         diagnostics: the technicians' mode (``Kiosk.Diagnostics``); None: one that never opens.
+        voice: the ``[voice]`` settings (``Kiosk.Voice``); by default no voice.
+        voice_engine: speak with this engine instead of the one ``voice`` names (tests).
     Returns:
         The app, engine, window and bridges.
     Raises:
@@ -179,6 +187,9 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     qmlRegisterSingletonInstance(NamePreviewBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "NamePreview",
                                  names)
     qmlRegisterSingletonInstance(FacePreview, QML_MODULE, QML_MAJOR, QML_MINOR, "FacePreview", face)
+    voice_bridge = VoiceBridge(bridge, voice, engine=voice_engine)
+    qmlRegisterSingletonInstance(VoiceBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Voice",
+                                 voice_bridge)
     engine = QQmlApplicationEngine()
     engine.addImageProvider(PROVIDER, diagnostics.images)   # the camera preview's pictures
     engine.addImageProvider(FACE_PROVIDER, face.images)     # the face page's live picture
@@ -195,7 +206,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
-    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, face=face,
-                 names=names)
+    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, voice_bridge,
+                 face=face, names=names)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     return ui

@@ -65,10 +65,11 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
     relay = EventRelay()
     kiosk = Kiosk.start(settings, post=GuiPost(), listeners=[relay])
     diagnostics = DiagnosticsBridge(kiosk.diagnostics, kiosk.mode, tick=tick)
+    ui: KioskUi | None = None
     try:
         ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
                         texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
-                        diagnostics=diagnostics)
+                        diagnostics=diagnostics, voice=kiosk.settings.voice)
         kiosk.coordinator.show_frames_to(ui.face.show)     # the face page's live picture
         if ui.names is not None:
             ui.names.use(kiosk.names)                      # the name page's platform check
@@ -76,6 +77,8 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
         yield kiosk, ui
     finally:
         kiosk.coordinator.show_frames_to(None)
+        if ui is not None:
+            ui.voice.shutdown()
         diagnostics.shutdown()
         kiosk.stop()
 
@@ -151,7 +154,8 @@ def run_headless(settings: Settings, out: Path | None = None,
                  batch: int = 25, on_batch: Callable[[Batch], None] | None = None,
                  between: Callable[[Kiosk, int], bool] | None = None, first_visit: int = 0,
                  service: str = "register", staff_pin: str = "",
-                 announce: Announce | None = None) -> tuple[Path, VisitReport]:
+                 announce: Announce | None = None,
+                 card: str = "resident_valid") -> tuple[Path, VisitReport]:
     """Scripted visits offscreen, one after another in this process.
 
     The first visit's screens, receipt and licence go to the folder returned; later visits
@@ -159,12 +163,16 @@ def run_headless(settings: Settings, out: Path | None = None,
     hears how the process stands. After each visit but the last, ``between(kiosk, visits
     done)`` may end the run early by returning True (a new configuration was applied and the
     kiosk must restart); ``first_visit`` numbers the visits of a run that continues one (each
-    visit names its own business). Returns the folder and the last visit's report. A
-    ``service`` other than "register" plays that citizen service once (``SERVICES``), after a
-    filing of ``subject`` where it needs one (its pictures in ``out/<service>/``); "help" is a
-    filing whose face check fails and that staff verify with ``staff_pin``.
+    visit names its own business); ``card`` is the simulated person's card. Returns the folder
+    and the last visit's report. A ``service`` other than "register" plays that citizen service
+    once (``SERVICES``), after a filing of ``subject`` where it needs one (its pictures in
+    ``out/<service>/``); "help" is a filing whose face check fails and that staff verify with
+    ``staff_pin``.
     """
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Offscreen unless a platform is asked for: QT_QPA_PLATFORM=xcb under xvfb-run plays the
+    # same visit on a real X window (tests/e2e/test_xvfb.py).
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("", "offscreen") or not has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = out or Path("out") / f"visit-{dt.datetime.now():%Y%m%d-%H%M%S}"
     out.mkdir(parents=True, exist_ok=True)
     outcomes: Counter[str] = Counter()
@@ -175,8 +183,8 @@ def run_headless(settings: Settings, out: Path | None = None,
                                       elderly=elderly, staff_pin=staff_pin, announce=announce)
         for n in range(visits):
             visit = ScriptedVisit(kiosk, ui, out if n == 0 else None)
-            report = visit.run(subject, trade=trade_name(first_visit + n), offline=offline,
-                               elderly=elderly)
+            report = visit.run(subject, card=card, trade=trade_name(first_visit + n),
+                               offline=offline, elderly=elderly)
             outcomes[report.final or report.outcome] += 1
             if on_batch and ((n + 1) % batch == 0 or n + 1 == visits):
                 on_batch(Batch(n + 1, procstats.current(),

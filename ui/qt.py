@@ -5,6 +5,8 @@ touches one file. It re-exports names only; it builds nothing and sets no enviro
 """
 from __future__ import annotations
 
+from types import ModuleType
+
 from PySide6.QtCore import (  # noqa: F401 - re-exported
     Property,
     QByteArray,
@@ -51,3 +53,10 @@ from PySide6.QtQuick import QQuickImageProvider, QQuickItem, QQuickWindow  # noq
 
 QML_MODULE = "Kiosk"
 QML_MAJOR, QML_MINOR = 1, 0
+
+
+def multimedia() -> ModuleType:
+    """``PySide6.QtMultimedia``, imported on first use: loading it looks for every sound and
+    video library (and says so on stderr), which only voice guidance needs, when it plays."""
+    import PySide6.QtMultimedia as module
+    return module

@@ -196,13 +196,32 @@ class HelpSettings(_Section):
     lockout_s: Annotated[Seconds, Field(gt=0, le=3600)] = 30.0  # first lockout; each more doubles
 
 
+ESPEAK, NO_VOICE = "espeak-ng", "none"
+
+
+def _voice_engine(value: str) -> str:
+    if value in (ESPEAK, NO_VOICE) or value.startswith("/"):
+        return value
+    raise ValueError(f'must be "{ESPEAK}", "{NO_VOICE}" or the absolute path of a voice engine')
+
+
 class VoiceSettings(_Section):
-    engine: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_printable)] = \
-        "espeak-ng"               # "espeak-ng", "none", or the path of a voice engine
+    """Voice guidance (kiosk.voice): the engine that turns a page's text into speech.
+
+    An engine given by path reads UTF-8 text on stdin and writes a WAV to stdout
+    (kiosk/voice/engines.py); espeak-ng speaks with ``voice`` at ``rate``. ``volume`` is the
+    level each visit starts at (the person may change it; it is reset at every wipe)."""
+
+    engine: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_printable),
+                      AfterValidator(_voice_engine)] = ESPEAK
+    voice: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] = "cmn"
+    rate: Annotated[int, Field(ge=80, le=400)] = 150        # words a minute (espeak-ng -s)
+    volume: Annotated[int, Field(ge=10, le=100)] = 70        # per cent of full scale
+    timeout_s: Annotated[Seconds, Field(gt=0, le=60)] = 15.0   # one page's synthesis at most
 
     @property
     def enabled(self) -> bool:
-        return self.engine != "none"
+        return self.engine != NO_VOICE
 
 
 class FleetSettings(_Section):

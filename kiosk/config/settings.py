@@ -30,6 +30,7 @@ __all__ = ["EMBEDDED", "MAX_FILE_BYTES", "DeviceSettings", "DiagnosticsSettings"
            "Settings", "SettingsError", "load", "parse", "read_limited", "with_bundle"]
 
 MAX_FILE_BYTES = 256 * 1024   # a settings file is a page of TOML; a bundle a few pages
+MAX_DOTS_PER_LINE = 200       # see parse_toml
 
 
 class SettingsError(ValueError):
@@ -157,6 +158,12 @@ def parse_toml(text: str, where: str = "<config>") -> dict[str, Any]:
     """A TOML document as a dict. Raises SettingsError, never anything else."""
     if len(text) > MAX_FILE_BYTES:
         raise SettingsError(f"{where}: larger than {MAX_FILE_BYTES} bytes")
+    # tomllib takes time and memory quadratic in a dotted key's parts: one line of 100,000
+    # "a.a.a..." (200 KB, within the size limit) ran out of memory. No kiosk setting is nested
+    # more than a few levels, and no text needs this many full stops on one line.
+    if max((line.count(".") for line in text.splitlines()), default=0) > MAX_DOTS_PER_LINE:
+        raise SettingsError(f"{where}: a line with more than {MAX_DOTS_PER_LINE} full stops "
+                            "(keys nested too deep)")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

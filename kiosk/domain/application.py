@@ -14,6 +14,7 @@ personal data in its repr. No I/O.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -120,3 +121,23 @@ def new_record(application_id: str, subject_type: str, applicant: Applicant,
         "applicant": applicant.to_dict(),
         "answers": dict(answers),
     }
+
+
+def same_application(record: dict[str, Any]) -> str:
+    """What makes two records one application whatever their ids: the same person (ID number),
+    the same subject type and business name (字号 and the rest of the name, or the branch's
+    parent and name), on the same local day of ``created_at``.
+
+    A person who submits again after a crash, in a new visit, gets a new application id; this
+    text is how the kiosk and the platform tell it is the same application. It is personal:
+    callers keep only a keyed hash of it (``LocalSealer.fingerprint``, the platform's accept
+    log), never the text.
+    """
+    answers = record.get("answers") or {}
+    applicant = record.get("applicant") or {}
+    return json.dumps({
+        "id_number": str(applicant.get("id_number", "")).upper(),
+        "subject_type": record.get("subject_type"),
+        "name": [answers.get(k) for k in ("name", "parent", "branch_name")],
+        "day": str(record.get("created_at", ""))[:10],
+    }, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

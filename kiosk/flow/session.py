@@ -45,13 +45,14 @@ from typing import Any, Protocol
 from devices.health import DeviceState, Health
 from kiosk.domain import subject_types
 from kiosk.domain.answers import Context
-from kiosk.domain.application import Applicant, new_application_id, new_record
+from kiosk.domain.application import (Applicant, new_application_id, new_record,
+                                      same_application)
 from kiosk.domain.questions import QUESTIONS, SUBJECT_TYPE, Kind, Question, Questionnaire, Stage
 from kiosk.domain.review import applicant_problems, full_name
 from kiosk.domain.signature import ink_problem
 from kiosk.flow import events as ev
 from kiosk.flow.help import Help, StaffPanel
-from kiosk.flow.offers import Offer, offers
+from kiosk.flow.offers import CAMERA, CARD_READER, Offer, offers
 from kiosk.flow.outcome import Outcome, Paper, VisitOutcome
 from kiosk.flow.service_flow import ServiceFlow, StaffGate
 from kiosk.flow.services import (FIRST_PAGE, SERVICE_BACK, SERVICE_PAGES, Lookup, PrintJob,
@@ -61,8 +62,8 @@ from kiosk.flow.timeouts import Timeouts
 from kiosk.flow.timer import Due, VisitTimer
 
 MAX_FACE_ATTEMPTS = 3
-CAMERA = "camera"     # the face check needs it (else staff verify)
 CAMERA_DOWN = "摄像头暂时无法使用。请按“呼叫工作人员”，由工作人员核验您的身份"
+READER_DOWN = "身份证阅读器暂时无法读卡，正在恢复，请稍候。如果一直无法读取，请按“呼叫工作人员”"
 MESSAGES = {
     "timeout": "由于长时间没有操作，本次办理已结束。您填写的信息和照片已从本机全部删除。",
     "cancelled": "本次办理已取消。您填写的信息和照片已从本机全部删除。",
@@ -82,17 +83,21 @@ class Phase(enum.Enum):
 
 
 class SubmitPort(Protocol):
-    """Where a finished application goes: the offline queue."""
+    """Where a finished application goes: the offline queue. It returns the id it keeps the
+    application under: an earlier one's when this is the same application again (``same_as``,
+    see ``kiosk.domain.application.same_application``)."""
 
     def enqueue(self, submission_id: str, record: dict[str, Any],
-                attachments: dict[str, bytes], subject_type: str) -> None: ...
+                attachments: dict[str, bytes], subject_type: str, *,
+                same_as: str | None = None) -> str | None: ...
 
 
 class NoSubmit:
     """A submit port that keeps nothing: for previews and benchmarks of the screens."""
 
     def enqueue(self, submission_id: str, record: dict[str, Any],
-                attachments: dict[str, bytes], subject_type: str) -> None:
+                attachments: dict[str, bytes], subject_type: str, *,
+                same_as: str | None = None) -> str | None:
         return None
 
 
@@ -155,6 +160,7 @@ class Session(ServiceFlow):
         self.service: Service | None = None
         self.type_preset = False  # the subject type was chosen on the home screen
         self.elderly = self.elderly_default   # 长辈版 is the person's choice: reset with them
+        self.voice_choice: bool | None = None   # 语音播报 switched on or off by the person
         self.help = Help()
         self.staff = StaffPanel()
         self.lookup = Lookup()
@@ -188,6 +194,12 @@ class Session(ServiceFlow):
     def in_visit(self) -> bool:
         """A visit is going on (its person's data may be held)."""
         return self.phase is not Phase.IDLE
+
+    @property
+    def voice(self) -> bool:
+        """Pages are read aloud: as the person chose, else on in 长辈版 (ux.md "Closed-kiosk
+        accessibility"); reset with the person at every wipe, as 长辈版 is."""
+        return self.elderly if self.voice_choice is None else self.voice_choice
 
     @property
     def timeouts(self) -> Timeouts:
@@ -431,6 +443,13 @@ class Session(ServiceFlow):
         """A device's health changed (the coordinator relays the device manager)."""
         self.devices[health.device] = health
         self._emit(ev.DeviceChanged(health.device, health.state.value, health.message))
+        if health.device == CARD_READER and self.step == "id_card":
+            # The person waits at the reader: say it is down, and take it back once it is not.
+            if self._down(CARD_READER):
+                self._refuse("id_card", READER_DOWN)
+            elif health.usable and READER_DOWN in self.errors:
+                self._go("id_card")
+            return
         if health.device != CAMERA or self.step != "face":
             return
         if self._down(CAMERA):
@@ -571,11 +590,13 @@ class Session(ServiceFlow):
         if self.face_jpeg:
             attachments["face"] = bytes(self.face_jpeg)
         try:
-            self._submit.enqueue(self.application_id or "", record, attachments,
-                                 record["subject_type"])
+            kept = self._submit.enqueue(self.application_id or "", record, attachments,
+                                        record["subject_type"], same_as=same_application(record))
         except Exception:  # noqa: BLE001 - any storage failure: keep everything, ask for staff
             return self._refuse(self.step or "", "申请暂时无法保存，您填写的内容仍在。请按“呼叫工作人员”")
         assert self.applicant and self.subject_type
+        if kept:   # the same application, submitted before a crash: one number, one record
+            self.application_id = kept
         delivery = self.questions.get("delivery")
         self.receipt = ReceiptFacts(
             application_id=self.application_id or "",

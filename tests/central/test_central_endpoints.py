@@ -131,6 +131,21 @@ def test_a_heartbeat_carries_the_release_and_the_nightly_readiness(platform, cli
     assert latest["software"] == software and latest["readiness"] == readiness
 
 
+def test_every_integer_of_a_heartbeat_takes_3_0_as_json_schema_does(platform, client):
+    from platform_helpers import KIOSK_ID
+
+    config = {"version": 3.0, "previous": 2.0, "staged": None,
+              "rolled_back": {"failed": 4.0, "restored": 3.0, "at": "2026-03-10T02:01:00+00:00"}}
+    sent = _heartbeat(config_version=3.0, disk_free_bytes=1e9, queue={"depth": 0.0},
+                      config=config, audit={"seq": 7.0, "head": "a" * 64})
+    target = f"/v1/kiosks/{KIOSK_ID}/heartbeat"
+    assert client.request("POST", target, sent).status_code == 201
+    latest = client.request("GET", target).json()
+    assert latest["config"]["version"] == 3 and latest["audit"]["seq"] == 7
+    for bad in ({"seq": 7.5, "head": "a" * 64}, {"seq": "7", "head": "a" * 64}):
+        assert client.request("POST", target, _heartbeat(audit=bad)).status_code == 422
+
+
 def test_a_kiosk_reports_only_for_itself(platform, client):
     other_key = Ed25519PrivateKey.generate()
     platform.register_kiosk(KIOSK, other_key.public_key())

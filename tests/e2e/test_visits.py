@@ -66,7 +66,9 @@ def test_each_subject_type_gets_the_platforms_outcome(tmp_path: Path, subject: s
 def test_a_name_already_registered_needs_correction_and_says_why(tmp_path: Path) -> None:
     data = tmp_path / "data"
     first, _ = visit(data, tmp_path / "first", "--subject", "individual_business")
-    second, _ = visit(data, tmp_path / "second", "--subject", "individual_business")
+    # Someone else wants the same name (the same person again would be the same application).
+    second, _ = visit(data, tmp_path / "second", "--subject", "individual_business",
+                      "--card", "resident_long_term")
     assert (first["outcome"], second["outcome"]) == ("approved", "needs_correction")
     receipt = (tmp_path / "second" / "receipt.txt").read_text(encoding="utf-8")
     assert "需要补正" in receipt and "字号" in receipt and second["licence"] is None

@@ -99,8 +99,11 @@ def test_a_version_1_file_is_migrated_and_its_unsigned_verdicts_asked_again(
     box.record_status(decision(sid))
     path = box.path
     box.close()
-    # Turn the file back into what version 1 wrote: no remote_verified column.
+    # Turn the file back into what version 1 wrote: no remote_verified column (and nothing of
+    # the later versions).
     conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX submissions_application_key")
+    conn.execute("ALTER TABLE submissions DROP COLUMN application_key")
     conn.execute("ALTER TABLE submissions DROP COLUMN remote_verified")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()

@@ -1,8 +1,9 @@
-// The kiosk window: a fixed header (返回首页, elderly switch, call staff), the help banner, the
+// The kiosk window: a fixed header (返回首页, voice, elderly switch, call staff), the help banner, the
 // error summary, the progress, the page heading, one screen per page kind (chosen by
 // Session.screen), and a fixed footer (上一步 / 跳过 / continue). Overlays: the idle warning,
-// the 返回首页 confirmation, the staff panel and the technicians' diagnostics mode (five taps on
-// the header's corner of the start page; diagnostics/). The flow decides what shows.
+// the 返回首页 confirmation, the staff panel, the voice panel and the technicians' diagnostics
+// mode (five taps on the header's corner of the start page; diagnostics/). The flow decides
+// what shows. Voice guidance reads each page as PageReader sees it (Kiosk.Voice).
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -19,6 +20,7 @@ Window {
     readonly property bool sideShown: landscape && !onAttract
     property bool confirmingHome: false
     property bool staffOpen: false
+    property bool voiceOpen: false
 
     width: 1080
     height: 1920
@@ -32,6 +34,7 @@ Window {
         body.contentY = 0                   // every page starts at its top
         loader.setSource(Qt.resolvedUrl("screens/" + Session.screen + ".qml"),
                          {"initial": Session.rawValue, "step": Session.step})
+        Qt.callLater(root.pageShown)
     }
     // The page as if the person had filled it in with "value" (the same shape the screen's
     // submit() sends): for scripted visits and tests, which then press the real buttons.
@@ -41,12 +44,26 @@ Window {
     }
     Component.onCompleted: showPage()
     Binding { target: Theme; property: "landscape"; value: root.landscape }
+    // Voice guidance hears each new page once it is drawn (it reads it when voice is on).
+    function pageShown() { Voice.show(reader.read()) }
+    PageReader {
+        id: reader
+        screen: root.currentScreen
+        heading: Session.title
+        question: Session.hint
+        errors: Session.errors
+    }
     Connections {
         target: Session
         function onStepChanged() { Qt.callLater(root.showPage) }
         function onScreenChanged() { Qt.callLater(root.showPage) }
+        function onErrorsChanged() { if (Session.errors.length > 0) Voice.showErrors(Session.errors) }
         function onPhaseChanged() {
-            if (Session.phase === "idle") { root.confirmingHome = false; root.staffOpen = false }
+            if (Session.phase === "warning")     // time is running out: say so, aloud too
+                Qt.callLater(() => Voice.show(reader.readItem(idleWarning)))
+            if (Session.phase === "idle") {
+                root.confirmingHome = false; root.staffOpen = false; root.voiceOpen = false
+            }
         }
     }
     Connections {
@@ -92,6 +109,12 @@ Window {
         Row {
             anchors { right: parent.right; rightMargin: Theme.margin / 2; verticalCenter: parent.verticalCenter }
             spacing: Theme.gap
+            VoiceControls {
+                // 重听 has room beside the other buttons unless the window is narrow for its text
+                roomForRepeat: root.width >= Theme.targetHeight * 10
+                onRepeatRequested: Voice.speak(reader.read())
+                onPanelRequested: root.voiceOpen = true
+            }
             KButton {
                 objectName: "elderlySwitch"
                 text: Session.elderly ? "标准版" : "长辈版"
@@ -253,6 +276,7 @@ Window {
     }
 
     IdleWarning {
+        id: idleWarning
         anchors.fill: parent
         visible: Session.phase === "warning"
     }
@@ -266,6 +290,13 @@ Window {
         anchors.fill: parent
         visible: root.staffOpen || Services.staff.unlocked
         onClosed: { root.staffOpen = false; Services.staffClose() }
+    }
+
+    VoicePanel {
+        anchors.fill: parent
+        visible: root.voiceOpen
+        onRepeatRequested: { root.voiceOpen = false; Voice.speak(reader.read()) }
+        onClosed: root.voiceOpen = false
     }
 
     Loader {

@@ -66,6 +66,7 @@ class ReceiptPrinterSimulator:
         self.control_port = control_port
         self.receipts: collections.deque[PrintedReceipt] = collections.deque(maxlen=keep)
         self.printed = 0          # every receipt ever printed, also those no longer kept
+        self._out = 0             # of those, how many are out (picture saved, in receipts)
         self.errors: list[str] = []
         self.spoiled = 0
         self.incomplete = 0
@@ -141,7 +142,9 @@ class ReceiptPrinterSimulator:
         """Block until at least ``count`` receipts were printed (or timeout); return those kept."""
         deadline = time.monotonic() + timeout
         with self._lock:
-            while self.printed < count and time.monotonic() < deadline:
+            # Counted when the receipt is out, not when it was cut: its picture is saved
+            # between the two, and a waiter woken in that gap would miss it.
+            while self._out < count and time.monotonic() < deadline:
                 self._lock.wait(timeout=max(0.0, deadline - time.monotonic()))
             return list(self.receipts)
 
@@ -152,7 +155,7 @@ class ReceiptPrinterSimulator:
             TimeoutError: none came out within ``timeout`` seconds.
         """
         got = self.wait_for_receipts(after + 1, timeout)
-        if self.printed <= after:
+        if self._out <= after:
             raise TimeoutError(f"no receipt printed within {timeout:.0f} s")
         return got[-1]
 
@@ -274,6 +277,7 @@ class ReceiptPrinterSimulator:
                 (self.out_dir / f"receipt-{gone:04d}{suffix}").unlink(missing_ok=True)
         with self._lock:
             self.receipts.append(PrintedReceipt(index, page.to_text(), png, raw, page))
+            self._out += 1
             self._lock.notify_all()
 
     def _control_command(self, line: str) -> str:

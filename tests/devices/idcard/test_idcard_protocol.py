@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+
+from tests.fuzzing import fuzz
 
 from devices.idcard.frames import MAX_LEN, PREAMBLE, SW3_TABLE, Action, Command, Sw3, status_info
 from devices.idcard.identity import encode_text
@@ -208,7 +210,7 @@ def test_builders_refuse_what_is_not_a_byte() -> None:
 noise = st.binary(max_size=40).filter(lambda b: PREAMBLE not in b)
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(300)
 @given(chunks=st.lists(st.binary(max_size=64), max_size=20), kind=st.sampled_from([Request, Response]))
 def test_fuzz_random_bytes_only_yield_frames_or_protocol_errors(chunks: list[bytes], kind: type) -> None:
     parser = FrameParser(kind)
@@ -225,7 +227,7 @@ def test_fuzz_random_bytes_only_yield_frames_or_protocol_errors(chunks: list[byt
         assert parser.wanted() >= 1
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(
     frames=st.lists(
         st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255), st.binary(max_size=300)),
@@ -245,7 +247,7 @@ def test_fuzz_frames_among_noise_come_out_whole_and_in_order(frames, gaps, cut) 
     assert got == [Response(sw1, sw2, sw3, data) for sw1, sw2, sw3, data in frames]
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(cmd=st.integers(0, 255), para=st.integers(0, 255), data=st.binary(max_size=200), keep=st.integers(0, 400))
 def test_fuzz_truncated_frames_need_data_and_never_fail(cmd, para, data, keep) -> None:
     frame = build_request(cmd, para, data)
@@ -256,7 +258,7 @@ def test_fuzz_truncated_frames_need_data_and_never_fail(cmd, para, data, keep) -
     assert parser.next_event() == Request(cmd, para, data)
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(data=st.binary(max_size=300), flip=st.integers(5, 10_000), bit=st.integers(0, 7))
 def test_fuzz_a_flipped_bit_after_the_length_is_caught(data: bytes, flip: int, bit: int) -> None:
     frame = bytearray(build_response(0x90, data))
@@ -265,3 +267,33 @@ def test_fuzz_a_flipped_bit_after_the_length_is_caught(data: bytes, flip: int, b
     parser.receive_data(bytes(frame))
     with pytest.raises(ProtocolError, match="checksum"):
         parser.next_event()
+
+
+@fuzz(300)
+@given(garbage=st.binary(max_size=200), fake=st.booleans(), cut=st.integers(1, 97),
+       data=st.binary(max_size=64))
+def test_fuzz_the_parser_finds_the_frames_again_after_any_garbage(garbage, fake, cut, data):
+    """Whatever came before, even a preamble with a length that swallows what follows, the
+    parser raises only ProtocolError and finds whole frames again: a burst of line noise costs
+    a read, never the reader."""
+    if fake:      # a false start: a preamble and a length up to the largest frame
+        garbage = PREAMBLE + garbage
+    frame = build_response(0x90, data)
+    alone = FrameParser(Response)
+    alone.receive_data(frame)
+    expected = alone.next_event()
+    stream = garbage + frame * (2 * MAX_LEN // len(frame) + 4)
+    parser = FrameParser(Response)
+    good = 0
+    for i in range(0, len(stream), cut):
+        parser.receive_data(stream[i:i + cut])
+        while True:
+            try:
+                event = parser.next_event()
+            except ProtocolError:
+                continue
+            if event is NEED_DATA:
+                break
+            assert isinstance(event, Response)
+            good += event == expected
+    assert good >= 1

@@ -6,8 +6,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+
+from tests.fuzzing import fuzz
 
 from kiosk.cli import main as cli_main
 from kiosk.config.schema import BundleSettings
@@ -88,6 +90,20 @@ trusted_root = "/etc/kiosk/root.json"
     ("[diagnostics]\npin_hash = '123456'", "[diagnostics] pin_hash: must be an argon2id hash"),
     ("[fleet]\ngroups = ['Township']", "[fleet] groups.0: String should match pattern"),
     ("[voice]\nengine = ''", "[voice] engine: String should have at least 1 character"),
+    ("[voice]\nengine = 'say'", "[voice] engine: must be \"espeak-ng\", \"none\" or the absolute path"),
+    ("[voice]\nengine = 'bin/tts'", "[voice] engine: must be"),
+    ("[voice]\nengine = \"/opt/tts\\u0000\"", "[voice] engine: contains the control character U+0000"),
+    ("[voice]\nengine = 5", "[voice] engine: Input should be a valid string"),
+    ("[voice]\nvolume = 150", "[voice] volume: Input should be less than or equal to 100"),
+    ("[voice]\nvolume = 0", "[voice] volume: Input should be greater than or equal to 10"),
+    ("[voice]\nvolume = '70'", "[voice] volume: Input should be a valid integer"),
+    ("[voice]\nvolume = 70.5", "[voice] volume: Input should be a valid integer"),
+    ("[voice]\nrate = nan", "[voice] rate: Input should be a valid integer"),
+    ("[voice]\nrate = 5000", "[voice] rate: Input should be less than or equal to 400"),
+    ("[voice]\ntimeout_s = inf", "[voice] timeout_s: Input should be a finite number"),
+    ("[voice]\ntimeout_s = 0", "[voice] timeout_s: Input should be greater than 0"),
+    ("[voice]\nvoice = 'cmn; rm -rf /'", "[voice] voice: String should match pattern"),
+    ("[voice]\nspeed = 1", "[voice] speed: unknown key"),
     ("a = " + "[" * 5000 + "]" * 5000, "nested too deep"),
     ("x = {" * 3000 + "}" * 3000, "k.toml"),
     ("[help]\nstaff_pin_hash = '246810'", "[help] staff_pin_hash: must be an argon2id hash"),
@@ -197,7 +213,7 @@ def _toml_value(v: object) -> str:
     return "{" + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + "}"
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(300)
 @given(st.dictionaries(_keys, _trees, max_size=6))
 def test_generated_toml_gives_settings_or_a_settings_error(tree: dict) -> None:
     text = "\n".join(f"{k} = {_toml_value(v)}" for k, v in tree.items())
@@ -209,6 +225,7 @@ def test_generated_toml_gives_settings_or_a_settings_error(tree: dict) -> None:
         assert isinstance(s.timeouts, Timeouts)
 
 
+@fuzz(300)
 @given(st.text(max_size=200))
 def test_garbage_is_refused_with_settings_error_only(text: str) -> None:
     try:
@@ -217,7 +234,7 @@ def test_garbage_is_refused_with_settings_error_only(text: str) -> None:
         pass
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(st.dictionaries(_keys, _trees, max_size=6))
 def test_generated_bundles_give_settings_or_a_settings_error(tree: dict) -> None:
     from kiosk.config.bundle import BundleError, parse_bundle
@@ -239,3 +256,30 @@ def test_the_staff_section_and_the_hall_s_county() -> None:
     assert s.profile.region_code == "370323" and s.help.staff_pin_hash == made
     assert s.help.lockout_s == 60.0
     assert Settings().help.staff_pin_hash == ""      # no PIN by default: no staff actions
+
+
+@fuzz(200)
+@given(st.binary(max_size=400))
+def test_any_bytes_in_the_settings_file_give_settings_or_a_settings_error(tmp_path_factory,
+                                                                          blob: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "kiosk.toml"
+    path.write_bytes(blob)
+    try:
+        load(path)
+    except SettingsError as exc:
+        assert str(exc).startswith(str(path))
+
+
+@fuzz(100)
+@given(parts=st.integers(1, 120_000), header=st.booleans())
+def test_deeply_dotted_keys_are_refused_at_once(parts: int, header: bool) -> None:
+    import time
+    key = "a" + ".a" * parts
+    text = f"[{key}]\nx = 1" if header else f"{key} = 1"
+    started = time.monotonic()
+    try:
+        parse(text)
+    except SettingsError:
+        pass
+    # It ran out of memory at 100,000 parts: quadratic in tomllib. Now linear, and refused.
+    assert time.monotonic() - started < 2.0

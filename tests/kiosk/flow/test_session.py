@@ -418,3 +418,42 @@ def test_a_reader_that_is_still_connecting_keeps_the_start_page_waiting(kit: Kit
     assert not s.begin().ok
     s.device_changed(_health("idcard", DeviceState.READY))
     assert s.why_not_start() == "" and s.begin().ok
+
+
+def test_a_reader_that_fails_while_the_person_waits_at_it_says_so_and_recovers(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    assert s.step == "id_card" and not s.errors
+    s.device_changed(_health("idcard", DeviceState.DISCONNECTED, "读卡器未连接"))
+    assert s.step == "id_card" and s.errors and "身份证阅读器暂时无法读卡" in s.errors[0]
+    assert isinstance(kit.events[-1], ev.AnswerRefused)
+    s.device_changed(_health("idcard", DeviceState.READY))
+    assert s.step == "id_card" and not s.errors          # the page is the card page again
+    assert s.card_read(person()) == "" and s.step == "confirm_identity"
+    s.device_changed(_health("idcard", DeviceState.DISCONNECTED))   # no longer needed
+    assert s.step == "confirm_identity" and not s.errors
+
+
+def test_voice_is_on_in_elderly_mode_unless_the_person_turns_it_off(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    assert not s.voice                       # standard mode: off until the person asks
+    s.elderly = True
+    assert s.voice                           # 长辈版 reads pages aloud by default
+    s.voice_choice = False
+    assert not s.voice                       # ... unless the person switched it off
+    s.elderly = False
+    s.voice_choice = True
+    assert s.voice                           # and a person may switch it on in standard mode
+
+
+def test_the_voice_choice_is_reset_with_the_person(kit: Kit) -> None:
+    s = kit.session
+    s.begin()
+    s.voice_choice = True
+    s.cancel()
+    assert s.voice_choice is None and not s.voice
+    s.elderly_default = True                 # a kiosk that starts in 长辈版 starts speaking
+    s.begin()
+    s.cancel()
+    assert s.voice
