@@ -58,6 +58,7 @@ from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.embedded import EmbeddedPlatform
 from kiosk.services.desk import Printers, ServiceDesk
+from kiosk.services.name_check import NameChecker
 from kiosk.services.staff import StaffPinGate
 from kiosk.visit.card import CardHolder
 from kiosk.visit.coordinator import Paperwork, VisitCoordinator
@@ -124,7 +125,8 @@ class Kiosk:
                  audit: Audit, diagnostics: Diagnostics, mode: DiagnosticsMode,
                  services: ServiceDesk, ratings: RatingBox, cards: CardHolder,
                  maintenance: Maintenance | None = None,
-                 software: releases.Releases | None = None) -> None:
+                 software: releases.Releases | None = None,
+                 names: NameChecker | None = None) -> None:
         self.settings = settings
         self.config = config
         self.embedded = platform
@@ -143,6 +145,7 @@ class Kiosk:
         self.cards = cards
         self.maintenance = maintenance
         self.software = software
+        self.names = names            # the name page's preview check (kiosk.services.name_check)
         self._calls = calls
         self._stack = stack
 
@@ -237,6 +240,9 @@ class Kiosk:
             stack.callback(coordinator.stop)
             services.start()
             stack.callback(services.stop)
+            names = NameChecker(new_client((3.05, 5.0)).check_name,
+                                online=lambda: services.online, post=post)
+            stack.callback(names.stop)
 
             diagnostics = Diagnostics(
                 Parts(s, manager, devices.reader, devices.camera, devices.receipt_printer,
@@ -262,7 +268,7 @@ class Kiosk:
                         coordinator=coordinator, config=agent, calls=calls,
                         stack=stack.pop_all(), audit=audit, diagnostics=diagnostics, mode=mode,
                         services=services, ratings=ratings, cards=cards,
-                        maintenance=maintenance, software=software)
+                        maintenance=maintenance, software=software, names=names)
         applied.commit_start()   # a clean start: a bundle on trial is kept
         return kiosk
 

@@ -45,10 +45,24 @@ def browser() -> Iterator[object]:
 
 def click_and_wait(driver: object, element: object) -> None:
     """Click, then wait until the browser has left the page (a form was submitted)."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
+
+    def gone(_: object) -> bool:
+        try:
+            element.is_enabled()                                # type: ignore[attr-defined]
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            # While the new page replaces the old, chromium may name the old page's node
+            # this way instead of "stale": it is gone all the same.
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
     element.click()                                             # type: ignore[attr-defined]
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 15).until(gone)
 
 
 def log_in(driver: object, base_url: str, user: str, password: str) -> None:

@@ -21,6 +21,9 @@ from kiosk.voice.engines import Engine
 from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
+from ui.bridges.face_preview import PROVIDER as FACE_PROVIDER
+from ui.bridges.face_preview import FacePreview
+from ui.bridges.name_preview import NamePreviewBridge
 from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import EventRelay, SessionBridge
 from ui.bridges.voice_bridge import VoiceBridge
@@ -74,6 +77,8 @@ class KioskUi:
     services: ServicesBridge
     voice: VoiceBridge
     warnings: list[str] = field(default_factory=list)
+    face: FacePreview = field(default_factory=FacePreview)    # the face page's live picture
+    names: NamePreviewBridge | None = None                     # the name page's preview
 
 
 def keyboard_available() -> bool:
@@ -177,11 +182,17 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     services = ServicesBridge(session, relay)
     qmlRegisterSingletonInstance(ServicesBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Services",
                                  services)
+    face = FacePreview()
+    names = NamePreviewBridge(session)
+    qmlRegisterSingletonInstance(NamePreviewBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "NamePreview",
+                                 names)
+    qmlRegisterSingletonInstance(FacePreview, QML_MODULE, QML_MAJOR, QML_MINOR, "FacePreview", face)
     voice_bridge = VoiceBridge(bridge, voice, engine=voice_engine)
     qmlRegisterSingletonInstance(VoiceBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Voice",
                                  voice_bridge)
     engine = QQmlApplicationEngine()
     engine.addImageProvider(PROVIDER, diagnostics.images)   # the camera preview's pictures
+    engine.addImageProvider(FACE_PROVIDER, face.images)     # the face page's live picture
     errors: list[str] = []
     engine.warnings.connect(lambda ws: errors.extend(w.toString() for w in ws))
     with QmlMessages(Path(main_qml).parent) as messages:
@@ -195,6 +206,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
-    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, voice_bridge)
+    ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, voice_bridge,
+                 face=face, names=names)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     return ui

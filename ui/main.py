@@ -27,7 +27,7 @@ from kiosk.visit.paper import HallTexts
 from ui.app import KioskUi, create_app, prepare_environment
 from ui.bridges.diagnostics_bridge import DiagnosticsBridge
 from ui.bridges.session_bridge import EventRelay
-from ui.qt import QGuiApplication, QObject, Qt, QTimer, Signal
+from ui.qt import QGuiApplication, QObject, QQuickWindow, Qt, QTimer, Signal
 from ui.scripted_services import Announce, ScriptedServices
 from ui.scripted_visit import ScriptedVisit, VisitReport
 from ui.watchdog import GuiWatchdog
@@ -70,9 +70,13 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
         ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
                         texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
                         diagnostics=diagnostics, voice=kiosk.settings.voice)
+        kiosk.coordinator.show_frames_to(ui.face.show)     # the face page's live picture
+        if ui.names is not None:
+            ui.names.use(kiosk.names)                      # the name page's platform check
         kiosk.commit_software()          # the window is up: a release on trial is kept
         yield kiosk, ui
     finally:
+        kiosk.coordinator.show_frames_to(None)
         if ui is not None:
             ui.voice.shutdown()
         diagnostics.shutdown()
@@ -97,6 +101,17 @@ def kiosk_status(kiosk: Kiosk) -> str:
     return _PHASE_STATUS.get(kiosk.session.phase, kiosk.session.phase.value)
 
 
+def show_window(window: QQuickWindow, *, full_screen: bool) -> None:
+    """Show the kiosk window filling the screen it is on (``full_screen``), or as a window of
+    that screen's available size: never a fixed size that would run off a smaller panel or
+    leave a bigger one half empty. The layout follows the window's shape (Main.qml)."""
+    if full_screen:
+        window.showFullScreen()
+        return
+    window.setGeometry(window.screen().availableGeometry())
+    window.show()
+
+
 def run_gui(settings: Settings, *, notifier: Notifier | None = None) -> int:
     """The kiosk full screen until it quits. Every few seconds while no visit is going on, a
     staged configuration bundle is applied; the window then closes with
@@ -104,7 +119,7 @@ def run_gui(settings: Settings, *, notifier: Notifier | None = None) -> int:
     (``$NOTIFY_SOCKET``) it says ``READY=1`` once the start page is painted and pings the
     watchdog from this event loop while it turns."""
     with kiosk_with_ui(settings) as (kiosk, ui):
-        ui.window.showFullScreen()
+        show_window(ui.window, full_screen=settings.full_screen)
         watchdog = GuiWatchdog(ui.window, notifier or Notifier.from_environ(),
                                lambda: kiosk_status(kiosk))
         watchdog.start()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ui.bridges.app_bridge import AppBridge
 from ui.bridges.diagnostics_bridge import DiagnosticsBridge
+from ui.bridges.face_preview import FacePreview
+from ui.bridges.name_preview import NamePreviewBridge
 from ui.bridges.services_bridge import ServicesBridge
 from ui.bridges.session_bridge import SessionBridge
 from ui.bridges.voice_bridge import VoiceBridge
@@ -18,7 +20,8 @@ from ui.qt import QML_MAJOR, QML_MINOR, QML_MODULE, QObject
 
 SINGLETONS: dict[str, type[QObject]] = {"Session": SessionBridge, "App": AppBridge,
                                         "Diagnostics": DiagnosticsBridge, "Services": ServicesBridge,
-                                        "Voice": VoiceBridge}
+                                        "Voice": VoiceBridge, "FacePreview": FacePreview,
+                                        "NamePreview": NamePreviewBridge}
 _TYPES = {"QVariantList": "QVariantList", "QVariantMap": "QVariantMap", "QString": "QString",
           "bool": "bool", "int": "int", "QVariant": "QVariant", "double": "double",
           "QByteArray": "QByteArray", "void": ""}

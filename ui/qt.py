@@ -22,6 +22,7 @@ from PySide6.QtCore import (  # noqa: F401 - re-exported
     QPoint,
     QPointF,
     QSize,
+    QSizeF,
     Qt,
     QTimer,
     QUrl,

@@ -69,9 +69,13 @@ class Robot:
             page = self.window.findChild(QObject, "screenLoader").property("item")
             if page is not None:
                 found = page if page.objectName() == name else page.findChild(QObject, name)
-        if not isinstance(found, QQuickItem):
-            # A Repeater's items have no QObject parent to search: walk the visual tree.
-            found = _visual_child(self.window.contentItem(), name)
+        if not isinstance(found, QQuickItem) or not found.isVisible():
+            # A Repeater's items have no QObject parent to search, and a thing shown in one
+            # place or another (portrait / landscape) has a hidden twin: walk the visual tree,
+            # where the visible one comes first.
+            seen = _visual_child(self.window.contentItem(), name)
+            if seen is not None and (seen.isVisible() or not isinstance(found, QQuickItem)):
+                found = seen
         return found if isinstance(found, QQuickItem) else None
 
     def showing(self, name: str) -> bool:

@@ -245,6 +245,9 @@ class SettingsModel(_Section):
     kiosk_id: Annotated[str, Field(pattern=ID_PATTERN)] = "kiosk-dev-0001"
     data_dir: Annotated[Path, Field(strict=False), AfterValidator(_path_value)] = Path(".kiosk-data")
     elderly_default: bool = False
+    # Install-time: the window fills the screen it is on (the kiosk's panel, either way up);
+    # false: a window of the screen's available size, for a desk or a second monitor.
+    full_screen: bool = True
     profile: Profile = Profile()
     services: Services = Services()
     texts: Texts = Texts()

@@ -101,6 +101,11 @@ class ServiceDesk:
         self._scan: QrScan | None = None
         self._online: bool | None = None
 
+    @property
+    def online(self) -> bool:
+        """The platform was reachable when last tried (True before the first try)."""
+        return self._online is not False
+
     # ----- life cycle ---------------------------------------------------------------------
     def start(self) -> ServiceDesk:
         for target, name in ((self._work, "service-desk"), (self._tick, "service-desk-tick")):

@@ -97,6 +97,7 @@ class VisitCoordinator:
         self._count_print = count_print
         self._audit = audit or NullAudit()
         self._face: FaceCheck | None = None
+        self._frames: Callable[[Any], None] | None = None
         self._waiting_for_paper: str | None = None   # the application whose person is still here
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self._worker: threading.Thread | None = None
@@ -135,6 +136,8 @@ class VisitCoordinator:
         """The session's listener (its own thread): start or stop what the event calls for."""
         if isinstance(event, ev.StepChanged) and event.step == "face":
             self.start_face_check()
+        elif isinstance(event, ev.StepChanged) and self._face is not None:
+            self._cancel_face()      # the person went back from the face page: stop looking
         elif isinstance(event, ev.SubmissionQueued):
             facts = self._session.receipt
             if facts is not None:
@@ -161,8 +164,14 @@ class VisitCoordinator:
         def result(passed: bool, jpeg: bytes | None, message: str) -> None:
             post(lambda: session.face_checked(passed, jpeg, message))
 
-        self._face = FaceCheck(self._camera, prompt, result, challenges=self.face_challenges)
+        self._face = FaceCheck(self._camera, prompt, result, challenges=self.face_challenges,
+                               on_frame=self._frames)
         self._face.start()
+
+    def show_frames_to(self, sink: Callable[[Any], None] | None) -> None:
+        """Where the face check's camera frames go for the live preview (the UI's; called on
+        the face check's thread, then with None when the check stops). None: nowhere."""
+        self._frames = sink
 
     def _cancel_face(self) -> None:
         face, self._face = self._face, None

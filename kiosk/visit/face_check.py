@@ -1,8 +1,10 @@
 """Runs one liveness challenge on the camera, off the UI thread, and reports back.
 
 The camera package does the vision; this only loops frames into a ``LivenessSession`` and hands
-prompts and the result to callbacks (which the coordinator moves to the session's thread). Its
-time limit reads an injected clock, so tests move time instead of waiting it out.
+prompts and the result to callbacks (which the coordinator moves to the session's thread), and
+each frame it reads to ``on_frame`` for the live preview (then ``None`` when it stops, so the
+preview drops its last picture). It keeps no frame and writes none anywhere. Its time limit
+reads an injected clock, so tests move time instead of waiting it out.
 """
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ class FaceCheck:
     def __init__(self, camera: Any, on_prompt: Callable[[str], None],
                  on_result: Callable[[bool, bytes | None, str], None], *,
                  challenges: Sequence[Any] | None = None, time_limit_s: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 on_frame: Callable[[Any], None] | None = None) -> None:
         self._camera = camera
+        self._on_frame = on_frame or (lambda image: None)
         self._clock = clock
         self._challenges = challenges
         self._on_prompt = on_prompt
@@ -42,6 +46,12 @@ class FaceCheck:
         self._run()
 
     def _run(self) -> None:
+        try:
+            self._check()
+        finally:
+            self._on_frame(None)          # the preview stops with the check, its picture gone
+
+    def _check(self) -> None:
         live = self._camera.liveness(self._challenges)
         started, empty, last_prompt = self._clock(), 0, ""
         while not self._cancel.is_set():
@@ -56,6 +66,7 @@ class FaceCheck:
                     return
                 continue
             empty = 0
+            self._on_frame(frame.image)
             progress = live.feed(frame.image, frame.t)
             if progress.prompt != last_prompt:
                 last_prompt = progress.prompt

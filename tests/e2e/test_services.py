@@ -5,7 +5,7 @@ taps, the reader on a pty, the camera simulator in front of OpenCV, the printers
 platform on loopback). Status by card, by number and by the receipt's QR code held to the
 camera; the licence printed again as a 补打; the guide on paper; a rating sent, and one kept
 while the platform is down; and a help call that staff answer, on a platform this test runs
-itself so it can answer as the hall's staff page would.
+itself so it can answer as the hall's staff page does, and once on that page in a real browser.
 """
 from __future__ import annotations
 
@@ -13,15 +13,18 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import argon2
 import pytest
+from selenium.webdriver.common.by import By
 
-from central.testing import running_platform
+from central.testing import PlatformHandle, running_platform
 from contract import envelope, signing
 from devices.idcard.simulator import simulated_cards
 from kiosk.platform import identity
+from tests.browser import browser, click_and_wait, log_in
 from tests.e2e.test_visits import visit
 
 CARD = simulated_cards()["resident_valid"]
@@ -79,7 +82,10 @@ def test_a_rating_from_the_home_screen(tmp_path: Path, offline: bool) -> None:
     assert (level, negative) == (2, 1) and json.loads(body)["tags"]
 
 
-def test_a_help_call_is_answered_and_staff_verify_the_person(tmp_path: Path) -> None:
+def _help_call_answered(tmp_path: Path, answer: Callable[[PlatformHandle, dict], str]) -> None:
+    """A filing whose face check fails three times; ``answer`` answers the kiosk's help call as
+    the hall's staff do and returns the name the kiosk must show; staff then verify the person
+    on the kiosk with their PIN."""
     data = tmp_path / "data"
     with running_platform(tmp_path / "central") as platform:
         key = identity.load_or_create(data / "identity" / "kiosk.key")
@@ -107,7 +113,7 @@ staff_pin_hash = "{argon2.PasswordHasher().hash('246810')}"
                     [call] = platform.platform.store().help_calls()
                     assert (call["page"], call["reason"]) == ("face", "face_failed")
                     assert set(call) >= {"kiosk_id", "page", "reason"} and CARD.name not in str(call)
-                    platform.answer_help_call(call["call_id"], "王晓")     # as the staff page does
+                    staff = answer(platform, call)
                     break
             out, err = child.communicate(timeout=300)
         finally:
@@ -116,6 +122,32 @@ staff_pin_hash = "{argon2.PasswordHasher().hash('246810')}"
         assert child.returncode == 0, err[-3000:]
         report = json.loads(out.strip().splitlines()[-1])
         assert report["service"]["help"] == ["open", "answered", "none"]
-        assert report["service"]["staff"] == "王晓"
+        assert report["service"]["staff"] == staff
         assert report["outcome"] == "review"          # staff verified: a clerk reviews it
         assert platform.platform.store().help_calls() == []
+
+
+def test_a_help_call_is_answered_and_staff_verify_the_person(tmp_path: Path) -> None:
+    def answer(platform: PlatformHandle, call: dict) -> str:
+        platform.answer_help_call(call["call_id"], "王晓")     # as the staff page does
+        return "王晓"
+
+    _help_call_answered(tmp_path, answer)
+
+
+def test_a_help_call_is_answered_on_the_staff_page_in_a_real_browser(tmp_path: Path) -> None:
+    """The same visit, the call answered by hall staff logged in to the platform's page in
+    Debian's chromium: the open call is listed there, 接单 answers it, and the kiosk hears who
+    is coming."""
+    with browser() as driver:
+        def answer(platform: PlatformHandle, call: dict) -> str:
+            platform.add_user("li.staff", "a-long-password-1", "hall_staff", "李明")
+            log_in(driver, platform.base_url, "li.staff", "a-long-password-1")
+            assert driver.current_url.endswith("/console/help-calls")
+            row = driver.find_element(By.ID, f"call-{call['call_id']}")
+            assert "等待中" in row.text and "kiosk-e2e-help" in row.text
+            click_and_wait(driver, row.find_element(By.CLASS_NAME, "answer"))
+            assert "李明 正在前往" in driver.find_element(By.ID, f"call-{call['call_id']}").text
+            return "李明"
+
+        _help_call_answered(tmp_path, answer)

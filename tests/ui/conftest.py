@@ -100,13 +100,22 @@ def fresh_ui(ui_kit: UiKit) -> Iterator[UiKit]:
 
 
 def walk_every_page(kit: UiKit, subject: str, out: Path, *, elderly: bool = False,
-                    on_page: Callable[[Robot, str], None] | None = None) -> list[Path]:
+                    on_page: Callable[[Robot, str], None] | None = None,
+                    on_shown: Callable[[Robot, Path], None] | None = None) -> list[Path]:
     """Answer every page of a visit through the real window (fill it in, press its buttons),
     saving a PNG of each; the test stands in for the card reader and the camera. ``on_page``
-    is told each page first (the robot and the step), e.g. to try its way out."""
+    is told each page first (the robot and the step), e.g. to try its way out; ``on_shown``
+    each picture just taken, with the page still as the picture shows it."""
     robot, b = Robot(kit.ui), kit.bridge
     s = b.session
-    files = [robot.grab(out / "00-start.png")]
+
+    def grab(path: Path) -> Path:
+        robot.grab(path)
+        if on_shown is not None:
+            on_shown(robot, path)
+        return path
+
+    files = [grab(out / "00-start.png")]
     robot.tap(f"start_{subject}")
     if elderly:
         robot.tap("elderlySwitch")          # the person's choice, once the visit has begun
@@ -116,25 +125,25 @@ def walk_every_page(kit: UiKit, subject: str, out: Path, *, elderly: bool = Fals
         if on_page is not None and step != "end":
             on_page(robot, step)
         if step == "id_card":
-            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            files.append(grab(out / f"{n:02d}-{step}.png"))
             s.card_read(person())
         elif step == "confirm_identity":
-            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            files.append(grab(out / f"{n:02d}-{step}.png"))
             robot.tap("confirmIdentity")
         elif step == "face":
-            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            files.append(grab(out / f"{n:02d}-{step}.png"))
             s.face_checked(True, b"\xff\xd8jpeg")
         elif step == "done":
-            files.append(robot.grab(out / f"{n:02d}-done.png"))
+            files.append(grab(out / f"{n:02d}-done.png"))
             robot.tap("continueButton")
-            files.append(robot.grab(out / f"{n + 1:02d}-ended.png"))
+            files.append(grab(out / f"{n + 1:02d}-ended.png"))
             return files
         else:
             if step == "signature":
                 robot.stroke("signaturePad", SIGNATURE)
             elif step in answers:
                 robot.fill(answers[step])
-            files.append(robot.grab(out / f"{n:02d}-{step}.png"))
+            files.append(grab(out / f"{n:02d}-{step}.png"))
             robot.tap("continueButton" if step in answers or step in ("review", "signature")
                       else "skipButton")
         b.refresh()

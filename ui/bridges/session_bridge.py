@@ -73,6 +73,7 @@ class SessionBridge(CachedBridge):
     bodyChanged = Signal()
     noticeChanged = Signal()
     progressTextChanged = Signal()
+    progressChanged = Signal()
     errorsChanged = Signal()
     errorFieldChanged = Signal()
     optionsChanged = Signal()
@@ -182,6 +183,11 @@ class SessionBridge(CachedBridge):
         s = self._session
         return s.progress_text if s.step and s.step in s.steps else ""
     progressText = _prop("progressText", str, progressTextChanged)
+
+    def _read_progress(self) -> list[int]:
+        """[this step, steps in all] for the landscape progress bar; [] where there is no text."""
+        return list(self._session.position) if self._read_progressText() else []
+    progress = _prop("progress", "QVariantList", progressChanged)
 
     def _read_errors(self) -> list[str]:
         return list(self._session.errors)

@@ -8,8 +8,9 @@ Rectangle {
     id: banner
     objectName: "helpBanner"
     signal staffRequested()
+    property bool shown: true           // Main.qml: false where the landscape side panel has it
     readonly property var call: Services.help
-    visible: banner.call.status !== "none"
+    visible: banner.shown && banner.call.status !== "none"
     height: visible ? box.height + Theme.gap * 2 : 0
     radius: Theme.radius
     color: Theme.surface

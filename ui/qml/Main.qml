@@ -15,6 +15,9 @@ Window {
     readonly property QtObject theme: Theme
     readonly property KScreen currentScreen: loader.item as KScreen
     readonly property bool onAttract: Session.screen === "AttractScreen"
+    // Landscape (wider than tall): the page on the left, progress and help on the right (SidePanel).
+    readonly property bool landscape: width > height
+    readonly property bool sideShown: landscape && !onAttract
     property bool confirmingHome: false
     property bool staffOpen: false
     property bool voiceOpen: false
@@ -40,6 +43,7 @@ Window {
                          {"initial": value, "step": Session.step})
     }
     Component.onCompleted: showPage()
+    Binding { target: Theme; property: "landscape"; value: root.landscape }
     // Voice guidance hears each new page once it is drawn (it reads it when voice is on).
     function pageShown() { Voice.show(reader.read()) }
     PageReader {
@@ -143,7 +147,8 @@ Window {
         objectName: "pageBody"
         anchors {
             left: parent.left; right: parent.right; top: header.bottom; bottom: footer.top
-            leftMargin: Theme.margin; rightMargin: Theme.margin
+            leftMargin: Theme.margin
+            rightMargin: root.sideShown ? side.width + Theme.margin * 2 : Theme.margin
         }
         contentHeight: content.height + Theme.margin * 2
         clip: true
@@ -157,45 +162,19 @@ Window {
 
             HelpBanner {
                 width: parent.width
+                shown: !root.sideShown
                 onStaffRequested: root.staffOpen = true
             }
 
-            Rectangle {
-                id: summary
-                objectName: "errorSummary"
-                visible: Session.errors.length > 0 && !root.onAttract
+            ErrorSummary {
                 width: parent.width
-                height: visible ? summaryColumn.height + Theme.gap * 2 : 0
-                color: Theme.errorBackground
-                border.color: Theme.errorText
-                border.width: Theme.fieldBorder * 2
-                radius: Theme.radius
-                Column {
-                    id: summaryColumn
-                    x: Theme.gap; y: Theme.gap
-                    width: parent.width - Theme.gap * 2
-                    spacing: Theme.gap / 2
-                    KText { text: "有以下问题需要处理"; font.bold: true; font.pixelSize: Theme.headingSize * 0.8; width: parent.width }
-                    Repeater {
-                        model: Session.errors
-                        delegate: KText {
-                            required property string modelData
-                            required property int index
-                            objectName: "summaryItem" + index
-                            width: summaryColumn.width
-                            text: "· " + modelData
-                            color: Theme.errorText
-                            font.underline: true
-                            Accessible.role: Accessible.Link
-                            TapHandler { onTapped: if (root.currentScreen) root.currentScreen.focusField() }
-                        }
-                    }
-                }
+                shown: !root.onAttract && !root.sideShown
+                onFieldRequested: if (root.currentScreen) root.currentScreen.focusField()
             }
 
             KText {
                 objectName: "progressText"
-                visible: !root.onAttract && text !== ""
+                visible: !root.onAttract && !root.sideShown && text !== ""
                 width: parent.width
                 text: Session.progressText
                 color: Theme.secondaryText
@@ -224,7 +203,26 @@ Window {
                 width: parent.width
                 height: root.currentScreen ? Math.max(root.currentScreen.implicitHeight, body.height - y - Theme.margin) : 0
             }
+            Binding {
+                when: root.currentScreen !== null
+                target: root.currentScreen
+                property: "fitHeight"
+                value: body.height - loader.y - Theme.margin
+            }
         }
+    }
+
+    SidePanel {
+        id: side
+        anchors {
+            right: parent.right; top: header.bottom; bottom: footer.top
+            rightMargin: Theme.margin; topMargin: Theme.margin; bottomMargin: Theme.margin
+        }
+        width: Math.round(root.width * 0.28)
+        visible: root.sideShown
+        aside: root.currentScreen ? root.currentScreen.aside : null
+        onStaffRequested: root.staffOpen = true
+        onFieldRequested: if (root.currentScreen) root.currentScreen.focusField()
     }
 
     Rectangle {
@@ -232,7 +230,7 @@ Window {
         objectName: "footer"
         anchors { left: parent.left; right: parent.right; bottom: keyboardSlot.top }
         transform: Translate { x: burnIn.dx; y: burnIn.dy }
-        height: visible ? Theme.targetHeight + Theme.margin * 1.5 : 0
+        height: visible ? Theme.targetHeight + Theme.margin * (root.landscape ? 0.75 : 1.5) : 0   // landscape: height is short
         visible: root.currentScreen !== null && root.currentScreen.hasFooter
                  && (root.currentScreen.hasContinue || Session.canGoBack || Session.optional)
         color: Theme.surface

@@ -6,6 +6,8 @@ import Kiosk
 
 QtObject {
     readonly property bool elderly: Session.elderly
+    // Set by Main.qml from the window's shape: wider than tall lays pages out side by side.
+    property bool landscape: false
 
     readonly property string fontFamily: "Noto Sans CJK SC"
     // Text: headings >= 30, body >= 18 normally; elderly larger still.

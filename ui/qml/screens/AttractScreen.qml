@@ -1,7 +1,9 @@
 // The home screen: every service the kiosk offers (设立登记 for each subject type, 办件进度查询,
 // 营业执照自助打印, 办事指南, 好差评), said honestly: what is out of order right now, and a
 // service that cannot be finished is shown but not offered, with why. After a visit it says
-// that the person's data was deleted.
+// that the person's data was deleted. One column; landscape puts what to bring beside the
+// heading, the subject types in one row and the other services in one row, so it fits without
+// scrolling.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -14,12 +16,34 @@ KScreen {
     implicitHeight: col.height
     readonly property var offers: Services.offers
     readonly property var register: offers.length > 0 ? offers[0] : ({})
-    // Two columns when the window is wide (landscape), one when narrow (portrait).
-    readonly property int columns: width >= Theme.targetHeight * 15 ? 2 : 1
+    readonly property var facts: [
+        {"k": "请带好", "v": "本人第二代居民身份证（办理时需要刷脸核验）"},
+        {"k": "费用", "v": "全部免费"},
+        {"k": "需要帮助", "v": "随时按屏幕右上角的“呼叫工作人员”"}
+    ]
     function offer(service) {
         for (let i = 0; i < offers.length; i++)
             if (offers[i].service === service) return offers[i]
         return ({})
+    }
+
+    // What to bring and know, at the end (portrait).
+    component Facts: Grid {
+        id: grid
+        readonly property real cell: (width - columnSpacing * (columns - 1)) / columns
+        columnSpacing: Theme.gap * 2
+        rowSpacing: Theme.gap
+        Repeater {
+            model: screen.facts
+            delegate: Row {
+                id: fact
+                required property var modelData
+                spacing: Theme.gap
+                width: grid.cell
+                KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 4; wrapMode: Text.NoWrap }
+                KText { text: fact.modelData.v; width: grid.cell - Theme.bodySize * 4 - Theme.gap; color: Theme.secondaryText }
+            }
+        }
     }
 
     Column {
@@ -27,7 +51,7 @@ KScreen {
         width: parent.width
         spacing: Theme.gap * 1.5
 
-        Rectangle {
+        Rectangle {         // after a visit: the person's data was deleted
             objectName: "endedMessage"
             visible: Session.endedMessage !== ""
             width: parent.width
@@ -45,12 +69,28 @@ KScreen {
                 font.bold: true
             }
         }
-        KText {
+        Row {
             width: parent.width
-            text: "开办企业，一次办好"
-            font.pixelSize: Theme.headingSize * 1.2
-            font.bold: true
-            Accessible.role: Accessible.Heading
+            spacing: Theme.gap * 2
+            KText {
+                id: heading
+                width: Theme.landscape ? undefined : parent.width        // landscape: as wide as it reads
+                anchors.verticalCenter: parent.verticalCenter
+                text: "开办企业，一次办好"
+                font.pixelSize: Theme.headingSize * 1.2
+                font.bold: true
+                wrapMode: Text.NoWrap
+                Accessible.role: Accessible.Heading
+            }
+            KText {             // landscape: what to bring, in one paragraph beside the heading
+                objectName: "factsLine"
+                visible: Theme.landscape
+                width: parent.width - heading.width - parent.spacing
+                anchors.verticalCenter: parent.verticalCenter
+                text: screen.facts.map(f => f.k + "：" + f.v).join("　")
+                color: Theme.secondaryText
+                font.pixelSize: Theme.smallSize
+            }
         }
         Rectangle {
             objectName: "notices"
@@ -106,14 +146,14 @@ KScreen {
                 KText { width: parent.width; text: "请选择要办理的类型："; font.bold: true }
                 Grid {
                     width: parent.width
-                    columns: screen.columns * 2
+                    columns: Theme.landscape ? 4 : 2
                     spacing: Theme.gap
                     Repeater {
                         model: Services.subjectTypes
                         delegate: KButton {
                             required property var modelData
                             objectName: "start_" + modelData.id
-                            width: (reg.width - Theme.gap * (screen.columns * 2 - 1)) / (screen.columns * 2)
+                            width: (reg.width - Theme.gap * (Theme.landscape ? 3 : 1)) / (Theme.landscape ? 4 : 2)
                             implicitHeight: Math.max(Theme.targetHeight * 1.3, contentItem.implicitHeight + Theme.gap * 2)
                             primary: true
                             enabled: screen.register.available === true
@@ -125,11 +165,10 @@ KScreen {
                 }
             }
         }
-
         // The other services.
         Grid {
             width: parent.width
-            columns: screen.columns
+            columns: Theme.landscape ? 4 : 1
             spacing: Theme.gap
             Repeater {
                 model: ["status", "licence", "guide", "rating"]
@@ -138,8 +177,8 @@ KScreen {
                     required property string modelData
                     readonly property var info: screen.offer(modelData)
                     objectName: "service_" + modelData
-                    width: (col.width - Theme.gap * (screen.columns - 1)) / screen.columns
-                    implicitHeight: Math.max(Theme.targetHeight * 1.4, contentItem.implicitHeight + Theme.gap * 2)
+                    width: (col.width - Theme.gap * (Theme.landscape ? 3 : 0)) / (Theme.landscape ? 4 : 1)
+                    implicitHeight: Math.max(Theme.targetHeight * (Theme.landscape ? 1.1 : 1.4), contentItem.implicitHeight + Theme.gap * 2)
                     textAlign: Text.AlignLeft
                     leftPadding: Theme.gap * 1.5
                     enabled: service.info.available === true
@@ -150,20 +189,10 @@ KScreen {
                 }
             }
         }
-        Repeater {
-            model: [
-                {"k": "请带好", "v": "本人第二代居民身份证（办理时需要刷脸核验）"},
-                {"k": "费用", "v": "全部免费"},
-                {"k": "需要帮助", "v": "随时按屏幕右上角的“呼叫工作人员”"}
-            ]
-            delegate: Row {
-                id: fact
-                required property var modelData
-                spacing: Theme.gap
-                width: col.width
-                KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
-                KText { text: fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap; color: Theme.secondaryText }
-            }
+        Facts {
+            visible: !Theme.landscape
+            width: parent.width
+            columns: 1
         }
     }
 }

@@ -16,6 +16,44 @@ KScreen {
     readonly property bool good: kind === "approved" || kind === "review" || kind === "queued"
     implicitHeight: col.height
     function submit() { Session.finish() }
+    aside: Component {
+        // 好差评, right after the visit: a face tapped here rates it (a 差评 asks why first).
+        Rectangle {
+            objectName: "doneRating"
+            visible: screen.kind !== "submitting"
+            width: parent ? parent.width : 0
+            height: visible ? rateBox.height + Theme.gap * 2 : 0
+            radius: Theme.radius
+            color: Theme.background
+            border.color: Theme.border
+            border.width: 1
+            Column {
+                id: rateBox
+                x: Theme.gap; y: Theme.gap
+                width: parent.width - Theme.gap * 2
+                spacing: Theme.gap
+                KText { width: parent.width; text: Services.rating.given ? Services.rating.text : "请为本次服务评价"; font.bold: true }
+                Flow {                  // five in a row; three and two in the narrow side panel
+                    visible: !Services.rating.given
+                    width: parent.width
+                    spacing: Theme.gap
+                    Repeater {
+                        model: Services.rating.levels ?? []
+                        delegate: KFace {
+                            required property var modelData
+                            objectName: "doneRate" + modelData.value
+                            width: Theme.landscape ? (rateBox.width - Theme.gap * 2) / 3
+                                                   : (rateBox.width - Theme.gap * 4) / 5
+                            level: modelData.value
+                            label: modelData.label
+                            onTapped: modelData.negative ? Services.startRating(modelData.value)
+                                                         : Services.rate(modelData.value, [], "")
+                        }
+                    }
+                }
+            }
+        }
+    }
     Column {
         id: col
         width: parent.width
@@ -86,38 +124,7 @@ KScreen {
                 KText { text: fact.modelData.v === "" ? "未填写" : fact.modelData.v; width: col.width - Theme.bodySize * 5 - Theme.gap }
             }
         }
-        // 好差评, right after the visit: a face tapped here rates it (a 差评 asks why first).
-        Rectangle {
-            objectName: "doneRating"
-            visible: screen.kind !== "submitting"
-            width: parent.width
-            height: visible ? rateBox.height + Theme.gap * 2 : 0
-            radius: Theme.radius
-            color: Theme.surface
-            Column {
-                id: rateBox
-                x: Theme.gap; y: Theme.gap
-                width: parent.width - Theme.gap * 2
-                spacing: Theme.gap
-                KText { width: parent.width; text: Services.rating.given ? Services.rating.text : "请为本次服务评价"; font.bold: true }
-                Row {
-                    visible: !Services.rating.given
-                    spacing: Theme.gap
-                    Repeater {
-                        model: Services.rating.levels ?? []
-                        delegate: KFace {
-                            required property var modelData
-                            objectName: "doneRate" + modelData.value
-                            width: (rateBox.width - Theme.gap * 4) / 5
-                            level: modelData.value
-                            label: modelData.label
-                            onTapped: modelData.negative ? Services.startRating(modelData.value)
-                                                         : Services.rate(modelData.value, [], "")
-                        }
-                    }
-                }
-            }
-        }
+        KAside { aside: screen.aside }       // 好差评: here in portrait, beside in landscape
         KText { width: parent.width; font.bold: true; text: "接下来"; visible: steps.count > 0 }
         Repeater {
             id: steps

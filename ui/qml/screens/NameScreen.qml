@@ -1,4 +1,7 @@
-// The business name in its four parts: region + trade name + industry + form (组织形式).
+// The business name in its four parts: region + trade name + industry + form (组织形式). After a
+// pause in typing, a preview (NamePreview): the full name, the naming rules it does not meet yet
+// as hints, and the platform's name check when online. A preview, not an error: errors come
+// when the person presses continue.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -14,9 +17,57 @@ KScreen {
     readonly property var regions: Services.nameRegions.indexOf(region) >= 0 || region === ""
                                    ? Services.nameRegions : [region].concat(Services.nameRegions)
     implicitHeight: col.height
-    function submit() {
-        Session.answer({"region": screen.region, "trade_name": trade.text,
-                        "industry": industry.text, "form": screen.form})
+    function answer() {
+        return {"region": screen.region, "trade_name": trade.text,
+                "industry": industry.text, "form": screen.form}
+    }
+    function submit() { Session.answer(screen.answer()) }
+    function typed() { NamePreview.typed(screen.answer()) }
+    onRegionChanged: screen.typed()
+    onFormChanged: screen.typed()
+    Component.onCompleted: screen.typed()
+    Component.onDestruction: NamePreview.clear()
+    // The preview: below the fields in portrait, in the side panel in landscape.
+    aside: Component {
+        Rectangle {
+            objectName: "namePreview"
+            width: parent ? parent.width : 0
+            height: previewColumn.height + Theme.gap * 2
+            radius: Theme.radius
+            color: Theme.background
+            border.color: Theme.border
+            border.width: 1
+            Column {
+                id: previewColumn
+                x: Theme.gap; y: Theme.gap
+                width: parent.width - Theme.gap * 2
+                spacing: Theme.gap / 2
+                KText {
+                    objectName: "namePreviewName"
+                    width: parent.width
+                    text: "名称预览：" + screen.region + trade.text + industry.text + screen.form
+                    font.bold: true
+                }
+                Repeater {
+                    model: NamePreview.hints
+                    delegate: KText {
+                        required property string modelData
+                        width: previewColumn.width
+                        text: "提示：" + modelData
+                        color: Theme.secondaryText
+                        font.pixelSize: Theme.smallSize
+                    }
+                }
+                KText {
+                    objectName: "nameCheckText"
+                    visible: text !== ""
+                    width: parent.width
+                    text: NamePreview.checkText
+                    color: NamePreview.checkState === "available" ? Theme.success : Theme.text
+                    font.pixelSize: Theme.smallSize
+                }
+            }
+        }
     }
     function errorFor(field) { return Session.errorField === field && Session.errors.length > 0 ? Session.errors[0] : "" }
     function focusField() { (Session.errorField === "industry" ? industry : trade).focusField() }
@@ -44,8 +95,8 @@ KScreen {
                 }
             }
         }
-        KTextField { id: trade; objectName: "tradeName"; label: "字号"; hint: Services.tradeNameHint; error: screen.errorFor("trade_name"); text: screen.start.trade_name ?? "" }
-        KTextField { id: industry; label: "行业或经营特点"; hint: "例如：百货、餐饮、服装"; error: screen.errorFor("industry"); text: screen.start.industry ?? "" }
+        KTextField { id: trade; objectName: "tradeName"; label: "字号"; hint: Services.tradeNameHint; error: screen.errorFor("trade_name"); text: screen.start.trade_name ?? ""; onTextChanged: screen.typed() }
+        KTextField { id: industry; label: "行业或经营特点"; hint: "例如：百货、餐饮、服装"; error: screen.errorFor("industry"); text: screen.start.industry ?? ""; onTextChanged: screen.typed() }
         KText { text: "组织形式"; font.bold: true; width: parent.width }
         KError { width: parent.width; fields: ["form"] }
         Flow {
@@ -61,10 +112,6 @@ KScreen {
                 }
             }
         }
-        KText {
-            width: parent.width
-            text: "名称预览：" + screen.region + trade.text + industry.text + screen.form
-            font.bold: true
-        }
+        KAside { aside: screen.aside }
     }
 }

@@ -20,8 +20,10 @@ KScreen {
             id: pad
             objectName: "signaturePad"
             width: parent.width
-            // Wide windows (landscape) keep the pad above the footer.
-            height: Math.min(width * 0.5, Theme.targetHeight * 4)
+            // Wide windows (landscape) keep the pad, and 重新签名 under it, above the footer.
+            height: Math.max(Theme.targetHeight * 2,
+                             Math.min(width * 0.5, Theme.targetHeight * 4,
+                                      screen.fitHeight > 0 ? screen.fitHeight - Theme.targetHeight - Theme.gap * 2 : width))
             color: Theme.background
             border.color: Theme.border
             border.width: Theme.fieldBorder
@@ -55,6 +57,6 @@ KScreen {
                 onReleased: { screen.strokes = screen.strokes.concat([screen.live]); screen.live = []; canvas.requestPaint() }
             }
         }
-        KButton { text: "重新签名"; onClicked: { screen.strokes = []; canvas.requestPaint() } }
+        KButton { objectName: "clearSignature"; text: "重新签名"; onClicked: { screen.strokes = []; canvas.requestPaint() } }
     }
 }
