@@ -26,3 +26,31 @@ def test_contract_imports_nothing_heavy() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
+
+
+def test_the_start_page_does_not_wait_for_opencv_the_outbox_or_the_licence_painter() -> None:
+    """The window's imports leave the heavy parts to first use (bench/ui_startup.py)."""
+    code = ("import sys, ui.app, kiosk.flow.session;"
+            "heavy = [m for m in ('cv2', 'tuf', 'sqlite_utils', 'offline_queue.outbox', "
+            "'devices.printers.licence.printer') if m in sys.modules];"
+            "assert not heavy, heavy;"
+            "import offline_queue, devices.printers.licence as lic;"
+            "assert offline_queue.Outbox.__name__ == 'Outbox' and lic.LicencePrinter;"
+            "assert 'offline_queue.outbox' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_lazy_packages_export_what_they_name() -> None:
+    import devices.printers.licence as licence
+    import offline_queue
+    for package in (offline_queue, licence):
+        assert sorted(package.__all__) == sorted(package._HOME)
+        for name in package.__all__:
+            assert getattr(package, name) is not None
+    try:
+        offline_queue.NoSuchThing  # noqa: B018
+    except AttributeError as exc:
+        assert "NoSuchThing" in str(exc)
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")

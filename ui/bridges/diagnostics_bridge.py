@@ -16,15 +16,17 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.diagnostics.camera import CameraPreview, Preview
 from kiosk.diagnostics.mode import DiagnosticsMode, ModeState
 from kiosk.diagnostics.report import Report
-from kiosk.diagnostics.service import Diagnostics
 from kiosk.diagnostics.tests import DeviceTest
 from kiosk.pin import TECHNICIAN, locked_text
 from ui.qt import Property, QImage, QObject, QQuickImageProvider, QSize, Qt, QTimer, Signal, Slot
+
+if TYPE_CHECKING:   # the service and the camera pull in OpenCV and TUF: not before the start
+    from kiosk.diagnostics.camera import Preview     # page is painted (bench/ui_startup.py)
+    from kiosk.diagnostics.service import Diagnostics
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +87,10 @@ class DiagnosticsBridge(QObject):
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="diagnostics")
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self._previewed.connect(self._on_preview, Qt.ConnectionType.QueuedConnection)
-        self._camera = (CameraPreview(diagnostics.camera, self._previewed.emit)
-                        if diagnostics is not None else None)
+        self._camera = None
+        if diagnostics is not None:
+            from kiosk.diagnostics.camera import CameraPreview
+            self._camera = CameraPreview(diagnostics.camera, self._previewed.emit)
         self._last_state = ModeState.CLOSED
         if mode is not None:
             mode.subscribe(self._mode_changed)
