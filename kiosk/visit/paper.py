@@ -116,6 +116,12 @@ def _next_steps(o: VisitOutcome) -> tuple[str, ...]:
             "审核结果将以短信通知您，也可扫描二维码查询办理进度。")
 
 
+def delivery_label(outcome: Outcome) -> str:
+    """What the person's 领取方式 answer still governs: approved here, the licence is printed on
+    the spot, so only the seals are collected that way (DoneScreen.qml says the same)."""
+    return "印章领取" if outcome is Outcome.APPROVED else "领取方式"
+
+
 def receipt_for(facts: ReceiptFacts, outcome: VisitOutcome, texts: HallTexts) -> Receipt:
     """The receipt (回执) of one application, saying the outcome known when it prints."""
     rows = [("办理事项", f"设立登记（{facts.subject_type_label}）"),
@@ -123,7 +129,7 @@ def receipt_for(facts: ReceiptFacts, outcome: VisitOutcome, texts: HallTexts) ->
             ("办理结果", result_text(outcome.outcome))]
     if outcome.credit_code:
         rows.append(("统一社会信用代码", outcome.credit_code))
-    rows += [("领取方式", facts.delivery or "未选择"), ("办理地点", texts.hall)]
+    rows += [(delivery_label(outcome.outcome), facts.delivery or "未选择"), ("办理地点", texts.hall)]
     return Receipt(
         job_id=facts.application_id, title="自助申报回执",
         application_number=facts.application_id, rows=tuple(rows),
