@@ -4,7 +4,7 @@ It translates, as the session's bridge does: the mode's state (``kiosk.diagnosti
 what the checks found become properties with change signals; the technician's taps become calls.
 Every check and device test runs on one worker thread of the bridge's own, never on the GUI
 thread, and its result comes back through a queued signal; the camera preview runs on its own
-thread (``CameraPreview``) and is drawn from ``PreviewImages``, an image provider that QML reads
+thread (``CameraPreview``) and is drawn from ``LatestImage``, an image provider that QML reads
 synchronously (a data URL would load asynchronously and blink on every frame). It decides nothing: when the mode
 opens or closes, what a PIN attempt means and what a test found are the core's. Built without
 a ``Diagnostics`` service (a UI preview, the shared test window) it shows nothing and the
@@ -13,7 +13,6 @@ gesture does nothing.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,8 @@ from kiosk.diagnostics.mode import DiagnosticsMode, ModeState
 from kiosk.diagnostics.report import Report
 from kiosk.diagnostics.tests import DeviceTest
 from kiosk.pin import TECHNICIAN, locked_text
-from ui.qt import Property, QImage, QObject, QQuickImageProvider, QSize, Qt, QTimer, Signal, Slot
+from ui.bridges.latest_image import LatestImage
+from ui.qt import Property, QImage, QObject, Qt, QTimer, Signal, Slot
 
 if TYPE_CHECKING:   # the service and the camera pull in OpenCV and TUF: not before the start
     from kiosk.diagnostics.camera import Preview     # page is painted (bench/ui_startup.py)
@@ -36,28 +36,6 @@ PAGES = (("report", "就绪检查"), ("reader", "身份证阅读器"), ("camera"
 _PAGE_IDS = {p for p, _ in PAGES}
 LOG_LINES = 60
 PROVIDER = "diagnostics"          # image://diagnostics/camera/<n>
-
-
-class PreviewImages(QQuickImageProvider):
-    """The newest camera preview, for ``Image { source: Diagnostics.preview }``."""
-
-    def __init__(self) -> None:
-        super().__init__(QQuickImageProvider.ImageType.Image)
-        self._lock = threading.Lock()
-        self._image = QImage()
-
-    def set(self, jpeg: bytes) -> None:
-        image = QImage.fromData(jpeg, "JPEG") if jpeg else QImage()
-        with self._lock:
-            self._image = image
-
-    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
-        with self._lock:
-            image = self._image
-        if size is not None:
-            size.setWidth(image.width())
-            size.setHeight(image.height())
-        return image
 
 
 class DiagnosticsBridge(QObject):
@@ -83,7 +61,7 @@ class DiagnosticsBridge(QObject):
         self._preview_url = ""
         self._preview_info: dict[str, Any] = {}
         self._frames = 0
-        self.images = PreviewImages()          # registered on the engine by ui/app.py
+        self.images = LatestImage()          # registered on the engine by ui/app.py
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="diagnostics")
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self._previewed.connect(self._on_preview, Qt.ConnectionType.QueuedConnection)
@@ -353,7 +331,7 @@ class DiagnosticsBridge(QObject):
     def _on_preview(self, p: Preview) -> None:
         if self._page != "camera" or self.state != ModeState.OPEN.value:
             return
-        self.images.set(p.jpeg)
+        self.images.set(QImage.fromData(p.jpeg, "JPEG") if p.jpeg else QImage())
         self._frames += 1
         self._preview_url = f"image://{PROVIDER}/camera/{self._frames}" if p.jpeg else ""
         self._preview_info = p.as_dict()

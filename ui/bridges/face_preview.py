@@ -3,7 +3,7 @@
 The face check (``kiosk.visit.face_check``) hands every camera frame it reads to ``show`` on
 its own thread; this keeps at most a few a second (``interval_s``, so the GUI thread paints a
 modest rate), turns each into a small mirrored ``QImage`` there, off the GUI thread, and tells
-QML through a queued signal to read it from ``FaceFrames``, an image provider read
+QML through a queued signal to read it from ``LatestImage``, an image provider read
 synchronously (no blink between frames). ``show(None)`` (the check stopped: the page changed,
 the face was checked, the visit was wiped) and ``clear()`` (the face page went away) drop the
 last picture. Frames live only in memory: nothing is written anywhere. It decides nothing about
@@ -16,7 +16,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ui.qt import Property, QImage, QObject, QQuickImageProvider, QSize, Qt, Signal, Slot
+from ui.bridges.latest_image import LatestImage
+from ui.qt import Property, QImage, QObject, Qt, Signal, Slot
 
 PROVIDER = "face"                  # image://face/live/<n>
 PREVIEW_WIDTH = 640                # pixels: enough for the oval on a kiosk panel, cheap to paint
@@ -32,27 +33,6 @@ def mirrored(image: Any, width: int = PREVIEW_WIDTH) -> QImage:
     return picture.flipped(Qt.Orientation.Horizontal)      # a copy: the frame may be reused
 
 
-class FaceFrames(QQuickImageProvider):
-    """The newest preview picture, for ``Image { source: FacePreview.source }``."""
-
-    def __init__(self) -> None:
-        super().__init__(QQuickImageProvider.ImageType.Image)
-        self._lock = threading.Lock()
-        self._image = QImage()
-
-    def set(self, image: QImage) -> None:
-        with self._lock:
-            self._image = image
-
-    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
-        with self._lock:
-            image = self._image
-        if size is not None:
-            size.setWidth(image.width())
-            size.setHeight(image.height())
-        return image
-
-
 class FacePreview(QObject):
     """Args: ``interval_s``, the least time between two pictures; ``clock``, what measures it."""
 
@@ -63,7 +43,7 @@ class FacePreview(QObject):
                  clock: Callable[[], float] = time.monotonic,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.images = FaceFrames()           # registered on the engine by ui/app.py
+        self.images = LatestImage()           # registered on the engine by ui/app.py
         self._interval, self._clock = interval_s, clock
         self._lock = threading.Lock()
         self._last = float("-inf")
