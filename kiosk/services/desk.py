@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from kiosk.flow import events as ev
 from kiosk.flow.help import HelpStatus
 from kiosk.flow.offers import PLATFORM
 from kiosk.flow.services import LookupState, PrintJob, PrintState
+from kiosk.jobs import Jobs
 from kiosk.services.scanner import QrScan
 from kiosk.services.words import LocalProgress, guide_receipt
 from kiosk.visit.paper import HallTexts, licence_for
@@ -94,7 +94,7 @@ class ServiceDesk:
         self._audit = audit or NullAudit()
         self.probe_s = probe_s
         self.help_poll_s = help_poll_s
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._jobs = Jobs("service-desk")
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._call: str | None = None          # this kiosk's open help call
@@ -108,32 +108,23 @@ class ServiceDesk:
 
     # ----- life cycle ---------------------------------------------------------------------
     def start(self) -> ServiceDesk:
-        for target, name in ((self._work, "service-desk"), (self._tick, "service-desk-tick")):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        self._jobs.start()
+        thread = threading.Thread(target=self._tick, name="service-desk-tick", daemon=True)
+        thread.start()
+        self._threads.append(thread)
         return self
 
     def stop(self, timeout: float = 15.0) -> None:
         self._stop_scan()
         self._stop.set()
-        self._jobs.put(None)
+        self._jobs.stop(timeout)
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()
 
     def idle(self, timeout: float = 30.0) -> bool:
         """Wait until the worker has done everything queued so far (tests, scripted visits)."""
-        done = threading.Event()
-        self._jobs.put(done.set)
-        return done.wait(timeout)
-
-    def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            try:
-                job()
-            except Exception:  # noqa: BLE001 - one service's bug must not stop the others
-                log.exception("service-desk-job-crashed")
+        return self._jobs.idle(timeout)
 
     def _tick(self) -> None:
         next_probe = 0.0            # probe at once

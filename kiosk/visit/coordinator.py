@@ -20,8 +20,6 @@ thousand visits start no thousand threads. No Qt; no personal data in logs.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -38,6 +36,7 @@ from kiosk.flow import events as ev
 from kiosk.flow.session import ReceiptFacts, Session
 from kiosk.visit.face_check import FaceCheck
 from kiosk.flow.outcome import Outcome, Paper, VisitOutcome
+from kiosk.jobs import Jobs
 from kiosk.visit.delivery import licence_data, outcome_of
 from kiosk.visit.paper import HallTexts, licence_for, receipt_for
 from offline_queue.model import SubmissionStatus
@@ -99,37 +98,23 @@ class VisitCoordinator:
         self._face: FaceCheck | None = None
         self._frames: Callable[[Any], None] | None = None
         self._waiting_for_paper: str | None = None   # the application whose person is still here
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
-        self._worker: threading.Thread | None = None
+        self._jobs = Jobs("visit-coordinator")
         self._delivery = ThreadPoolExecutor(1, thread_name_prefix="visit-delivery")
 
     # ----- life cycle ---------------------------------------------------------------------
     def start(self) -> VisitCoordinator:
-        self._worker = threading.Thread(target=self._work, name="visit-coordinator", daemon=True)
-        self._worker.start()
+        self._jobs.start()
         return self
 
     def stop(self, timeout: float = 30.0) -> None:
         """Cancel the face check, finish the queued work, and end the worker thread."""
         self._cancel_face()
-        if self._worker:
-            self._jobs.put(None)
-            self._worker.join(timeout)
-            self._worker = None
+        self._jobs.stop(timeout)
         self._delivery.shutdown(wait=True, cancel_futures=True)
 
     def idle(self, timeout: float = 30.0) -> bool:
         """Wait until the worker has done everything queued so far (tests, scripted visits)."""
-        done = threading.Event()
-        self._jobs.put(done.set)
-        return done.wait(timeout)
-
-    def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            try:
-                job()
-            except Exception:  # noqa: BLE001 - a bug in one visit's paperwork must not end the next
-                log.exception("visit-job-crashed")
+        return self._jobs.idle(timeout)
 
     # ----- what the session and the devices say -------------------------------------------
     def on_session_event(self, event: ev.Event) -> None:
