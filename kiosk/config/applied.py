@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit import Audit, NullAudit
 from kiosk.config.bundle import BundleError, parse_bundle
-from kiosk.config.releases import MAX_FAILED_STARTS  # one rule for bundles and releases
+from kiosk.config.releases import MAX_FAILED_STARTS, replace_durably  # one rule for both
 from kiosk.config.settings import Settings, SettingsError, read_limited
 #: Audit event ids this module records (the audit catalogue lists them).
 APPLIED = "config-applied"
@@ -36,21 +35,6 @@ TRIAL_STARTED = "config-trial-started"
 
 def _utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-
-
-def _write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 _EMPTY: dict[str, Any] = {"current": None, "previous": None, "staged": None, "trial": False,
@@ -78,7 +62,7 @@ class AppliedConfig:
         return {**_EMPTY, **data} if isinstance(data, dict) else dict(_EMPTY)
 
     def _save(self, state: dict[str, Any]) -> None:
-        _write_atomic(self.dir / "state.json", json.dumps(state, sort_keys=True).encode())
+        replace_durably(self.dir / "state.json", json.dumps(state, sort_keys=True).encode())
 
     def bundle_bytes(self, version: int) -> bytes:
         return read_limited(self.dir / "bundles" / f"{version}.json")
@@ -97,7 +81,7 @@ class AppliedConfig:
 
     def stage(self, version: int, raw: bytes, *, source: str = "platform") -> None:
         """Keep a verified bundle to apply at the next moment between visits."""
-        _write_atomic(self.dir / "bundles" / f"{version}.json", raw)
+        replace_durably(self.dir / "bundles" / f"{version}.json", raw)
         state = self.state()
         state["staged"], state["staged_from"] = version, source
         self._save(state)

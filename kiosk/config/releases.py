@@ -60,6 +60,29 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "bad_versions": (list,), "unreported": (list,)}
 
 
+def replace_durably(path: Path, data: bytes, mode: int = 0o600,
+                    owner_of: Path | None = None) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old file or the new, whole:
+    a temporary file (its mode set from the start) synced, renamed over, the folder synced.
+    As root with ``owner_of``, the file gets that path's owner (written by the installer or
+    ``ExecStartPre``, it must stay the kiosk user's). The applied bundles use it too."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if owner_of is not None and os.geteuid() == 0:
+        owner = os.stat(owner_of)
+        os.chown(tmp, owner.st_uid, owner.st_gid)
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
 def _typed(key: str, value: Any) -> Any:
     """A state value of the wrong type (a hand-edited or damaged file) reads as its default."""
     default = _EMPTY[key]
@@ -97,23 +120,8 @@ class Releases:
 
     def _save(self, state: dict[str, Any]) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        path = self.state_dir / "state.json"
-        tmp = path.with_name(".state.json.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(state, fh, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.geteuid() == 0:
-            # Written by root (the installer, ExecStartPre): the kiosk user must commit it.
-            owner = os.stat(self.state_dir)
-            os.chown(tmp, owner.st_uid, owner.st_gid)
-        os.replace(tmp, path)
-        dir_fd = os.open(self.state_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        replace_durably(self.state_dir / "state.json",
+                        json.dumps(state, sort_keys=True).encode(), owner_of=self.state_dir)
 
     def release_dir(self, release: str) -> Path:
         return self.root / "releases" / release
