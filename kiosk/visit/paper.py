@@ -83,6 +83,7 @@ class DoneWords:
     next_steps: tuple[str, ...]
     receipt: str
     licence: str
+    delivery_label: str        # the label of the 领取方式 answer, as the receipt prints it
 
 
 def done_words(o: VisitOutcome, texts: HallTexts) -> DoneWords:
@@ -95,7 +96,7 @@ def done_words(o: VisitOutcome, texts: HallTexts) -> DoneWords:
         next_steps=() if pending else (*_next_steps(o),
                                        f"如有疑问，请拨打 {texts.hotline} 政务服务热线。"),
         receipt="" if pending else _RECEIPT_PAPER.get(o.receipt, ""),
-        licence=_LICENCE_PAPER.get(o.licence, ""))
+        licence=_LICENCE_PAPER.get(o.licence, ""), delivery_label=delivery_label(o.outcome))
 
 
 def _next_steps(o: VisitOutcome) -> tuple[str, ...]:
@@ -118,7 +119,7 @@ def _next_steps(o: VisitOutcome) -> tuple[str, ...]:
 
 def delivery_label(outcome: Outcome) -> str:
     """What the person's 领取方式 answer still governs: approved here, the licence is printed on
-    the spot, so only the seals are collected that way (DoneScreen.qml says the same)."""
+    the spot, so only the seals are collected that way (the done page and the receipt)."""
     return "印章领取" if outcome is Outcome.APPROVED else "领取方式"
 
 

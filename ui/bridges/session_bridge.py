@@ -252,7 +252,7 @@ class SessionBridge(CachedBridge):
                 "nextSteps": list(words.next_steps), "creditCode": o.credit_code,
                 "receipt": o.receipt.value, "receiptText": words.receipt,
                 "licence": o.licence.value, "licenceText": words.licence,
-                "pending": self._session.done_held}
+                "deliveryLabel": words.delivery_label, "pending": self._session.done_held}
     outcome = _prop("outcome", "QVariantMap", outcomeChanged)
 
     def _read_startBlocked(self) -> str:

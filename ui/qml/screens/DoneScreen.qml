@@ -114,10 +114,7 @@ KScreen {
                 {"k": "名称", "v": Session.receipt.businessName ?? ""},
                 {"k": "类型", "v": Session.receipt.subjectType ?? ""},
                 {"k": "申请人", "v": Session.receipt.applicant ?? ""},
-                // approved here, the licence is printed on the spot: the answer governs the seals
-                // (kiosk/visit/paper.py delivery_label says the same on the receipt)
-                {"k": screen.kind === "approved" ? "印章领取" : "领取方式",
-                 "v": Session.receipt.delivery ?? ""}
+                {"k": screen.outcome.deliveryLabel ?? "领取方式", "v": Session.receipt.delivery ?? ""}
             ]
             delegate: Row {
                 id: fact
