@@ -52,6 +52,8 @@ class LivenessConfig:
         blink_open_frames: frames with both eyes seen before and after the closure.
         steps: number of challenge steps drawn.
         include_blink: whether blink may be drawn (needs eye detection at the face size used).
+        face_lost_after: seconds without any face during a step after which the person is told
+            no face is seen (shorter gaps are detector flicker during a movement).
     """
 
     step_timeout: float = 6.0
@@ -64,6 +66,7 @@ class LivenessConfig:
     blink_open_frames: int = 2
     steps: int = 3
     include_blink: bool = True
+    face_lost_after: float = 0.5
 
 
 class SourceKind(enum.Enum):

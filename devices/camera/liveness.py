@@ -15,7 +15,9 @@ baseline. A step then passes when:
 - ``blink``: both eyes seen open, then neither (for at most ``blink_max_closed`` s) while the face
   stays put, then both open again.
 
-Each step has ``step_timeout`` seconds. The best frame (the sharpest frame that passed every
+Each step has ``step_timeout`` seconds. A person who leaves the frame during a step for
+``face_lost_after`` seconds is told no face is seen (and a step that times out so fails with
+``NO_FACE``, not as an undone movement). The best frame (the sharpest frame that passed every
 quality check) is kept as one image while running and handed over as JPEG bytes in the result;
 no other frame or measurement of the video survives the result.
 
@@ -189,6 +191,7 @@ class LivenessSession:
         self._settle_face: Face | None = None  # the last good face while settling
         self._settle_run = 0                  # good frames in a row at the same place and size
         self._held = 0
+        self._faceless_since: float | None = None  # during a step: first frame with no face
         self._open_before = 0             # blink: frames with eyes open before the closure
         self._open_after = 0              # ... and after it
         self._closed_at: float | None = None
@@ -241,6 +244,7 @@ class LivenessSession:
             self._state = LivenessState.CHALLENGE
             self._phase_start = t
             self._held = 0
+            self._faceless_since = None
             self._reset_blink()
             ch = self.challenges[self._step]
             return LivenessProgress(LivenessState.CHALLENGE, self._step, len(self.challenges), ch, ch.prompt)
@@ -265,12 +269,21 @@ class LivenessSession:
             self._phase_start = t
             return LivenessProgress(LivenessState.SETTLING, self._step, len(self.challenges), None,
                                     "很好！请回到画面中间，正对摄像头")
+        # A person who has stepped away is told so, not asked again to turn or blink; a
+        # short gap is the detector losing a face mid-movement and changes nothing.
+        if faces:
+            self._faceless_since = None
+        elif self._faceless_since is None:
+            self._faceless_since = t
+        lost = self._faceless_since is not None and t - self._faceless_since >= self.cfg.face_lost_after
         if t - self._phase_start > self.cfg.step_timeout:
-            return self._finish(LivenessFailure.TIMED_OUT, ch)
-        prompt = ch.prompt
-        if face is None and len(faces) > 1:
+            return self._finish(LivenessFailure.NO_FACE if lost else LivenessFailure.TIMED_OUT, ch)
+        prompt, issue = ch.prompt, None
+        if lost:
+            prompt, issue = QualityIssue.NO_FACE.prompt, QualityIssue.NO_FACE
+        elif face is None and len(faces) > 1:
             prompt = QualityIssue.MULTIPLE_FACES.prompt
-        return LivenessProgress(LivenessState.CHALLENGE, self._step, len(self.challenges), ch, prompt)
+        return LivenessProgress(LivenessState.CHALLENGE, self._step, len(self.challenges), ch, prompt, issue)
 
     def _steady(self, face: Face | None) -> bool:
         """True once ``hold_frames`` good frames in a row show the face at the same place and size.

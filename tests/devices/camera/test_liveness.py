@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from devices.camera.config import LivenessConfig
 from devices.camera.liveness import (Challenge, LivenessFailure, LivenessResult, LivenessSession, LivenessState,
                                      draw_challenges)
-from devices.camera.simulator import SimulatedPerson
+from devices.camera.quality import QualityIssue
+from devices.camera.simulator import SimMode, SimulatedPerson
 
 C = Challenge
 FPS = 6.0
@@ -47,9 +48,10 @@ def test_simulated_live_person_passes(detector, challenges) -> None:
     assert r.checks_passed == challenges
     assert seen[-1].state is LivenessState.PASSED
     assert t < 3 * LivenessConfig().step_timeout
-    # every step was prompted with its own instruction
+    # every step was prompted with its own instruction, and the moving face was never "lost"
     prompts = {p.prompt for p in seen if p.challenge}
     assert {c.prompt for c in challenges} <= prompts
+    assert not any(p.issue is QualityIssue.NO_FACE for p in seen)
 
 
 def test_best_frame_is_a_sharp_centred_face_jpeg_and_nothing_else_is_kept(detector) -> None:
@@ -92,6 +94,49 @@ def test_no_face_fails_with_no_face(detector) -> None:
     assert r.failure is LivenessFailure.NO_FACE and r.best_frame_jpeg is None
     assert all(p.prompt == "未检测到人脸，请正对摄像头" for p in seen[:-1])
     assert 2.0 <= t <= 2.5
+
+
+def _into_first_step(detector, person, challenges, config=None):
+    session = LivenessSession(detector, challenges, config)
+    t, p = 0.0, None
+    while p is None or p.state is not LivenessState.CHALLENGE:
+        p = session.feed(person.frame_at(t), t)
+        person.respond(p.challenge, t)
+        t = round(t + 1 / FPS, 3)
+    return session, t
+
+
+def test_a_person_who_steps_away_mid_step_is_told_no_face_is_seen_and_fails_with_no_face(detector) -> None:
+    person = SimulatedPerson("live")
+    cfg = LivenessConfig(step_timeout=3.0)
+    session, t = _into_first_step(detector, person, (C.BLINK, C.TURN_LEFT), cfg)
+    person.mode = SimMode.ABSENT
+    left, seen = t, []
+    while not session.done:
+        seen.append((t, session.feed(person.frame_at(t), t)))
+        t = round(t + 1 / FPS, 3)
+    told = [at for at, p in seen if p.prompt == QualityIssue.NO_FACE.prompt]
+    assert told and told[0] - left <= cfg.face_lost_after + 1 / FPS   # said within half a second
+    assert all(p.prompt == C.BLINK.prompt for at, p in seen if at - left < cfg.face_lost_after)
+    r = seen[-1][1].result
+    assert r.failure is LivenessFailure.NO_FACE and r.failed_step is C.BLINK
+
+
+def test_a_person_who_comes_back_within_the_step_carries_on_and_passes(detector) -> None:
+    person = SimulatedPerson("live")
+    session, t = _into_first_step(detector, person, (C.COME_CLOSER, C.TURN_LEFT))
+    person.mode = SimMode.ABSENT
+    p = None
+    for _ in range(6):                                  # a second away
+        p = session.feed(person.frame_at(t), t)
+        t = round(t + 1 / FPS, 3)
+    assert p.prompt == QualityIssue.NO_FACE.prompt and p.challenge is C.COME_CLOSER
+    person.mode = SimMode.LIVE
+    while not session.done:
+        p = session.feed(person.frame_at(t), t)
+        person.respond(p.challenge, t)
+        t = round(t + 1 / FPS, 3)
+    assert p.result.passed
 
 
 def test_shorter_step_timeout_is_honoured(detector) -> None:
