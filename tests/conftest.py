@@ -21,6 +21,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # xdist hands tests out in collection order: the longest one started last would leave the
+    # other worker idle for minutes at the end.
+    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
     if config.getoption("--runslow") or os.environ.get("KIOSK_LONG_TESTS") == "1":
         return
     skip = pytest.mark.skip(reason="long campaign: pass --runslow or set KIOSK_LONG_TESTS=1")

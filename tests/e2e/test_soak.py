@@ -55,6 +55,7 @@ def check(batches: list[dict]) -> None:
         assert max(seen) - min(seen) <= THREADS_FDS_SLACK, f"{key} per batch: {seen}"
 
 
+@pytest.mark.longest
 def test_a_hundred_visits_in_one_process_leave_it_alive_and_the_same_size(tmp_path: Path) -> None:
     check(soak(tmp_path, SHORT))
 
