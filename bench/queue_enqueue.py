@@ -2,7 +2,8 @@
 
 Three stores, interleaved put by put in one process so disk and CPU contention hit all alike:
 
-- ours: `Outbox.enqueue`, which seals every part for the platform and commits once;
+- ours: `Outbox.enqueue` called as the kiosk calls it (with ``same_as``), which seals every part
+  for the platform, fingerprints the application, looks for an earlier one and commits once;
 - ``persist-queue``'s SQLite queue (a well-kept library doing the same job), given the same
   durability: WAL, ``synchronous=FULL`` (checked, not assumed), one commit per put; it pickles
   the same submission (the same record and the same attachment bytes) and encrypts nothing;
@@ -57,6 +58,12 @@ def record(i: int) -> dict:
             "services": {"seals": ["official", "finance", "invoice", "legal_person"]}}
 
 
+def same_as(i: int) -> str:
+    # The kiosk passes what makes a submission its application (`same_application`); the
+    # outbox keeps its keyed fingerprint and looks for an earlier one, so our put does that too.
+    return f'{{"id_number":"11010519491231002X","name":"杭州市西湖区青禾百货店{i}"}}'
+
+
 def one_round(tmp: Path, n: int, face: bytes, signature: bytes
               ) -> tuple[list[float], list[float], list[float], int]:
     """Times of n puts into each store (ours, persist-queue, floor), and our stored size."""
@@ -75,14 +82,16 @@ def one_round(tmp: Path, n: int, face: bytes, signature: bytes
             raise SystemExit(f"unequal durability: journal_mode={mode} synchronous={sync}")
     try:
         attachments = {"face": face, "signature": signature}
-        box.enqueue("WARM-00000", record(0), attachments, "individual_business")
+        box.enqueue("WARM-00000", record(0), attachments, "individual_business",
+                    same_as=same_as(0))
         row = box.report_rows()[0]
         size = row["record_size"] + row["attachments_size"]
         # The floor stores exactly as many bytes as the outbox: ciphertexts of the same parts.
         bodies = [os.urandom(size) for _ in range(8)]
 
         def ours(i: int) -> None:
-            box.enqueue(f"BENCH-{i:05d}", record(i), attachments, "individual_business")
+            box.enqueue(f"BENCH-{i:05d}", record(i), attachments, "individual_business",
+                        same_as=same_as(i))
 
         def persist_queue(i: int) -> None:
             peer.put({"id": f"P-{i:05d}", "record": record(i), "face": face,
