@@ -15,7 +15,6 @@ never replaced. So a final ``remote_status`` is always a verified one.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -27,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from contract import envelope
@@ -540,4 +540,9 @@ def _insert_sql(table: str, row: dict) -> str:
 
 
 def _sha256(blob: bytes) -> str:
-    return hashlib.sha256(blob).hexdigest()
+    # The same digest as hashlib's (the sync worker checks it with hashlib), through the OpenSSL
+    # that cryptography bundles: on this machine about a quarter faster than the system OpenSSL
+    # hashlib uses (174 against 240 us for a 280 KiB photo), and it runs while the person waits.
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(blob)
+    return digest.finalize().hex()
