@@ -69,3 +69,16 @@ def test_the_receipt_package_loads_escpos_on_first_use_only() -> None:
             "assert 'escpos' in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_start_page_does_not_build_pydantic_models() -> None:
+    """The session and the window compare the wire's codes (contract.codes) but parse no answer
+    before the start page is painted: pydantic and the wire's models load on first use."""
+    code = ("import sys, ui.app, kiosk.flow.session;"
+            "heavy = [m for m in ('pydantic', 'contract.wire', 'kiosk.config.schema')"
+            " if m in sys.modules];"
+            "assert not heavy, heavy;"
+            "import contract.wire as w, contract.codes as c;"
+            "assert w.DecisionStatus is c.DecisionStatus and w.HelpReason is c.HelpReason")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
