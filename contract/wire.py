@@ -18,11 +18,12 @@ the platform's to refuse, and the kiosk builds them from its own records.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import unicodedata
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from contract.codes import DecisionStatus, HelpCallStatus, HelpReason   # re-exported
 
 __all__ = [
     "ATTACHMENT_NAME_PATTERN", "ID_PATTERN", "LICENCE_NUMBER_PATTERN", "USCC_PATTERN",
@@ -118,20 +119,6 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class DecisionStatus(str, enum.Enum):
-    """Where the platform's decision on a submission stands (docs/platform-contract.md)."""
-
-    RECEIVED = "received"                  # not decided yet: parts missing, or a clerk reviews it
-    APPROVED = "approved"                  # 秒批 or a clerk: the licence is issued
-    NEEDS_CORRECTION = "needs_correction"  # the applicant must fix what ``reasons`` say
-    REJECTED = "rejected"                  # refused for good (e.g. unreadable materials)
-
-    @property
-    def final(self) -> bool:
-        """A final status does not change any more and is not polled again."""
-        return self is not DecisionStatus.RECEIVED
-
-
 class Licence(_Answer):
     """The business licence (营业执照) the platform issued: every field the kiosk prints."""
 
@@ -219,26 +206,6 @@ class AttachmentProgress(_Answer):
         if self.received > self.size:
             raise ValueError("received is larger than size")
         return self
-
-
-class HelpReason(str, enum.Enum):
-    """Why a kiosk calls for staff (帮办); never anything about the person."""
-
-    HELP = "help"                  # the person pressed 呼叫工作人员
-    FACE_FAILED = "face_failed"    # the face check failed three times: verify identity by hand
-    DEVICE = "device"              # a device the visit needs is out of order
-
-
-class HelpCallStatus(str, enum.Enum):
-    OPEN = "open"                  # waiting for staff
-    ANSWERED = "answered"          # a member of staff is on the way
-    CANCELLED = "cancelled"        # the person cancelled, or the visit ended
-    CLOSED = "closed"              # staff finished at the kiosk
-
-    @property
-    def waiting(self) -> bool:
-        """Someone is (or should be) coming."""
-        return self in (HelpCallStatus.OPEN, HelpCallStatus.ANSWERED)
 
 
 class HelpCall(_Answer):

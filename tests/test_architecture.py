@@ -43,9 +43,10 @@ def test_the_start_page_does_not_wait_for_opencv_the_outbox_or_the_licence_paint
 
 def test_the_lazy_packages_export_what_they_name() -> None:
     import devices.printers.licence as licence
+    import devices.printers.receipt as receipt
     import offline_queue
-    for package in (offline_queue, licence):
-        assert sorted(package.__all__) == sorted(package._HOME)
+    for package in (offline_queue, licence, receipt):
+        assert set(package._HOME) <= set(package.__all__)    # and every name there resolves:
         for name in package.__all__:
             assert getattr(package, name) is not None
     try:
@@ -54,3 +55,30 @@ def test_the_lazy_packages_export_what_they_name() -> None:
         assert "NoSuchThing" in str(exc)
     else:
         raise AssertionError("an unknown name must raise AttributeError")
+
+
+def test_the_receipt_package_loads_escpos_on_first_use_only() -> None:
+    """The visit's wording takes ``Receipt`` from the package: that must not load python-escpos,
+    qrcode or PIL before the start page is painted; the printer's names still resolve."""
+    code = ("import sys, devices.printers.receipt as r;"
+            "from devices.printers.receipt import Receipt;"
+            "heavy = [m for m in ('escpos', 'qrcode', 'PIL', 'devices.printers.receipt.encoder')"
+            " if m in sys.modules];"
+            "assert not heavy, heavy;"
+            "assert r.open_receipt_printer and r.ReceiptPrinter.__name__ == 'ReceiptPrinter';"
+            "assert 'escpos' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_start_page_does_not_build_pydantic_models() -> None:
+    """The session and the window compare the wire's codes (contract.codes) but parse no answer
+    before the start page is painted: pydantic and the wire's models load on first use."""
+    code = ("import sys, ui.app, kiosk.flow.session;"
+            "heavy = [m for m in ('pydantic', 'contract.wire', 'kiosk.config.schema')"
+            " if m in sys.modules];"
+            "assert not heavy, heavy;"
+            "import contract.wire as w, contract.codes as c;"
+            "assert w.DecisionStatus is c.DecisionStatus and w.HelpReason is c.HelpReason")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

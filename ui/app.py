@@ -14,11 +14,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.config.schema import VoiceSettings
 from kiosk.flow.session import Session
-from kiosk.voice.engines import Engine
-from kiosk.visit.paper import HallTexts
 from ui.bridges.app_bridge import AppBridge
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
 from ui.bridges.face_preview import PROVIDER as FACE_PROVIDER
@@ -42,6 +40,11 @@ from ui.qt import (
     qInstallMessageHandler,
     qmlRegisterSingletonInstance,
 )
+
+if TYPE_CHECKING:   # the settings' pydantic models and the voice engines: the caller's
+    from kiosk.config.schema import VoiceSettings
+    from kiosk.visit.paper import HallTexts
+    from kiosk.voice.engines import Engine
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +147,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
                clock: Callable[[], float] = time.monotonic,
                texts: HallTexts | None = None, main_qml: Path = MAIN_QML,
                diagnostics: DiagnosticsBridge | None = None,
-               voice: VoiceSettings = VoiceSettings(engine="none"),
+               voice: VoiceSettings | None = None,
                voice_engine: Engine | None = None) -> KioskUi:
     """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
 
@@ -161,7 +164,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         texts: the hall's name, hotline and tracking URL, for the done page's words.
         main_qml: the root QML file (tests load a broken one to see the error raised).
         diagnostics: the technicians' mode (``Kiosk.Diagnostics``); None: one that never opens.
-        voice: the ``[voice]`` settings (``Kiosk.Voice``); by default no voice.
+        voice: the ``[voice]`` settings (``Kiosk.Voice``); None: no voice guidance.
         voice_engine: speak with this engine instead of the one ``voice`` names (tests).
     Returns:
         The app, engine, window and bridges.

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from contract.wire import DecisionStatus, HelpReason
+from contract.codes import DecisionStatus, HelpReason
 from kiosk.domain import subject_types
 from kiosk.domain.application import application_number
 from kiosk.flow import events as ev

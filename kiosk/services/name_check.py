@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from kiosk.domain import names
 from kiosk.domain.subject_types import SubjectType
-from offline_queue.port import PlatformError
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +89,9 @@ class NameChecker:
             answer(NameAnswer(name, NameCheckState.LATER, LATER_TEXT))
 
     def _ask(self, name: str, answer: Callable[[NameAnswer], None]) -> None:
+        # Here, not at the top: the port's wire models (pydantic) are not needed to draw the
+        # start page, and this runs on the checker's thread, long after it is painted.
+        from offline_queue.port import PlatformError
         try:
             found = self._check(name)
             told = (NameAnswer(name, NameCheckState.AVAILABLE, AVAILABLE_TEXT)

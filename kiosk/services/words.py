@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from contract.wire import DecisionStatus
+from contract.codes import DecisionStatus
 from devices.printers.receipt import Receipt
 from kiosk.domain import guide as guides
 from kiosk.domain import subject_types

@@ -14,9 +14,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.config.schema import VoiceSettings
 from kiosk.voice import wav
 from kiosk.voice.engines import Engine, NoEngine, VoiceError, engine_for
 from kiosk.voice.script import Shown, errors_utterance, utterance
@@ -25,6 +24,9 @@ from ui.bridges.cached import plain
 from ui.bridges.session_bridge import SessionBridge
 from ui.qt import (Property, QBuffer, QByteArray, QIODevice, QObject, Qt, QtMsgType, Signal, Slot,
                    multimedia, qInstallMessageHandler)
+
+if TYPE_CHECKING:   # the settings' pydantic models: not needed to build the start page
+    from kiosk.config.schema import VoiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +127,9 @@ class Player:
 
 class VoiceBridge(QObject):
     """Args: ``session``, the session's bridge (its page changes stop speech); ``settings``,
-    the ``[voice]`` section; ``engine``: use this engine instead of the one the settings name
-    (tests); ``player``: where sound goes (default: the audio output)."""
+    the ``[voice]`` section (None: this kiosk has no voice guidance, as a UI preview); ``engine``:
+    use this engine instead of the one the settings name (tests); ``player``: where sound goes
+    (default: the audio output)."""
 
     availableChanged = Signal()
     onChanged = Signal()
@@ -138,14 +141,18 @@ class VoiceBridge(QObject):
     _failed = Signal(int, str)
     spoken = Signal(str)          # an utterance was made and handed to the player (tests, logs)
 
-    def __init__(self, session: SessionBridge, settings: VoiceSettings = VoiceSettings(), *,
+    def __init__(self, session: SessionBridge, settings: VoiceSettings | None, *,
                  engine: Engine | None = None, player: Player | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self._settings = settings
+        self._enabled = settings is not None and settings.enabled    # the hall wants voice
+        # The level each visit starts at; without settings nothing speaks and no level shows.
+        self._start_volume = settings.volume if settings is not None else MIN_VOLUME
         self._problem = ""
-        if engine is None:
+        if engine is None and settings is None:
+            engine = NoEngine()
+        elif engine is None:
             try:
                 engine = engine_for(settings)
             except VoiceError as exc:
@@ -155,7 +162,7 @@ class VoiceBridge(QObject):
         self._available = not isinstance(engine, NoEngine)
         self.player = player or Player()
         self.player.on_finished = self._finished
-        self._volume = settings.volume
+        self._volume = self._start_volume
         self._ticket = 0                  # the utterance wanted now (0: none)
         self._speaking = False
         self.shown = Shown()              # the page as last shown
@@ -194,7 +201,7 @@ class VoiceBridge(QObject):
     @Property(str, notify=problemChanged)
     def problem(self) -> str:
         """Why voice guidance cannot be used, for the person ("" when it can)."""
-        return UNAVAILABLE if not self._available and self._settings.enabled else ""
+        return UNAVAILABLE if not self._available and self._enabled else ""
 
     # ----- what the person did ----------------------------------------------------------------
     @Slot(bool)
@@ -282,7 +289,7 @@ class VoiceBridge(QObject):
     def _phase_changed(self) -> None:
         self.stop()                           # e.g. the idle warning came, or was answered
         if self._session.phase == "idle":     # the wipe: the next person starts afresh
-            self._set_volume(self._settings.volume)
+            self._set_volume(self._start_volume)
         self._on_maybe_changed()
 
     def _on_maybe_changed(self) -> None:
