@@ -19,5 +19,9 @@ def test_a_silent_printer_does_not_stop_the_window(tmp_path: Path) -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["outcome"] == "approved"
     assert result["seconds"] >= 1.0, result           # the print really waited for the printer
-    assert result["ticks"] >= 40, result              # ~60 a second while it waited
-    assert result["max_gap_ms"] < 50, result          # a 16 ms timer still fired within 50 ms
+    # A 16 ms timer kept firing about on time while the print waited. A GUI thread that waited
+    # for the printer would show one gap as long as the wait (a second and more); a busy
+    # machine (CI, two workers) delays a few ticks by tens of milliseconds, never that.
+    assert result["median_gap_ms"] < 40, result
+    assert result["max_gap_ms"] < 300, result
+    assert result["ticks"] >= 20, result
