@@ -84,6 +84,8 @@ staff_pin_hash = "{argon2.PasswordHasher().hash(PIN)}"
 def fresh(hall: Hall) -> Iterator[Hall]:
     hall.kiosk.session.cancel()
     hall.until(lambda: hall.kiosk.services.idle(), "the desk")
+    # A starved machine can miss two polls of the reader in a row; it then reopens its port.
+    hall.until(lambda: hall.kiosk.session.why_not_start() == "", "the card reader")
     yield hall
     hall.kiosk.session.cancel()
 
