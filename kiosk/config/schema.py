@@ -209,13 +209,16 @@ class VoiceSettings(_Section):
     """Voice guidance (kiosk.voice): the engine that turns a page's text into speech.
 
     An engine given by path reads UTF-8 text on stdin and writes a WAV to stdout
-    (kiosk/voice/engines.py); espeak-ng speaks with ``voice`` at ``rate``. ``volume`` is the
-    level each visit starts at (the person may change it; it is reset at every wipe)."""
+    (kiosk/voice/engines.py); espeak-ng speaks with ``voice`` at ``rate``, and at
+    ``elderly_rate`` while the person uses 长辈版 (older listeners follow slower speech better).
+    ``volume`` is the level each visit starts at (the person may change it; it is reset at
+    every wipe)."""
 
     engine: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_printable),
                       AfterValidator(_voice_engine)] = ESPEAK
     voice: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] = "cmn"
     rate: Annotated[int, Field(ge=80, le=400)] = 150        # words a minute (espeak-ng -s)
+    elderly_rate: Annotated[int, Field(ge=80, le=400)] = 120   # the same, in 长辈版
     volume: Annotated[int, Field(ge=10, le=100)] = 70        # per cent of full scale
     timeout_s: Annotated[Seconds, Field(gt=0, le=60)] = 15.0   # one page's synthesis at most
 

@@ -3,7 +3,8 @@
 - ``EspeakEngine``: the embedded default, ``espeak-ng -v cmn --stdout`` (Debian's espeak-ng);
 - ``CommandEngine``: any engine a deployment names by absolute path, e.g. a better offline
   Mandarin voice. Its contract: the text arrives as UTF-8 on stdin, a PCM WAV leaves on
-  stdout, exit status 0; ``KIOSK_VOICE_RATE`` (words a minute) is in its environment;
+  stdout, exit status 0; ``KIOSK_VOICE_RATE`` (words a minute) is in its environment, for
+  each utterance (长辈版 is spoken more slowly);
 - ``NoEngine``: voice guidance switched off (``[voice] engine = "none"``).
 
 ``engine_for`` builds the one the settings name and says clearly, with ``VoiceError``, when a
@@ -49,8 +50,9 @@ class VoiceConfig(Protocol):
 class Engine(Protocol):
     name: str
 
-    def synthesise(self, text: str, cancelled: threading.Event) -> bytes:
-        """The WAV of ``text``. Raises VoiceError, or Cancelled when ``cancelled`` is set."""
+    def synthesise(self, text: str, cancelled: threading.Event, rate: int | None = None) -> bytes:
+        """The WAV of ``text``, at ``rate`` words a minute (None: the engine's own rate).
+        Raises VoiceError, or Cancelled when ``cancelled`` is set."""
         ...
 
 
@@ -59,7 +61,7 @@ class NoEngine:
 
     name = NONE
 
-    def synthesise(self, text: str, cancelled: threading.Event) -> bytes:
+    def synthesise(self, text: str, cancelled: threading.Event, rate: int | None = None) -> bytes:
         raise VoiceError("voice guidance is switched off ([voice] engine = \"none\")")
 
 
@@ -71,13 +73,18 @@ class CommandEngine:
         self.argv = argv
         self.name = name or argv[0]
         self.timeout_s = timeout_s
-        self.env = {**os.environ, "KIOSK_VOICE_RATE": str(rate)}
+        self.rate = rate
 
-    def synthesise(self, text: str, cancelled: threading.Event) -> bytes:
+    def command(self, rate: int) -> tuple[list[str], dict[str, str]]:
+        """The program and its environment for one utterance at ``rate``."""
+        return self.argv, {**os.environ, "KIOSK_VOICE_RATE": str(rate)}
+
+    def synthesise(self, text: str, cancelled: threading.Event, rate: int | None = None) -> bytes:
         data = text[:MAX_TEXT].encode("utf-8")
+        argv, env = self.command(self.rate if rate is None else rate)
         try:
-            proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, env=self.env, start_new_session=True)
+            proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=env, start_new_session=True)
         except OSError as exc:
             raise VoiceError(f"voice engine {self.name} cannot be started: {exc.strerror}") from None
         deadline = time.monotonic() + self.timeout_s
@@ -113,8 +120,12 @@ class EspeakEngine(CommandEngine):
 
     def __init__(self, executable: str, *, voice: str = "cmn", rate: int = 150,
                  timeout_s: float = 15.0) -> None:
-        super().__init__([executable, "-v", voice, "-s", str(rate), "-b", "1", "--stdin",
-                          "--stdout"], timeout_s=timeout_s, rate=rate, name=ESPEAK)
+        super().__init__([executable, "-v", voice, "-b", "1", "--stdin", "--stdout"],
+                         timeout_s=timeout_s, rate=rate, name=ESPEAK)
+
+    def command(self, rate: int) -> tuple[list[str], dict[str, str]]:
+        argv, env = super().command(rate)
+        return [*argv[:1], "-s", str(rate), *argv[1:]], env
 
 
 def engine_for(config: VoiceConfig) -> Engine:

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 class _Job:
     ticket: int
     text: str
+    rate: int | None
     cancelled: threading.Event = field(default_factory=threading.Event)
 
 
@@ -47,12 +48,13 @@ class Speaker:
         with self._lock:
             return self._pending is not None or self._running is not None
 
-    def say(self, text: str) -> int:
-        """Make speech of ``text`` (cancelling anything before it). Returns its ticket."""
+    def say(self, text: str, rate: int | None = None) -> int:
+        """Make speech of ``text`` at ``rate`` words a minute (None: the engine's), cancelling
+        anything before it. Returns its ticket."""
         with self._lock:
             self._cancel_locked()
             self._tickets += 1
-            self._pending = _Job(self._tickets, text)
+            self._pending = _Job(self._tickets, text, rate)
             self._lock.notify()
             return self._tickets
 
@@ -89,7 +91,7 @@ class Speaker:
 
     def _run(self, job: _Job) -> None:
         try:
-            sound = self.engine.synthesise(job.text, job.cancelled)
+            sound = self.engine.synthesise(job.text, job.cancelled, job.rate)
         except Cancelled:
             return
         except VoiceError as exc:

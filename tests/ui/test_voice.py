@@ -20,7 +20,7 @@ from kiosk.domain.subject_types import ALL
 from kiosk.voice import wav
 from kiosk.voice.engines import engine_for
 from kiosk.voice.script import utterance
-from tests.kiosk.voice.engines import alive, held_engine, program, release
+from tests.kiosk.voice.engines import alive, held_engine, program, release, tone
 from tests.ui.conftest import Kit, UiKit, walk_every_page
 from ui.bridges.voice_bridge import UNAVAILABLE, Player, VoiceBridge
 from ui.qt import QTimer, multimedia
@@ -151,6 +151,23 @@ def test_voice_follows_the_person_and_is_reset_at_the_wipe(held, kit: Kit, qtbot
     assert voice.volume == 10                   # quieter, never silent: 关闭 is for that
     kit.bridge.cancel()                         # the wipe
     assert not voice.on and voice.volume == 70 and not voice.speaking
+
+
+def test_in_the_elderly_mode_the_page_is_read_more_slowly(kit: Kit, tmp_path: Path, qtbot) -> None:
+    (tmp_path / "tone.wav").write_bytes(tone())
+    engine = program(tmp_path, "engine", f'cat > /dev/null\necho "$KIOSK_VOICE_RATE" >> "{tmp_path}/rates"\n'
+                                         f'cat "{tmp_path}/tone.wav"\n')
+    voice = VoiceBridge(kit.bridge, VoiceSettings(engine=str(engine), rate=160, elderly_rate=110))
+    try:
+        rates = tmp_path / "rates"
+        for elderly, expected in ((False, "160"), (True, "110"), (False, "160")):
+            kit.bridge.setElderly(elderly)
+            with qtbot.waitSignal(voice.spoken, timeout=10000):
+                voice.speak(PAGE)
+            assert rates.read_text().split()[-1] == expected, elderly
+    finally:
+        kit.bridge.setElderly(False)
+        voice.shutdown()
 
 
 def test_a_missing_engine_path_is_said_plainly_and_nothing_breaks(kit: Kit, caplog) -> None:

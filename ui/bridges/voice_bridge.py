@@ -149,6 +149,7 @@ class VoiceBridge(QObject):
         self._enabled = settings is not None and settings.enabled    # the hall wants voice
         # The level each visit starts at; without settings nothing speaks and no level shows.
         self._start_volume = settings.volume if settings is not None else MIN_VOLUME
+        self._elderly_rate = settings.elderly_rate if settings is not None else None
         self._problem = ""
         if engine is None and settings is None:
             engine = NoEngine()
@@ -252,7 +253,8 @@ class VoiceBridge(QObject):
             return
         self.player.stop()
         self.last_text = text
-        self._ticket = self.speaker.say(text)
+        slower = self._session.session.elderly and self._elderly_rate is not None
+        self._ticket = self.speaker.say(text, self._elderly_rate if slower else None)
         self._set_speaking(True)
 
     def _play(self, ticket: int, sound: bytes) -> None:

@@ -35,6 +35,25 @@ def test_a_slower_rate_makes_longer_speech() -> None:
     assert wav.read(slow).seconds > 1.5 * wav.read(fast).seconds
 
 
+@needs_espeak
+def test_a_slower_rate_for_one_utterance_makes_it_longer_and_leaves_the_engines_own() -> None:
+    text = "请选择要办理的类型"
+    engine = engine_for(VoiceSettings(rate=300))
+    slow = engine.synthesise(text, threading.Event(), rate=100)
+    fast = engine.synthesise(text, threading.Event())
+    assert wav.read(slow).seconds > 1.5 * wav.read(fast).seconds
+
+
+def test_an_engine_by_path_is_told_each_utterances_rate(tmp_path: Path) -> None:
+    (tmp_path / "tone.wav").write_bytes(tone())
+    path = program(tmp_path, "engine", f'cat > /dev/null\necho "$KIOSK_VOICE_RATE" >> "{tmp_path}/rates"\n'
+                                       f'cat "{tmp_path}/tone.wav"\n')
+    engine = engine_for(VoiceSettings(engine=str(path), rate=170))
+    engine.synthesise("继续", threading.Event())
+    engine.synthesise("继续", threading.Event(), rate=110)
+    assert (tmp_path / "rates").read_text().split() == ["170", "110"]
+
+
 def test_an_engine_by_path_gets_the_text_and_its_wav_is_used(tmp_path: Path) -> None:
     (tmp_path / "tone.wav").write_bytes(tone())
     path = program(tmp_path, "engine", f'cat > "{tmp_path}/text"\ncat "{tmp_path}/tone.wav"\n')

@@ -18,7 +18,7 @@ class GatedEngine:
         self.started: queue.Queue[str] = queue.Queue()
         self.gate = threading.Event()
 
-    def synthesise(self, text: str, cancelled: threading.Event) -> bytes:
+    def synthesise(self, text: str, cancelled: threading.Event, rate: int | None = None) -> bytes:
         self.started.put(text)
         while not self.gate.wait(0.01):
             if cancelled.is_set():
