@@ -52,7 +52,7 @@ from kiosk.diagnostics.server import DiagnosticsServer
 from kiosk.diagnostics.service import Diagnostics, Parts
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Phase, Session
-from kiosk.maintenance import Maintenance
+from kiosk.maintenance import Maintenance, Window
 from kiosk.pin import PinGate
 from kiosk.platform import identity
 from kiosk.platform.client import PlatformClient
@@ -254,6 +254,7 @@ class Kiosk:
                 purge=outbox.purge_expired, vacuum=outbox.vacuum_if_idle,
                 readiness=diagnostics.report, audit=audit,
                 is_idle=lambda: session.phase is Phase.IDLE and mode.why_not_start() == "",
+                window=Window(*s.maintenance.hours()),
                 on_readiness=lambda _: sync.heartbeat_if_changed())
 
             manager.poll_once()

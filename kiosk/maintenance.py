@@ -1,7 +1,7 @@
 """The nightly maintenance window: once a night, between visits only.
 
-Inside the window (by default 02:00 to 05:00, the kiosk's local time) and while no visit is
-going on and the diagnostics mode is closed, ``Maintenance`` runs, once per night:
+Inside the window (``[maintenance] start`` and ``end``, by default 02:00 to 05:00, the kiosk's
+local time) and while no visit is going on and the diagnostics mode is closed, ``Maintenance`` runs, once per night:
 
 1. the outbox's retention purge (bodies the platform confirmed long enough ago);
 2. ``VACUUM`` of the outbox, only when nothing is waiting to be sent (``Outbox.vacuum_if_idle``);

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import enum
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from contract.bundles import GROUP_PATTERN
 from contract.wire import ID_PATTERN
@@ -196,6 +197,26 @@ class HelpSettings(_Section):
     lockout_s: Annotated[Seconds, Field(gt=0, le=3600)] = 30.0  # first lockout; each more doubles
 
 
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]   # "02:00"
+
+
+class MaintenanceSettings(_Section):
+    """The nightly maintenance window (kiosk.maintenance), "HH:MM" in the kiosk's local time;
+    an end before the start crosses midnight (a bank branch open late may want 23:00-01:00)."""
+
+    start: ClockTime = "02:00"
+    end: ClockTime = "05:00"
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> MaintenanceSettings:
+        if self.start == self.end:
+            raise ValueError("start and end are the same time: the window would never open")
+        return self
+
+    def hours(self) -> tuple[dt.time, dt.time]:
+        return dt.time.fromisoformat(self.start), dt.time.fromisoformat(self.end)
+
+
 ESPEAK, NO_VOICE = "espeak-ng", "none"
 
 
@@ -239,7 +260,8 @@ class FleetSettings(_Section):
 
 #: What a configuration bundle may set (the install-time keys are not among them).
 BUNDLE_SECTIONS = ("profile", "services", "texts", "timeouts", "devices", "catalogues",
-                   "platform", "diagnostics", "help", "voice", "elderly_default")
+                   "platform", "diagnostics", "help", "voice", "maintenance",
+                   "elderly_default")
 
 
 class SettingsModel(_Section):
@@ -261,6 +283,7 @@ class SettingsModel(_Section):
     diagnostics: DiagnosticsSettings = DiagnosticsSettings()
     help: HelpSettings = HelpSettings()
     voice: VoiceSettings = VoiceSettings()
+    maintenance: MaintenanceSettings = MaintenanceSettings()
     fleet: FleetSettings = FleetSettings()
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
@@ -281,6 +304,7 @@ class BundleSettings(_Section):
     diagnostics: dict[str, Any] | None = None
     help: dict[str, Any] | None = None
     voice: dict[str, Any] | None = None
+    maintenance: dict[str, Any] | None = None
 
     def overlay(self) -> dict[str, Any]:
         """The sections it sets, as a settings-shaped dict."""

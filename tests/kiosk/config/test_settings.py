@@ -1,6 +1,7 @@
 """Settings files: defaults, overrides, and every kind of bad input refused with its key named."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from pathlib import Path
@@ -104,6 +105,13 @@ trusted_root = "/etc/kiosk/root.json"
     ("[voice]\ntimeout_s = 0", "[voice] timeout_s: Input should be greater than 0"),
     ("[voice]\nvoice = 'cmn; rm -rf /'", "[voice] voice: String should match pattern"),
     ("[voice]\nspeed = 1", "[voice] speed: unknown key"),
+    ("[voice]\nelderly_rate = 20", "[voice] elderly_rate: Input should be greater than or equal to 80"),
+    ("[maintenance]\nstart = '25:00'", "[maintenance] start: String should match pattern"),
+    ("[maintenance]\nstart = '2:00'", "[maintenance] start: String should match pattern"),
+    ("[maintenance]\nstart = 02:00:00", "[maintenance] start: Input should be a valid string"),
+    ("[maintenance]\nend = 5", "[maintenance] end: Input should be a valid string"),
+    ("[maintenance]\nstart = '03:00'\nend = '03:00'", "the window would never open"),
+    ("[maintenance]\nstart = '03:00\\n'", "[maintenance] start: String should match pattern"),
     ("a = " + "[" * 5000 + "]" * 5000, "nested too deep"),
     ("x = {" * 3000 + "}" * 3000, "k.toml"),
     ("[help]\nstaff_pin_hash = '246810'", "[help] staff_pin_hash: must be an argon2id hash"),
@@ -118,6 +126,15 @@ def test_bad_files_name_the_key(text: str, fragment: str) -> None:
     with pytest.raises(SettingsError) as err:
         parse(text, "k.toml")
     assert fragment in str(err.value) and "k.toml" in str(err.value)
+
+
+def test_the_maintenance_window_may_cross_midnight_and_a_bundle_may_move_it() -> None:
+    s = parse("[maintenance]\nstart = '23:30'\nend = '01:00'")
+    assert s.maintenance.hours() == (dt.time(23, 30), dt.time(1, 0))
+    moved = with_bundle(s, BundleSettings(maintenance={"start": "03:00", "end": "04:00"}))
+    assert moved.maintenance.hours() == (dt.time(3, 0), dt.time(4, 0))
+    with pytest.raises(SettingsError, match="never open"):
+        with_bundle(s, BundleSettings(maintenance={"end": "23:30"}))
 
 
 def test_a_huge_file_is_refused_before_it_is_read_whole(tmp_path: Path) -> None:
