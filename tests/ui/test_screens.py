@@ -124,6 +124,26 @@ def test_every_screen_fits_the_window(sized: UiKit, elderly: bool, tmp_path: Pat
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
 
 
+@pytest.mark.parametrize("sized, elderly", [(size, elderly) for size, elderly in CONFIGS],
+                         ids=[_config_id(c) for c in CONFIGS], indirect=["sized"])
+def test_every_service_on_the_home_screen_shows_without_scrolling(sized: UiKit, elderly: bool) -> None:
+    kit, robot = sized, Robot(sized.ui)
+    kit.bridge.setElderly(elderly)
+    try:
+        robot.look()
+        height = kit.ui.window.height()
+        names = [f"start_{t}" for t in subject_types.BY_ID] + [
+            f"service_{s}" for s in ("status", "licence", "guide", "rating")]
+        for name in names:
+            item = robot.find(name)
+            assert item is not None and item.isVisible(), name
+            bottom = item.mapToScene(QPointF(0, item.height())).y()
+            assert bottom <= height, f"{name} ends at {bottom:.0f} px, below the {height} px window"
+    finally:
+        kit.bridge.setElderly(False)
+        kit.settle()
+
+
 def test_the_layout_check_sees_an_item_off_the_window_and_under_the_footer(fresh_ui: UiKit) -> None:
     window = fresh_ui.ui.window
     assert layout.problems(window) == []

@@ -1,9 +1,9 @@
 // The home screen: every service the kiosk offers (设立登记 for each subject type, 办件进度查询,
 // 营业执照自助打印, 办事指南, 好差评), said honestly: what is out of order right now, and a
 // service that cannot be finished is shown but not offered, with why. After a visit it says
-// that the person's data was deleted. One column; landscape puts what to bring beside the
-// heading, the subject types in one row and the other services in one row, so it fits without
-// scrolling.
+// that the person's data was deleted. One column in portrait; landscape puts what to bring
+// beside the heading and the other services in a column beside 设立登记, so that even 长辈版's
+// large text fits without scrolling.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -16,6 +16,9 @@ KScreen {
     implicitHeight: col.height
     readonly property var offers: Services.offers
     readonly property var register: offers.length > 0 ? offers[0] : ({})
+    // 长辈版: large titles and few words (适老化: simple pages), and it fits the screen; what a
+    // service is for is said on its own first page, and the guide says everything.
+    readonly property bool brief: Theme.elderly
     readonly property var facts: [
         {"k": "请带好", "v": "本人第二代居民身份证（办理时需要刷脸核验）"},
         {"k": "费用", "v": "全部免费"},
@@ -87,7 +90,10 @@ KScreen {
                 visible: Theme.landscape
                 width: parent.width - heading.width - parent.spacing
                 anchors.verticalCenter: parent.verticalCenter
-                text: screen.facts.map(f => f.k + "：" + f.v).join("　")
+                // what to bring and the fee on one line, where to find help on the next: a
+                // line break inside "需要帮助" would read badly
+                text: screen.facts.map(f => f.k + "：" + f.v).slice(0, 2).join("　") + "\n"
+                      + screen.facts.slice(2).map(f => f.k + "：" + f.v).join("　")
                 color: Theme.secondaryText
                 font.pixelSize: Theme.smallSize
             }
@@ -119,10 +125,17 @@ KScreen {
             }
         }
 
+        Grid {                      // landscape: 设立登记 | the other services
+          id: offersGrid
+          width: parent.width
+          columns: Theme.landscape ? 2 : 1
+          spacing: Theme.gap * 1.5
+          readonly property real mainWidth: Theme.landscape ? (width - spacing) * 0.64 : width
+          readonly property real sideWidth: Theme.landscape ? width - spacing - mainWidth : width
         // 设立登记: the subject type is chosen here, first.
         Rectangle {
             objectName: "registerBlock"
-            width: parent.width
+            width: offersGrid.mainWidth
             height: reg.height + Theme.gap * 2
             radius: Theme.radius
             color: Theme.surface
@@ -134,7 +147,7 @@ KScreen {
                 width: parent.width - Theme.gap * 2
                 spacing: Theme.gap
                 KText { width: parent.width; text: screen.register.title ?? "设立登记"; font.pixelSize: Theme.headingSize; font.bold: true }
-                KText { width: parent.width; text: screen.register.description ?? ""; color: Theme.secondaryText }
+                KText { width: parent.width; visible: !screen.brief; text: screen.register.description ?? ""; color: Theme.secondaryText }
                 KText {
                     objectName: "outOfOrder"
                     visible: text !== ""
@@ -146,14 +159,14 @@ KScreen {
                 KText { width: parent.width; text: "请选择要办理的类型："; font.bold: true }
                 Grid {
                     width: parent.width
-                    columns: Theme.landscape ? 4 : 2
+                    columns: 2
                     spacing: Theme.gap
                     Repeater {
                         model: Services.subjectTypes
                         delegate: KButton {
                             required property var modelData
                             objectName: "start_" + modelData.id
-                            width: (reg.width - Theme.gap * (Theme.landscape ? 3 : 1)) / (Theme.landscape ? 4 : 2)
+                            width: (reg.width - Theme.gap) / 2
                             implicitHeight: Math.max(Theme.targetHeight * 1.3, contentItem.implicitHeight + Theme.gap * 2)
                             primary: true
                             enabled: screen.register.available === true
@@ -166,9 +179,8 @@ KScreen {
             }
         }
         // The other services.
-        Grid {
-            width: parent.width
-            columns: Theme.landscape ? 4 : 1
+        Column {
+            width: offersGrid.sideWidth
             spacing: Theme.gap
             Repeater {
                 model: ["status", "licence", "guide", "rating"]
@@ -177,17 +189,19 @@ KScreen {
                     required property string modelData
                     readonly property var info: screen.offer(modelData)
                     objectName: "service_" + modelData
-                    width: (col.width - Theme.gap * (Theme.landscape ? 3 : 0)) / (Theme.landscape ? 4 : 1)
-                    implicitHeight: Math.max(Theme.targetHeight * (Theme.landscape ? 1.1 : 1.4), contentItem.implicitHeight + Theme.gap * 2)
+                    width: offersGrid.sideWidth
+                    implicitHeight: Math.max(Theme.targetHeight * (screen.brief ? 1.15 : 1.4), contentItem.implicitHeight + Theme.gap * 2)
                     textAlign: Text.AlignLeft
                     leftPadding: Theme.gap * 1.5
                     enabled: service.info.available === true
-                    text: (service.info.title ?? "") + "\n"
-                          + (service.info.available === false ? "暂不可用：" + service.info.reason : (service.info.description ?? ""))
+                    readonly property string detail: service.info.available === false
+                        ? "暂不可用：" + service.info.reason : (screen.brief ? "" : (service.info.description ?? ""))
+                    text: (service.info.title ?? "") + (detail !== "" ? "\n" + detail : "")
                     Accessible.name: service.info.title ?? ""
                     onClicked: { Session.dismissEnded(); Services.begin(modelData, "") }
                 }
             }
+        }
         }
         Facts {
             visible: !Theme.landscape
