@@ -39,7 +39,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.result import Result, emit  # noqa: E402
 from central.testing import running_platform  # noqa: E402
-from contract import envelope, signing  # noqa: E402
 from kiosk.platform import identity  # noqa: E402
 
 CHILD = r"""
@@ -122,15 +121,9 @@ def county_platform(work: Path) -> Iterator[Path]:
     data = work / "kiosk"
     with running_platform(work / "central") as platform:
         key = identity.load_or_create(data / "identity" / "kiosk.key")
-        platform.register_kiosk("kiosk-bench-start", key.public_key())
         config = work / "kiosk.toml"
-        config.write_text(f"""kiosk_id = "kiosk-bench-start"
-data_dir = "{data}"
-[platform]
-url = "{platform.base_url}"
-public_key = "{envelope.public_key_text(platform.platform_public_key)}"
-decision_key = "{signing.public_key_text(platform.decision_public_key)}"
-""", encoding="utf-8")
+        config.write_text(platform.kiosk_settings("kiosk-bench-start", key.public_key(), data),
+                          encoding="utf-8")
         yield config
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
+from contract import envelope, signing
 from central.app import Platform
 from central.deadlines import ClientDeadlines
 from central.decide import PlatformSettings
@@ -60,6 +61,16 @@ class PlatformHandle:
     def register_kiosk(self, kiosk_id: str, public_key: Ed25519PublicKey) -> None:
         """Let a kiosk with this key call the API."""
         self.platform.register_kiosk(kiosk_id, public_key)
+
+    def kiosk_settings(self, kiosk_id: str, public_key: Ed25519PublicKey, data_dir: Path) -> str:
+        """Register a kiosk with this key and give the start of its settings TOML: its id, its
+        data folder and the ``[platform]`` section that reaches this platform. Further sections
+        go after it."""
+        self.register_kiosk(kiosk_id, public_key)
+        return (f'kiosk_id = "{kiosk_id}"\ndata_dir = "{data_dir}"\n'
+                f'[platform]\nurl = "{self.base_url}"\n'
+                f'public_key = "{envelope.public_key_text(self.platform_public_key)}"\n'
+                f'decision_key = "{signing.public_key_text(self.decision_public_key)}"\n')
 
     def set_faults(self, **settings: Any) -> FaultSettings:
         """Change fault injection: error_rate, slow_rate, slow_seconds, drop_rate,

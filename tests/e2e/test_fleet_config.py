@@ -20,7 +20,6 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 
 from central.testing import running_platform
-from contract import envelope, signing
 from kiosk.platform import identity
 from tests.browser import browser, log_in
 
@@ -50,13 +49,9 @@ def _admin(*args: str) -> str:
 def _kiosk(tmp: Path, platform, kiosk_id: str, group: str, root: Path) -> Path:
     data = tmp / kiosk_id
     key = identity.load_or_create(data / "identity" / "kiosk.key")
-    platform.register_kiosk(kiosk_id, key.public_key())
     config = tmp / f"{kiosk_id}.toml"
     config.write_text(
-        f'kiosk_id = "{kiosk_id}"\ndata_dir = "{data}"\n'
-        f'[platform]\nurl = "{platform.base_url}"\n'
-        f'public_key = "{envelope.public_key_text(platform.platform_public_key)}"\n'
-        f'decision_key = "{signing.public_key_text(platform.decision_public_key)}"\n'
+        platform.kiosk_settings(kiosk_id, key.public_key(), data) +
         f'[fleet]\ngroups = ["{group}", "county-330106"]\ntrusted_root = "{root}"\n',
         encoding="utf-8")
     return config

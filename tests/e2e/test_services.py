@@ -21,7 +21,6 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from central.testing import PlatformHandle, running_platform
-from contract import envelope, signing
 from devices.idcard.simulator import simulated_cards
 from kiosk.platform import identity
 from tests.browser import browser, click_and_wait, log_in
@@ -89,14 +88,8 @@ def _help_call_answered(tmp_path: Path, answer: Callable[[PlatformHandle, dict],
     data = tmp_path / "data"
     with running_platform(tmp_path / "central") as platform:
         key = identity.load_or_create(data / "identity" / "kiosk.key")
-        platform.register_kiosk("kiosk-e2e-help", key.public_key())
         config = tmp_path / "kiosk.toml"
-        config.write_text(f"""kiosk_id = "kiosk-e2e-help"
-data_dir = "{data}"
-[platform]
-url = "{platform.base_url}"
-public_key = "{envelope.public_key_text(platform.platform_public_key)}"
-decision_key = "{signing.public_key_text(platform.decision_public_key)}"
+        config.write_text(platform.kiosk_settings("kiosk-e2e-help", key.public_key(), data) + f"""
 [help]
 staff_pin_hash = "{argon2.PasswordHasher().hash('246810')}"
 """, encoding="utf-8")

@@ -261,17 +261,12 @@ def test_a_kiosk_that_fails_to_start_rolls_back_on_its_fourth_start(world, tmp_p
     from central.testing import running_platform
     from kiosk.app import Kiosk
     from kiosk.platform import identity
-    from contract import envelope, signing
 
     repo, _, applied, _, audit = world
     with running_platform(tmp_path / "central") as platform:
         key = identity.load_or_create(tmp_path / "kiosk" / "identity" / "kiosk.key")
-        platform.register_kiosk(KIOSK, key.public_key())
         installed = parse(
-            f"kiosk_id = '{KIOSK}'\ndata_dir = '{tmp_path / 'kiosk'}'\n"
-            f"[platform]\nurl = '{platform.base_url}'\n"
-            f"public_key = '{envelope.public_key_text(platform.platform_public_key)}'\n"
-            f"decision_key = '{signing.public_key_text(platform.decision_public_key)}'\n"
+            platform.kiosk_settings(KIOSK, key.public_key(), tmp_path / "kiosk") +
             f"[fleet]\ngroups = ['township']\ntrusted_root = '{tmp_path / 'installed-root.json'}'\n")
         updater = BundleUpdater(installed, applied, audit)
         _publish(repo, _bundle(repo, devices={"idcard": "sim:no-such-card"}))

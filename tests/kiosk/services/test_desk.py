@@ -14,7 +14,6 @@ import argon2
 import pytest
 
 from central.testing import PlatformHandle, running_platform
-from contract import envelope, signing
 from devices.manager import RECEIPT_PRINTER
 from devices.simcontrol import send
 from kiosk.app import Kiosk
@@ -58,13 +57,7 @@ def hall(tmp_path_factory) -> Iterator[Hall]:
     root = tmp_path_factory.mktemp("hall")
     with running_platform(root / "central") as platform:
         key = identity.load_or_create(root / "data" / "identity" / "kiosk.key")
-        platform.register_kiosk(KIOSK_ID, key.public_key())
-        settings = parse(f"""kiosk_id = "{KIOSK_ID}"
-data_dir = "{root / 'data'}"
-[platform]
-url = "{platform.base_url}"
-public_key = "{envelope.public_key_text(platform.platform_public_key)}"
-decision_key = "{signing.public_key_text(platform.decision_public_key)}"
+        settings = parse(platform.kiosk_settings(KIOSK_ID, key.public_key(), root / "data") + f"""
 [help]
 staff_pin_hash = "{argon2.PasswordHasher().hash(PIN)}"
 """)
