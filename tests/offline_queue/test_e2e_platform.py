@@ -90,14 +90,21 @@ COUNTER = {"error_rate": "error", "drop_rate": "drop", "slow_rate": "slow",
            "lost_answer_rate": "lost_answer"}
 
 
+#: One by one (a POST and chunked uploads each), or in batches (attachments inline) of one each
+#: with the bigger ones alone, chunked, as a kiosk with both sizes does.
+WAYS = {"one_by_one": 0, "batched": 36_000}
+
+
+@pytest.mark.parametrize("way", list(WAYS))
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_each_fault_every_submission_arrives_exactly_once(tmp_path, platform, kiosk_key, fault):
-    box, client, worker = make_worker(tmp_path, platform, kiosk_key, fault,
-                                      timeout=(1, 0.25))
+def test_each_fault_every_submission_arrives_exactly_once(tmp_path, platform, kiosk_key, fault,
+                                                          way):
+    box, client, worker = make_worker(tmp_path, platform, kiosk_key, f"{fault}-{way}",
+                                      timeout=(1, 0.25), batch_bytes=WAYS[way])
     sids = []
     rng = random.Random(fault)
-    for i in range(5):
-        sid = f"E2E-{fault}-{i:02d}"
+    for i in range(5 if way == "one_by_one" else 10):
+        sid = f"E2E-{fault}-{way}-{i:02d}"
         box.enqueue(sid, personal_record(i), {"face": rng.randbytes(18_000 + 3000 * i),
                                               "signature": rng.randbytes(900)},
                     "individual_business")
