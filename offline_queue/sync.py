@@ -312,7 +312,7 @@ class SyncWorker:
                 outcomes[sid] = Delivery.DELIVERED
         # Marked sent only now: the platform answered, so it holds each of them durably.
         self.outbox.finish_delivered_many(delivered)
-        for sid, attempt_id, _ in delivered:
+        for sid, _, _ in delivered:
             log.info("queue-sent submission=%s attempt=%d batch=%d", sid, opened[sid][1],
                      len(items))
         return [outcomes[sid] for sid in ids]
