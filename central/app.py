@@ -100,6 +100,7 @@ def _build_fastapi(platform: Platform) -> FastAPI:
         return JSONResponse({"error": "internal_error", "message": type(exc).__name__},
                             status_code=500)
 
+    from central.batches import router as batches
     from central.citizen import router as citizen
     from central.console import install as install_console
     from central.help_calls import router as help_calls
@@ -107,6 +108,7 @@ def _build_fastapi(platform: Platform) -> FastAPI:
     from central.tuf_repo import kiosk_router as tuf_kiosk
     api.include_router(unauthenticated)
     api.include_router(router)
+    api.include_router(batches)
     api.include_router(help_calls)
     api.include_router(citizen)
     api.include_router(tuf_kiosk)

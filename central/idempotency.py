@@ -41,9 +41,23 @@ def replay(existing: dict | None, kiosk_id: str, body_sha256: str) -> JSONRespon
     Raises:
         ApiError: 409 ``idempotency_conflict`` for a different body or another kiosk's id.
     """
+    repeated = replayed_answer(existing, kiosk_id, body_sha256)
+    if repeated is None:
+        return None
+    code, answer = repeated
+    return JSONResponse(answer, status_code=code)
+
+
+def replayed_answer(existing: dict | None, kiosk_id: str,
+                    body_sha256: str) -> tuple[int, dict] | None:
+    """``replay`` as data: (status code, first answer with ``"replayed": true``), or None.
+
+    Raises:
+        ApiError: 409 ``idempotency_conflict``, as ``replay``.
+    """
     if existing is None:
         return None
     if existing["kiosk_id"] != kiosk_id or existing["body_sha256"] != body_sha256:
         raise ApiError(409, "idempotency_conflict", CONFLICT_MESSAGE)
     answer = json.loads(existing["response_body"])
-    return JSONResponse({**answer, "replayed": True}, status_code=existing["response_code"])
+    return existing["response_code"], {**answer, "replayed": True}

@@ -83,6 +83,29 @@ class SubmissionIn(_Strict):
                                                      max_length=MAX_ATTACHMENTS)
 
 
+#: Submissions in one batch: a round of the kiosk's sync worker fits, a hostile list does not.
+MAX_BATCH = 64
+
+
+class InlineAttachment(_Strict):
+    """A declared attachment sent whole inside a batch item (instead of uploaded in chunks)."""
+
+    name: str = Field(pattern=ATTACHMENT_NAME_PATTERN)
+    data: str = Field(max_length=1_400_000, description="base64 of the whole ciphertext")
+
+
+class BatchItemIn(_Strict):
+    body: str = Field(max_length=1_400_000,
+                      description="the exact JSON text a POST /v1/submissions would carry for "
+                                  "this submission (a SubmissionIn); its SHA-256 is the "
+                                  "submission's idempotency digest, the same either way")
+    attachments: list[InlineAttachment] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+
+
+class BatchIn(_Strict):
+    submissions: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
 class NameCheckOut(BaseModel):
     available: bool
     conflicts: list[str]

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -114,12 +115,36 @@ async def post_submission(request: Request, body: SubmissionIn, kiosk: Kiosk,
     digest = hashlib.sha256(raw).hexdigest()
     if idempotency_key != body.submission_id:
         raise ApiError(400, "bad_request", "Idempotency-Key must equal the body's submission_id")
+    store = _store(request)
     if body.kiosk_id != kiosk:
         raise ApiError(403, "kiosk_mismatch", "kiosk_id in the body is not the signing kiosk")
-    store = _store(request)
     repeated = idempotency.replay(store.submission(body.submission_id), kiosk, digest)
     if repeated is not None:
         return repeated
+    platform = _platform(request)
+    checked = check_submission(platform, body)
+    # Durable: the kiosk forgets a submission once this answer reaches it.
+    with store.transaction(durable=True):
+        text = store_submission(platform, store, kiosk, body, digest, checked)
+    return JSONResponse(json.loads(text), status_code=201)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A submission body that passed every rule: its envelope, record and opened record."""
+
+    envelope: dict
+    record: bytes
+    plain: dict
+
+
+def check_submission(platform: Platform, body: SubmissionIn) -> Checked:
+    """The rules a new submission's body must pass before anything is stored (the signing
+    kiosk, the Idempotency-Key and replays are the caller's).
+
+    Raises:
+        ApiError: 422 naming the rule it broke.
+    """
     try:
         dt.datetime.fromisoformat(body.created_at)
     except ValueError:
@@ -134,38 +159,68 @@ async def post_submission(request: Request, body: SubmissionIn, kiosk: Kiosk,
     except (binascii.Error, ValueError):
         raise ApiError(422, "invalid_request", "record is not valid base64") from None
     envelope = body.envelope.model_dump()
-    platform = _platform(request)
     try:
         plain = open_submission(platform.keys, envelope, record)
     except EnvelopeError as exc:
         raise ApiError(422, "envelope_invalid", f"cannot open the record: {exc}") from None
     if plain.get("subject_type") != body.subject_type.value:
         raise ApiError(422, "invalid_request", "subject_type differs from the sealed record")
+    return Checked(envelope, record, plain)
+
+
+def store_submission(platform: Platform, store: Store, kiosk: str, body: SubmissionIn,
+                     digest: str, checked: Checked, whole: dict[str, bytes] | None = None,
+                     ) -> str:
+    """Store a new, checked submission inside the caller's durable transaction, with the
+    attachments given ``whole`` (already checked against their declarations) complete; decide
+    it when nothing is left to upload. Returns the answer's JSON text, also kept for replays.
+    """
+    whole = whole or {}
     now = utc_now()
-    # Durable: the kiosk forgets a submission once this answer reaches it.
-    with store.transaction(durable=True):
-        store.insert_submission({
-            "submission_id": body.submission_id, "kiosk_id": kiosk, "body_sha256": digest,
-            "subject_type": body.subject_type.value, "created_at": body.created_at,
-            "envelope": json.dumps(envelope), "record": record,
-            "status": DecisionStatus.RECEIVED.value, "received_at": now, "updated_at": now,
-            "response_code": 0, "response_body": "",
-        }, [a.model_dump() for a in body.attachments],
-            platform.keys.application_key(same_application(plain)))
-        decision = None
-        if not body.attachments:
-            decide_submission(store, platform.keys, platform.settings, body.submission_id)
-            decided = store.submission(body.submission_id)
-            assert decided is not None, "inserted in this transaction"
-            decision = _signed_decision(platform, decided)
-        answer = SubmissionAck(
-            submission_id=body.submission_id,
-            status=decision.status if decision else DecisionStatus.RECEIVED,
-            pending_attachments=sorted(names), received_at=now, decision=decision)
-        text = answer.model_dump_json()
-        store.set_response(body.submission_id, 201, text)
+    store.insert_submission({
+        "submission_id": body.submission_id, "kiosk_id": kiosk, "body_sha256": digest,
+        "subject_type": body.subject_type.value, "created_at": body.created_at,
+        "envelope": json.dumps(checked.envelope), "record": checked.record,
+        "status": DecisionStatus.RECEIVED.value, "received_at": now, "updated_at": now,
+        "response_code": 0, "response_body": "",
+    }, [a.model_dump() for a in body.attachments],
+        platform.keys.application_key(same_application(checked.plain)))
+    for name, data in whole.items():
+        store.append_chunk(body.submission_id, name, 0, data)
+        store.mark_attachment_complete(body.submission_id, name)
+    pending = sorted(a.name for a in body.attachments if a.name not in whole)
+    decision = None
+    if not pending:
+        decide_submission(store, platform.keys, platform.settings, body.submission_id)
+        decided = store.submission(body.submission_id)
+        assert decided is not None, "inserted in this transaction"
+        decision = _signed_decision(platform, decided)
+    answer = SubmissionAck(
+        submission_id=body.submission_id,
+        status=decision.status if decision else DecisionStatus.RECEIVED,
+        pending_attachments=pending, received_at=now, decision=decision)
+    text = answer.model_dump_json()
+    store.set_response(body.submission_id, 201, text)
     log.info("submission %s stored from kiosk %s", body.submission_id, kiosk)
-    return JSONResponse(json.loads(text), status_code=201)
+    return text
+
+
+def complete_whole(platform: Platform, store: Store, submission_id: str,
+                   whole: dict[str, bytes]) -> list[str]:
+    """Complete a stored submission's unfinished attachments from ``whole`` (checked against
+    their declarations) inside the caller's durable transaction, replacing any partial upload,
+    and decide it if that completed it. Returns the attachments still pending."""
+    completed = False
+    for att in store.attachments(submission_id):
+        if not att["complete"] and att["name"] in whole:
+            store.restart_attachment(submission_id, att["name"])
+            store.append_chunk(submission_id, att["name"], 0, whole[att["name"]])
+            store.mark_attachment_complete(submission_id, att["name"])
+            completed = True
+    pending = sorted(a["name"] for a in store.attachments(submission_id) if not a["complete"])
+    if completed and not pending:
+        decide_submission(store, platform.keys, platform.settings, submission_id)
+    return pending
 
 
 @router.get("/submissions/{submission_id}", response_model=SignedDecision,

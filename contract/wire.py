@@ -27,8 +27,8 @@ from contract.codes import DecisionStatus, HelpCallStatus, HelpReason   # re-exp
 
 __all__ = [
     "ATTACHMENT_NAME_PATTERN", "ID_PATTERN", "LICENCE_NUMBER_PATTERN", "USCC_PATTERN",
-    "AttachmentProgress", "Decision", "DecisionStatus", "HelpCall", "HelpCallStatus",
-    "HelpReason", "Licence",
+    "AttachmentProgress", "BatchAck", "BatchItemAnswer", "Decision", "DecisionStatus",
+    "HelpCall", "HelpCallStatus", "HelpReason", "ItemError", "Licence",
     "SignedDecision", "SubmissionAck", "ValidationError", "WireError", "parse",
 ]
 
@@ -185,6 +185,38 @@ class SubmissionAck(_Answer):
     decision: SignedDecision | None = Field(default=None,
                                             description="present when the platform decided at "
                                                         "once (no attachments to wait for)")
+
+
+class ItemError(_Answer):
+    """Why one submission of a batch was not taken: what a single POST would have answered."""
+
+    status: int = Field(ge=400, le=599, description="the HTTP status a single POST would get")
+    error: str = Field(max_length=64, description="machine-readable reason, e.g. "
+                                                  "idempotency_conflict")
+    message: str = Field(default="", max_length=500)
+
+
+class BatchItemAnswer(_Answer):
+    """The platform's answer about one submission of a ``POST /v1/submission-batches``:
+    exactly one of ``ack`` (it holds the submission) and ``error``."""
+
+    submission_id: str = Field(max_length=128, description="as the item named it ('' when "
+                                                           "its body could not be read)")
+    ack: SubmissionAck | None = None
+    error: ItemError | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> BatchItemAnswer:
+        if (self.ack is None) == (self.error is None):
+            raise ValueError("an item answer carries an ack or an error, not both or neither")
+        return self
+
+
+class BatchAck(_Answer):
+    """The answer to ``POST /v1/submission-batches``: one answer per item, in their order.
+    Everything acknowledged here was durably stored before the answer was sent."""
+
+    items: list[BatchItemAnswer] = Field(max_length=64)
 
 
 class AttachmentProgress(_Answer):

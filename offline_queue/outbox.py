@@ -307,6 +307,17 @@ class Outbox:
                 [QueueState.QUEUED.value, QueueState.FAILED.value, QueueState.SENDING.value,
                  self._clock(), limit])]
 
+    def sizes(self, submission_ids: Iterable[str]) -> list[tuple[str, int]]:
+        """``(submission_id, ciphertext bytes of its record and attachments)``, in the order
+        given; ids not in the outbox are left out."""
+        ids = list(submission_ids)
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            found = dict(self._db.execute(
+                f"SELECT submission_id, record_size + attachments_size FROM submissions "
+                f"WHERE submission_id IN ({marks})", ids).fetchall()) if ids else {}
+        return [(sid, found[sid]) for sid in ids if sid in found]
+
     def begin_attempt(self, submission_id: str) -> tuple[int, int]:
         """Mark a submission `sending` and open an attempt.
 
@@ -314,15 +325,26 @@ class Outbox:
             ``(attempt_id, attempts)``: the new attempt's id and how many attempts there have
             been, this one included (the backoff grows with it).
         """
+        return self.begin_attempts([submission_id])[submission_id]
+
+    def begin_attempts(self, submission_ids: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """`begin_attempt` for several submissions in one commit (a round's batch).
+
+        Returns:
+            ``{submission_id: (attempt_id, attempts)}``.
+        """
         now = self._clock()
+        opened: dict[str, tuple[int, int]] = {}
         with self._lock, self._db.atomic():
-            self._db.execute("UPDATE submissions SET state = ?, attempts = attempts + 1 "
-                             "WHERE submission_id = ?", [QueueState.SENDING.value, submission_id])
-            attempts = self._db.execute("SELECT attempts FROM submissions WHERE submission_id = ?",
-                                        [submission_id]).fetchone()[0]
-            attempt_id = self._db["attempts"].insert({"submission_id": submission_id,
-                                                      "started_at": now}).last_pk
-        return attempt_id, attempts
+            for sid in submission_ids:
+                self._db.execute("UPDATE submissions SET state = ?, attempts = attempts + 1 "
+                                 "WHERE submission_id = ?", [QueueState.SENDING.value, sid])
+                attempts = self._db.execute("SELECT attempts FROM submissions WHERE "
+                                            "submission_id = ?", [sid]).fetchone()[0]
+                cur = self._db.execute("INSERT INTO attempts (submission_id, started_at) "
+                                       "VALUES (?, ?)", [sid, now])
+                opened[sid] = (cur.lastrowid, attempts)
+        return opened
 
     def outgoing(self, submission_id: str) -> tuple[OutgoingSubmission, list[dict]]:
         """What to POST, and the attachment rows (name, size, sha256, uploaded, complete).
@@ -364,18 +386,26 @@ class Outbox:
         The POST answer's own ``status`` is unsigned, so it is not kept: a final status here
         always comes from a verified decision.
         """
+        self.finish_delivered_many([(submission_id, attempt_id, decision)])
+
+    def finish_delivered_many(self, delivered: Iterable[tuple[str, int, Decision | None]],
+                              ) -> None:
+        """`finish_delivered` for each ``(submission_id, attempt_id, decision)``, in one commit
+        (what a round's batch delivered: one sync to disk instead of one each)."""
         now = self._clock()
-        sealed = self._sealed_detail(decision) if decision else None
+        rows = [(sid, attempt_id, decision, self._sealed_detail(decision) if decision else None)
+                for sid, attempt_id, decision in delivered]
         with self._lock, self._db.atomic():
-            self._close_attempt(attempt_id, now, AttemptOutcome.DELIVERED, None)
-            self._db.execute("UPDATE attachments SET uploaded = size, complete = 1 "
-                             "WHERE submission_id = ?", [submission_id])
-            self._db.execute(
-                "UPDATE submissions SET state = ?, sent_at = ?, next_attempt_at = NULL, "
-                "remote_status = COALESCE(remote_status, ?) WHERE submission_id = ?",
-                [QueueState.SENT.value, now, DecisionStatus.RECEIVED.value, submission_id])
-            if decision is not None and sealed is not None:
-                self._keep_decision(decision, sealed)
+            for sid, attempt_id, decision, sealed in rows:
+                self._close_attempt(attempt_id, now, AttemptOutcome.DELIVERED, None)
+                self._db.execute("UPDATE attachments SET uploaded = size, complete = 1 "
+                                 "WHERE submission_id = ?", [sid])
+                self._db.execute(
+                    "UPDATE submissions SET state = ?, sent_at = ?, next_attempt_at = NULL, "
+                    "remote_status = COALESCE(remote_status, ?) WHERE submission_id = ?",
+                    [QueueState.SENT.value, now, DecisionStatus.RECEIVED.value, sid])
+                if decision is not None and sealed is not None:
+                    self._keep_decision(decision, sealed)
 
     def finish_failed(self, submission_id: str, attempt_id: int, error: str,
                       retry_at: float | None) -> None:

@@ -1,7 +1,7 @@
 """The small port through which the sync worker talks to the platform.
 
-What it does: declares the five calls the worker needs (a `typing.Protocol`), what the worker
-hands them, and the one exception type they raise. They return the platform's answers as the
+What it does: declares the five calls the worker needs (a `typing.Protocol`), the optional
+batch call (`BatchPort`), what the worker hands them, and the one exception type they raise. They return the platform's answers as the
 shared wire models (`contract.wire`: `SubmissionAck`, `AttachmentProgress`, `Decision`).
 `kiosk/platform/client.py` implements the port with requests; tests may implement it too.
 
@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from contract.wire import AttachmentProgress, Decision, SubmissionAck
 
-__all__ = ["AttachmentMeta", "ErrorKind", "OutgoingSubmission", "PlatformError", "PlatformPort"]
+__all__ = ["AttachmentMeta", "BatchPort", "ErrorKind", "OutgoingSubmission", "PlatformError",
+           "PlatformPort", "WholeSubmission"]
 
 
 class ErrorKind(str, enum.Enum):
@@ -96,6 +98,14 @@ class OutgoingSubmission:
     attachments: tuple[AttachmentMeta, ...] = ()
 
 
+@dataclass(frozen=True)
+class WholeSubmission:
+    """A submission with every declared attachment whole (ciphertext by name), for a batch."""
+
+    submission: OutgoingSubmission
+    attachments: dict[str, bytes]
+
+
 @runtime_checkable
 class PlatformPort(Protocol):
     """The calls the sync worker makes. Every call has a timeout; every failure is a
@@ -120,4 +130,17 @@ class PlatformPort(Protocol):
 
     def heartbeat(self, payload: dict) -> None:
         """POST the kiosk's heartbeat."""
+        ...
+
+
+@runtime_checkable
+class BatchPort(Protocol):
+    """A port that can also deliver many submissions, attachments inline, in one call (a
+    backlog drains in a few requests). Optional: the worker delivers one by one without it."""
+
+    def post_batch(self, items: Sequence[WholeSubmission]) -> list[SubmissionAck | PlatformError]:
+        """Deliver ``items``; one answer per item, in order: the ack (the platform durably holds
+        the submission; ``pending_attachments`` says what it still lacks) or why that item was
+        refused. Raises `PlatformError` when the call as a whole failed (nothing is known
+        about any item), with code ``batch_unsupported`` when the platform has no batches."""
         ...

@@ -12,10 +12,15 @@ given (``ratings.py``: idempotent on the rating id, backed off the same way), pu
 bodies, and sends a heartbeat every `heartbeat_s` and at once when what it says changes
 (devices, configuration, queue depth, disk, last visit). A heartbeat that could not be sent is
 not queued as it was: the next round sends the latest state instead, so only the latest is ever
-waiting. Time is
-the outbox's clock (`Outbox.clock`): one clock for what the outbox stores and what the worker
-compares. The contract has no batch endpoint, so "batching" here means taking `batch_size` due
-submissions per round over the client's one keep-alive session.
+waiting. Time is the outbox's clock (`Outbox.clock`): one clock for what the outbox stores and
+what the worker compares.
+
+A round takes up to `batch_size` due submissions. When the port is a `BatchPort` they go in as
+few requests as fit (`batch_bytes`, attachments inline), their attempts opened in one commit
+and their deliveries recorded in one: a backlog costs a request and two syncs to disk per batch
+instead of several of each per submission (an outage then charges the batch in flight an
+attempt, not the batches after it). A submission too big to travel inline, or a platform
+without batches, is delivered one by one as above.
 
 What it does not do: HTTP or signing (the injected `PlatformPort` does), or decryption.
 """
@@ -26,19 +31,22 @@ import hashlib
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from contract.wire import AttachmentProgress, Decision
+from contract.wire import AttachmentProgress, Decision, SubmissionAck
 from offline_queue.backoff import Backoff
 from offline_queue.model import QueueError, QueueState, SubmissionStatus
 from offline_queue.outbox import Outbox
-from offline_queue.port import ErrorKind, PlatformError, PlatformPort
+from offline_queue.port import BatchPort, ErrorKind, PlatformError, PlatformPort, WholeSubmission
 from offline_queue.ratings import RatingBox, RatingPort, RatingState, RatingStatus
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK = 256 * 1024   # below the platform's 1 MiB chunk limit; resumes lose little
+#: Ciphertext per batch request: base64 and JSON make it about 4/3 of this on the wire, well
+#: below the platform's 1 MiB body limit. A submission bigger than this is uploaded in chunks.
+DEFAULT_BATCH_BYTES = 640 * 1024
 
 
 class LocalCorruption(QueueError):
@@ -78,6 +86,8 @@ class SyncWorker:
         port: the platform client (any `PlatformPort`).
         batch_size: how many due submissions one round takes on.
         chunk_size: attachment chunk size in bytes.
+        batch_bytes: ciphertext one batch request carries at most, when the port is a
+            `BatchPort`; a bigger submission is delivered alone, its attachments in chunks.
         backoff: retry delays.
         status_poll_s: how often a submission's pending verdict is asked for again.
         heartbeat_s: how often a heartbeat is sent (0 disables it).
@@ -90,7 +100,8 @@ class SyncWorker:
     """
 
     def __init__(self, outbox: Outbox, port: PlatformPort, *, batch_size: int = 20,
-                 chunk_size: int = DEFAULT_CHUNK, backoff: Backoff | None = None,
+                 chunk_size: int = DEFAULT_CHUNK, batch_bytes: int = DEFAULT_BATCH_BYTES,
+                 backoff: Backoff | None = None,
                  status_poll_s: float = 60.0, heartbeat_s: float = 300.0,
                  heartbeat_extra: Callable[[], dict] | None = None, idle_s: float = 5.0,
                  rng: random.Random | None = None, ratings: RatingBox | None = None,
@@ -102,6 +113,8 @@ class SyncWorker:
         self.clock = outbox.clock
         self.batch_size = batch_size
         self.chunk_size = chunk_size
+        self.batch_bytes = batch_bytes
+        self._batching = True      # until the platform says it has no batch endpoint
         self.backoff = backoff or Backoff()
         self.status_poll_s = status_poll_s
         self.heartbeat_s = heartbeat_s
@@ -132,8 +145,7 @@ class SyncWorker:
                 self._recovered = True
             report.purged = self.outbox.purge_expired()
             due = self.outbox.due(self.batch_size)
-            for sid in due:
-                outcome = self._deliver(sid)
+            for outcome in self._deliveries(due):
                 if outcome is Delivery.DELIVERED:
                     report.delivered += 1
                 elif outcome is Delivery.HELD:
@@ -236,6 +248,105 @@ class SyncWorker:
 
     # ------------------------------------------------------------------ one submission
 
+    def _deliveries(self, due: list[str]) -> Iterator[Delivery]:
+        """Deliver ``due`` (oldest first), in batches when the port and platform can, else one
+        by one; yields each submission's outcome. The caller stops at the first NETWORK."""
+        if not (self._batching and isinstance(self.port, BatchPort)):
+            for sid in due:
+                yield self._deliver(sid)
+            return
+        group: list[str] = []
+        size = 0
+        for sid, item_size in self.outbox.sizes(due):
+            if item_size > self.batch_bytes:   # too big to travel inline: resumable upload
+                yield from self._flush(group)
+                group, size = [], 0
+                yield self._deliver(sid)
+                continue
+            if size + item_size > self.batch_bytes:
+                yield from self._flush(group)
+                group, size = [], 0
+            group.append(sid)
+            size += item_size
+        yield from self._flush(group)
+
+    def _flush(self, group: list[str]) -> list[Delivery]:
+        if not group:
+            return []
+        if not self._batching:     # the platform said it has no batches: one by one
+            return [self._deliver(sid) for sid in group]
+        return self._deliver_batch(group)
+
+    def _deliver_batch(self, ids: list[str]) -> list[Delivery]:
+        """One request for ``ids``, attachments inline; every state change of the batch in
+        two commits (attempts opened, deliveries recorded), whatever its size."""
+        opened = self.outbox.begin_attempts(ids)
+        outcomes: dict[str, Delivery] = {}
+        items: list[WholeSubmission] = []
+        for sid in ids:
+            try:
+                out, parts = self.outbox.outgoing(sid)
+                whole = {p["name"]: self._local_whole(sid, p) for p in parts}
+            except QueueError as exc:
+                outcomes[sid] = self._failed(sid, *opened[sid], exc)
+                continue
+            items.append(WholeSubmission(out, whole))
+        try:
+            answers: list[SubmissionAck | PlatformError] = (
+                self.port.post_batch(items) if items else [])  # type: ignore[attr-defined]
+        except PlatformError as exc:
+            if exc.code == "batch_unsupported":
+                self._batching = False
+                log.info("queue-batch-unsupported: delivering one by one")
+            answers = [exc] * len(items)
+        delivered = []
+        for item, answer in zip(items, answers):
+            sid = item.submission.submission_id
+            if isinstance(answer, PlatformError):
+                outcomes[sid] = self._failed(sid, *opened[sid], answer)
+            elif answer.pending_attachments:    # it lacks a part: the next attempt completes it
+                outcomes[sid] = self._failed(sid, *opened[sid], PlatformError(
+                    ErrorKind.BAD_RESPONSE, "parts_pending", "the batch left attachments pending"))
+            else:
+                delivered.append((sid, opened[sid][0], answer.decision))
+                outcomes[sid] = Delivery.DELIVERED
+        # Marked sent only now: the platform answered, so it holds each of them durably.
+        self.outbox.finish_delivered_many(delivered)
+        for sid, _, _ in delivered:
+            log.info("queue-sent submission=%s attempt=%d batch=%d", sid, opened[sid][1],
+                     len(items))
+        return [outcomes[sid] for sid in ids]
+
+    def _local_whole(self, sid: str, part: dict) -> bytes:
+        """An attachment's whole ciphertext, checked against its SHA-256 (a ciphertext damaged
+        on the kiosk's disk is held for a technician, not refused by the platform forever)."""
+        blob = self.outbox.attachment_chunk(sid, part["name"], 0, part["size"] + 1)
+        if len(blob) != part["size"] or hashlib.sha256(blob).hexdigest() != part["sha256"]:
+            raise LocalCorruption(f"attachment {part['name']} no longer matches its SHA-256")
+        return blob
+
+    def _failed(self, sid: str, attempt_id: int, attempts: int,
+                exc: PlatformError | QueueError) -> Delivery:
+        """Record a failed attempt: backed off when a retry may help, else held."""
+        if isinstance(exc, QueueError):
+            self.outbox.finish_failed(sid, attempt_id, f"local: {type(exc).__name__}", None)
+            log.error("queue-send-local-error submission=%s error=%s", sid, type(exc).__name__)
+            return Delivery.HELD
+        if exc.code == "batch_unsupported":   # not the submission's fault: alone, at once
+            self.outbox.finish_failed(sid, attempt_id, exc.summary, self.clock())
+            return Delivery.FAILED
+        if exc.retryable:
+            delay = self.backoff.delay(attempts, self._rng)
+            if exc.retry_after is not None:   # the platform's wish, within our own cap
+                delay = max(delay, min(exc.retry_after, self.backoff.cap_s))
+            self.outbox.finish_failed(sid, attempt_id, exc.summary, self.clock() + delay)
+            log.info("queue-send-retry submission=%s attempt=%d error=%s", sid, attempts,
+                     exc.summary)
+            return Delivery.NETWORK if exc.kind is ErrorKind.NETWORK else Delivery.FAILED
+        self.outbox.finish_failed(sid, attempt_id, exc.summary, None)
+        log.warning("queue-send-refused submission=%s error=%s", sid, exc.summary)
+        return Delivery.HELD
+
     def _deliver(self, sid: str) -> Delivery:
         attempt_id, attempts = self.outbox.begin_attempt(sid)
         try:
@@ -249,23 +360,8 @@ class SyncWorker:
                     # at 0 without asking; a wrong guess is answered 409 with the right offset.
                     fresh = not ack.replayed and part["uploaded"] == 0
                     decided = self._upload(sid, part["name"], part["size"], fresh) or decided
-        except PlatformError as exc:
-            if exc.retryable:
-                delay = self.backoff.delay(attempts, self._rng)
-                if exc.retry_after is not None:   # the platform's wish, within our own cap
-                    delay = max(delay, min(exc.retry_after, self.backoff.cap_s))
-                retry_at = self.clock() + delay
-                self.outbox.finish_failed(sid, attempt_id, exc.summary, retry_at)
-                log.info("queue-send-retry submission=%s attempt=%d error=%s", sid, attempts,
-                         exc.summary)
-                return Delivery.NETWORK if exc.kind is ErrorKind.NETWORK else Delivery.FAILED
-            self.outbox.finish_failed(sid, attempt_id, exc.summary, None)
-            log.warning("queue-send-refused submission=%s error=%s", sid, exc.summary)
-            return Delivery.HELD
-        except QueueError as exc:
-            self.outbox.finish_failed(sid, attempt_id, f"local: {type(exc).__name__}", None)
-            log.error("queue-send-local-error submission=%s error=%s", sid, type(exc).__name__)
-            return Delivery.HELD
+        except (PlatformError, QueueError) as exc:
+            return self._failed(sid, attempt_id, attempts, exc)
         # Decided with the POST or with the last chunk (verified by the port): one commit.
         self.outbox.finish_delivered(sid, attempt_id, decided)
         log.info("queue-sent submission=%s attempt=%d", sid, attempts)
@@ -274,9 +370,7 @@ class SyncWorker:
     def _check_local(self, sid: str, part: dict) -> None:
         # A ciphertext damaged on the kiosk's disk would fail the platform's SHA-256 check on
         # every retry forever; find it here and hold it for a technician instead.
-        blob = self.outbox.attachment_chunk(sid, part["name"], 0, part["size"] + 1)
-        if len(blob) != part["size"] or hashlib.sha256(blob).hexdigest() != part["sha256"]:
-            raise LocalCorruption(f"attachment {part['name']} no longer matches its SHA-256")
+        self._local_whole(sid, part)
 
     def _upload(self, sid: str, name: str, size: int, fresh: bool = False) -> Decision | None:
         """Upload one attachment from where the platform stands; returns the decision the

@@ -90,14 +90,21 @@ COUNTER = {"error_rate": "error", "drop_rate": "drop", "slow_rate": "slow",
            "lost_answer_rate": "lost_answer"}
 
 
+#: One by one (a POST and chunked uploads each), or in batches (attachments inline) of one each
+#: with the bigger ones alone, chunked, as a kiosk with both sizes does.
+WAYS = {"one_by_one": 0, "batched": 36_000}
+
+
+@pytest.mark.parametrize("way", list(WAYS))
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_each_fault_every_submission_arrives_exactly_once(tmp_path, platform, kiosk_key, fault):
-    box, client, worker = make_worker(tmp_path, platform, kiosk_key, fault,
-                                      timeout=(1, 0.25))
+def test_each_fault_every_submission_arrives_exactly_once(tmp_path, platform, kiosk_key, fault,
+                                                          way):
+    box, client, worker = make_worker(tmp_path, platform, kiosk_key, f"{fault}-{way}",
+                                      timeout=(1, 0.25), batch_bytes=WAYS[way])
     sids = []
     rng = random.Random(fault)
-    for i in range(5):
-        sid = f"E2E-{fault}-{i:02d}"
+    for i in range(5 if way == "one_by_one" else 10):
+        sid = f"E2E-{fault}-{way}-{i:02d}"
         box.enqueue(sid, personal_record(i), {"face": rng.randbytes(18_000 + 3000 * i),
                                               "signature": rng.randbytes(900)},
                     "individual_business")
@@ -223,3 +230,51 @@ def test_client_extras_against_the_platform(platform, kiosk_key):
     assert client.post_rating(rating) == {**first, "replayed": True}   # idempotent on rating_id
     # A path that climbs out of the repository reaches nothing (404 is None, not the key).
     assert client.fetch_repository("metadata/../../keys/platform_x25519.key") is None
+
+
+def _requests_from(platform, kiosk_id: str) -> int:
+    # Every signed request leaves its nonce: the platform's own count of what reached it.
+    conn = platform.platform.store().conn
+    return conn.execute("SELECT COUNT(*) FROM nonces WHERE kiosk_id = ?", (kiosk_id,)).fetchone()[0]
+
+
+def test_a_backlog_goes_in_one_request_and_a_big_one_alone_in_chunks(tmp_path, platform,
+                                                                     kiosk_key):
+    box, client, worker = make_worker(tmp_path, platform, kiosk_key, "backlog",
+                                      batch_bytes=64 * 1024)
+    small = [f"E2E-backlog-{i:02d}" for i in range(12)]
+    for i, sid in enumerate(small):
+        box.enqueue(sid, personal_record(i), {"face": bytes([i]) * 3000}, "individual_business")
+    box.enqueue("E2E-backlog-big", personal_record(99), {"face": b"\x01" * 100_000},
+                "individual_business")
+    before = _requests_from(platform, KIOSK)
+    report = worker.run_once()
+    assert report.delivered == 13 and not report.failed
+    # One batch for the twelve; the big one as before: a POST and 100 000 / 16 384 = 7 chunks.
+    assert _requests_from(platform, KIOSK) - before == 1 + 1 + 7
+    accepted = [r["submission_id"] for r in platform.accept_log()]
+    for sid in [*small, "E2E-backlog-big"]:
+        status = box.status(sid)
+        assert accepted.count(sid) == 1 and status.state is QueueState.SENT
+        assert status.attempts == 1 and status.verified      # its decision came with the answer
+        assert client.attachment_offset(sid, "face").complete
+
+
+def test_an_older_platform_without_batches_gets_them_one_by_one(tmp_path, kiosk_key):
+    with running_platform(tmp_path / "old") as old:
+        from central import batches
+
+        routes = old.platform.api.router.routes    # the platform as it was before batches
+        routes[:] = [r for r in routes if getattr(r, "original_router", None) is not batches.router]
+        old.register_kiosk(KIOSK, kiosk_key.public_key())
+        box, client, worker = make_worker(tmp_path, old, kiosk_key, "old")
+        sids = [f"E2E-old-{i}" for i in range(3)]
+        for i, sid in enumerate(sids):
+            box.enqueue(sid, personal_record(i), {"face": b"\x02" * 2000}, "individual_business")
+        first = worker.run_once()
+        assert first.failed == 3 and not first.held
+        assert [box.status(s).state for s in sids] == [QueueState.FAILED] * 3
+        assert box.status(sids[0]).last_error == "refused: batch_unsupported (HTTP 404)"
+        worker.run_once()       # due at once (not backed off), now one by one
+        assert [box.status(s).state for s in sids] == [QueueState.SENT] * 3
+        assert [r["submission_id"] for r in old.accept_log()] == sids

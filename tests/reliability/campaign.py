@@ -49,6 +49,8 @@ KIOSK_POINTS = ("enqueue", "sending", "delivered")
 PLATFORM_POINTS = ("accept", "chunk")
 RELAY_POINTS = ("post-forwarded", "post-answered", "chunk-forwarded", "chunk-answered")
 POINTS = KIOSK_POINTS + PLATFORM_POINTS + RELAY_POINTS
+#: Where a kiosk that delivers in batches can be caught: its batch is the relay's POST.
+BATCH_POINTS = KIOSK_POINTS + PLATFORM_POINTS + ("post-forwarded", "post-answered")
 VICTIMS = ("kiosk", "platform")
 CHUNK = 4096
 
@@ -160,11 +162,16 @@ def _rows(path: Path, sql: str) -> list[tuple]:
 
 class Campaign:
     """Run with ``run(kills)``. ``victims`` and ``points`` narrow the choice; a platform with
-    ``broken_idempotency`` forgets the idempotency rule (the duplicate check must then fail)."""
+    ``broken_idempotency`` forgets the idempotency rule (the duplicate check must then fail);
+    ``batch_bytes`` above 0 makes the kiosk deliver in batches (``POST
+    /v1/submission-batches``, attachments inline: no chunk PUTs, so no ``chunk-*`` relay
+    points), 0 one by one with chunked uploads."""
 
     def __init__(self, workdir: Path, seed: int, *, broken_idempotency: bool = False,
-                 victims: tuple[str, ...] = VICTIMS, points: tuple[str, ...] = POINTS) -> None:
+                 victims: tuple[str, ...] = VICTIMS, points: tuple[str, ...] = POINTS,
+                 batch_bytes: int = 0) -> None:
         self.rng = random.Random(seed)
+        self.batch_bytes = batch_bytes
         self.victims, self.points = victims, points
         self.seed = seed
         self.dir = workdir
@@ -223,7 +230,8 @@ class Campaign:
                    serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                    serialization.NoEncryption()).hex(),
                "platform_key": self.platform_public(), "prefix": f"K{self._kiosks:03d}",
-               "chunk_size": CHUNK, "seed": self.rng.randrange(1 << 30)}
+               "chunk_size": CHUNK, "batch_bytes": self.batch_bytes,
+               "seed": self.rng.randrange(1 << 30)}
         self._ready.clear()
         self.kiosk = Child([sys.executable, str(HERE / "kiosk_child.py"), json.dumps(cfg)],
                            lambda name: self._at(name), self._kiosk_said, env=self.env)

@@ -1,7 +1,8 @@
 """A kiosk process for the crash campaign: an outbox and its sync worker, killed at observed
 points (see ``points.py``).
 
-Run as ``python tests/reliability/kiosk_child.py CONFIG_JSON``. Commands on stdin: ``ENQUEUE n``
+Run as ``python tests/reliability/kiosk_child.py CONFIG_JSON`` (``batch_bytes`` 0, the default,
+delivers one by one with chunked uploads; more sends batches, attachments inline). Commands on stdin: ``ENQUEUE n``
 (queue n more submissions, each with a face photo of a few chunks), ``STOP`` (finish and exit
 0). It prints ``READY``, ``ACK <id>`` once each `enqueue` has returned (the acknowledgement the
 campaign counts), ``DRAINED`` each time nothing is left to send, and ``POINT <name>`` at:
@@ -51,6 +52,7 @@ def main() -> None:
                             Ed25519PrivateKey.from_private_bytes(bytes.fromhex(cfg["kiosk_key"])),
                             timeout=(2, 5), session=session)
     worker = SyncWorker(box, client, chunk_size=cfg["chunk_size"],
+                        batch_bytes=cfg.get("batch_bytes", 0),
                         backoff=Backoff(0.01, 0.05, 0.5), heartbeat_s=0, idle_s=0.02, rng=rng)
     worker.start()
     stop = threading.Event()

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from central import __main__ as central_main  # noqa: E402
-from central import idempotency, routes  # noqa: E402
+from central import batches, idempotency, routes  # noqa: E402
 from central.store import Store  # noqa: E402
 from tests.reliability.points import Points  # noqa: E402
 
@@ -37,7 +37,7 @@ def main() -> int:
 
     Store.__init__ = traced   # type: ignore[method-assign]
     if os.environ.get("CAMPAIGN_BROKEN_IDEMPOTENCY") == "1":
-        routes.idempotency = _Forgetful()   # type: ignore[assignment]
+        routes.idempotency = batches.idempotency = _Forgetful()   # type: ignore[assignment]
         inserted = Store.insert_submission
 
         def overwrite(self: Store, row: dict, attachments: list[dict], key: str) -> None:
@@ -60,6 +60,8 @@ class _Forgetful:
     @staticmethod
     def replay(existing: object, kiosk_id: str, body_sha256: str) -> None:
         return None
+
+    replayed_answer = replay
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.campaign import Campaign, Figures
+from tests.reliability.campaign import BATCH_POINTS, Campaign, Figures
 from tests.reliability.figures import record
 
 
@@ -31,6 +31,14 @@ def assert_sound(f: Figures, kills: int) -> None:
 
 def test_twenty_kills_lose_and_duplicate_nothing(tmp_path):
     figures = Campaign(tmp_path, seed=13).run(20)
+    print(figures.line())
+    assert_sound(figures, 20)
+
+
+def test_twenty_kills_of_batched_delivery_lose_and_duplicate_nothing(tmp_path):
+    """The same, with the kiosk delivering in batches: a kill mid-batch, or a lost answer to
+    one, leaves several submissions in flight at once."""
+    figures = Campaign(tmp_path, seed=31, batch_bytes=48 * 1024, points=BATCH_POINTS).run(20)
     print(figures.line())
     assert_sound(figures, 20)
 
