@@ -103,15 +103,19 @@ def kiosk_sample(config: Path, notify: Path) -> float:
         start = time.monotonic()
         child = subprocess.Popen([sys.executable, "-c", KIOSK_CHILD, str(config), str(ROOT)],
                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        took = None
         try:
             while b"READY=1" not in sock.recv(4096):
                 pass
             took = time.monotonic() - start
+        except TimeoutError:
+            pass
         finally:
             child.terminate()
             _, err = child.communicate(timeout=60)
-    if child.returncode not in (0, -15):
-        raise RuntimeError(f"the kiosk ended with {child.returncode}: {err.decode()[-2000:]}")
+    if took is None or child.returncode not in (0, -15):
+        raise RuntimeError(f"the kiosk {'never said READY=1' if took is None else 'failed'} "
+                           f"(exit {child.returncode}): {err.decode()[-3000:]}")
     return took
 
 

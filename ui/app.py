@@ -37,6 +37,7 @@ from ui.qt import (
     QQuickWindow,
     QtMsgType,
     QUrl,
+    multimedia,
     qInstallMessageHandler,
     qmlRegisterSingletonInstance,
 )
@@ -173,6 +174,12 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         QmlLoadError: Main.qml or a screen it loads reported an error or warning.
     """
     use_keyboard = prepare_environment(keyboard=keyboard)
+    if use_keyboard:
+        # The keyboard's QML plugin links Qt Multimedia, whose start-up logs through our Python
+        # message handler. Loaded by the QML loader thread inside the dynamic loader's lock, that
+        # needs the GIL, which a device thread importing a C extension may hold while it waits
+        # for the same lock: a deadlock. Loaded here, on this thread, it cannot.
+        multimedia()
     app = QGuiApplication.instance() or QGuiApplication([])
     ensure_cjk_font(app)
     bridge = SessionBridge(session, relay, tick=tick, clock=clock, texts=texts)

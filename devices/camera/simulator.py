@@ -231,6 +231,12 @@ class SimulatorSource:
     def __init__(self, person: SimulatedPerson, fps: float = 15.0) -> None:
         self.person = person
         self.fps = fps
+        # The pictures (scikit-image, whose import loads SciPy's C extensions) are made here, on
+        # the thread that opens the camera, not on the grabber's on its first frame: a thread
+        # that loads a C extension holds the GIL while it waits for the dynamic loader's lock,
+        # and the window's QML loader thread takes that lock to load a plugin whose start-up
+        # log line needs the GIL (a deadlock at start, seen about one start in three).
+        _photo(False), _photo(True), _empty_scene()
         self._t0 = time.monotonic()
         self._next = self._t0
         self.is_open = True

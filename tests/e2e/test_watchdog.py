@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from central.testing import running_platform
+from kiosk.platform import identity
 from kiosk.sdnotify import Notifier
 
 CHILD = Path(__file__).with_name("watchdog_child.py")
@@ -92,6 +94,53 @@ def test_ready_when_painted_pings_while_the_loop_turns_and_stops_when_it_hangs(
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_the_kiosk_comes_up_every_time_it_is_started(
+        tmp_path: Path, notify_socket: tuple[socket.socket, Path]) -> None:
+    """Six starts in a row on the same data, against a county's platform already running (so
+    the window is built at once, while the devices' threads start), each to its start page. A
+    deadlock at start (the QML loader thread loading the keyboard's plugin, a device thread
+    loading a C extension) used to hang about one start in three before READY=1."""
+    sock, path = notify_socket
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NOTIFY_SOCKET=str(path))
+    env.pop("WATCHDOG_USEC", None)
+    with running_platform(tmp_path / "central") as platform:
+        key = identity.load_or_create(tmp_path / "data" / "identity" / "kiosk.key")
+        config = tmp_path / "kiosk.toml"
+        config.write_text(platform.kiosk_settings("kiosk-starts", key.public_key(),
+                                                  tmp_path / "data"), encoding="utf-8")
+        for n in range(1, 7):
+            _start_to_ready(sock, env, config, n)
+
+
+# The kiosk as its systemd unit starts it: settings, devices and window, nothing before them.
+START = """
+import sys
+from pathlib import Path
+from kiosk.config import settings
+from ui.main import run_gui
+sys.exit(run_gui(settings.load(Path(sys.argv[1]))))
+"""
+
+
+def _start_to_ready(sock: socket.socket, env: dict[str, str], config: Path, n: int) -> None:
+    errors = config.with_name(f"stderr-{n}.txt")
+    with errors.open("w") as err:
+        child = subprocess.Popen([sys.executable, "-c", START, str(config)], env=env,
+                                 cwd=Path(__file__).resolve().parents[2],
+                                 stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        try:
+            ready = receive(sock, 60)
+        except TimeoutError:
+            raise AssertionError(f"start {n} never painted its start page: "
+                                 f"{errors.read_text()[-2000:]}") from None
+        assert ready.get("READY") == "1", (n, ready)
+    finally:
+        child.terminate()                                   # as systemd stops it
+        child.wait(60)
+        drain(sock)
 
 
 def test_notifier_speaks_the_datagram_protocol(notify_socket: tuple[socket.socket, Path]) -> None:

@@ -1,6 +1,10 @@
 """The factory, health reporting and the simulator's command line."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import cv2
 import pytest
 
@@ -153,3 +157,23 @@ def test_logs_hold_no_image_bytes_or_arrays(monkeypatch, caplog, astronaut) -> N
     for rec in caplog.records:
         assert not any(isinstance(a, (bytes, bytearray, np.ndarray)) for a in (rec.args or ()))
         assert len(rec.getMessage()) < 200
+
+
+def test_a_simulated_camera_loads_nothing_more_once_opened() -> None:
+    """The grabber's thread must not load a C extension (it would hold the GIL while waiting
+    for the dynamic loader's lock, which the window's QML loader thread may hold: a deadlock at
+    start). Everything the simulator's frames need is loaded when the source is made."""
+    code = (
+        "import sys\n"
+        "from devices.camera.simulator import SimMode, SimulatedPerson, SimulatorSource\n"
+        "source = SimulatorSource(SimulatedPerson('live'), fps=1000)\n"
+        "before = set(sys.modules)\n"
+        "for mode in SimMode:\n"
+        "    if mode is not SimMode.SHOWING:\n"
+        "        source.person.mode = mode\n"
+        "        source.read()\n"
+        "print(sorted(set(sys.modules) - before))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parents[3])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
