@@ -8,20 +8,22 @@ platform's answers are `contract.wire` models. This package imports `contract` a
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-# Loaded on first use (PEP 562): the outbox pulls in sqlite-utils (and with it numpy), which a
-# module needing only ``offline_queue.port``'s error type must not pay for at start-up.
-_HOME = {
-    **dict.fromkeys(("Admission", "AdmissionReason", "DuplicateSubmission", "InvalidSubmission",
-                     "OutboxFull", "QueueError", "QueueState", "QueueSummary", "SchemaError",
-                     "SubmissionStatus", "UnknownSubmission"), "offline_queue.model"),
-    "Outbox": "offline_queue.outbox",
-    **dict.fromkeys(("ErrorKind", "PlatformError", "PlatformPort"), "offline_queue.port"),
-    **dict.fromkeys(("SyncReport", "SyncWorker"), "offline_queue.sync"),
-}
-__all__ = [   # the same names as _HOME, spelled out for tools that read __all__ literally
+import lazy_loader
+
+# Loaded on first use (PEP 562, through lazy_loader): the outbox pulls in sqlite-utils (and with
+# it numpy), which a module needing only ``offline_queue.port``'s error type must not pay for at
+# start-up.
+__getattr__, __dir__, _lazy = lazy_loader.attach(__name__, submod_attrs={
+    "model": ["Admission", "AdmissionReason", "DuplicateSubmission", "InvalidSubmission",
+              "OutboxFull", "QueueError", "QueueState", "QueueSummary", "SchemaError",
+              "SubmissionStatus", "UnknownSubmission"],
+    "outbox": ["Outbox"],
+    "port": ["ErrorKind", "PlatformError", "PlatformPort"],
+    "sync": ["SyncReport", "SyncWorker"],
+})
+__all__ = [   # the same names, spelled out for tools that read __all__ literally
     "Admission", "AdmissionReason", "DuplicateSubmission", "ErrorKind", "InvalidSubmission",
     "Outbox", "OutboxFull", "PlatformError", "PlatformPort", "QueueError", "QueueState",
     "QueueSummary", "SchemaError", "SubmissionStatus", "SyncReport",
@@ -37,10 +39,3 @@ if TYPE_CHECKING:
     from offline_queue.port import ErrorKind, PlatformError, PlatformPort
     from offline_queue.sync import SyncReport, SyncWorker
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'offline_queue' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value

@@ -46,7 +46,7 @@ def test_the_lazy_packages_export_what_they_name() -> None:
     import devices.printers.receipt as receipt
     import offline_queue
     for package in (offline_queue, licence, receipt):
-        assert set(package._HOME) <= set(package.__all__)    # and every name there resolves:
+        assert set(package._lazy) <= set(package.__all__)    # and every name there resolves:
         for name in package.__all__:
             assert getattr(package, name) is not None
     try:

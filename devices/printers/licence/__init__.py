@@ -4,18 +4,19 @@ The one package under ``devices/`` allowed to import Qt (QtGui/QtPrintSupport/Qt
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-# The printer (QtGui, QtPdf, the QR layout) loads on first use (PEP 562): the visit's wording
-# needs only the model, and must not pay for the painter before the start page is shown.
-_HOME = {
-    **dict.fromkeys(("Licence", "LicenceLayout"), "devices.printers.licence.model"),
-    **dict.fromkeys(("DEVICE_ID", "LicencePrinter", "LicencePrinterStatus", "LicencePrintError",
-                     "LicencePrintResult", "parse_lpstat", "pdf_text", "render_pdf",
-                     "render_png"), "devices.printers.licence.printer"),
-}
-__all__ = [   # the same names as _HOME, spelled out for tools that read __all__ literally
+import lazy_loader
+
+# The printer (QtGui, QtPdf, the QR layout) loads on first use (PEP 562, through lazy_loader):
+# the visit's wording needs only the model, and must not pay for the painter before the start
+# page is shown.
+__getattr__, __dir__, _lazy = lazy_loader.attach(__name__, submod_attrs={
+    "model": ["Licence", "LicenceLayout"],
+    "printer": ["DEVICE_ID", "LicencePrinter", "LicencePrinterStatus", "LicencePrintError",
+                "LicencePrintResult", "parse_lpstat", "pdf_text", "render_pdf", "render_png"],
+})
+__all__ = [   # the same names, spelled out for tools that read __all__ literally
     "DEVICE_ID", "Licence", "LicenceLayout", "LicencePrinter", "LicencePrinterStatus",
     "LicencePrintError", "LicencePrintResult", "parse_lpstat", "pdf_text", "render_pdf", "render_png",
 ]
@@ -27,10 +28,3 @@ if TYPE_CHECKING:
         parse_lpstat, pdf_text, render_pdf, render_png,
     )
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value

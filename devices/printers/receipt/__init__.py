@@ -9,31 +9,34 @@ Typical use::
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import lazy_loader
 
 # The encoder, status parser and transport import python-escpos (and with it qrcode, PIL,
-# barcode and YAML): they load on first use (PEP 562). The visit's wording needs only the
-# ``Receipt`` model, and must not pay for the printer's libraries before the start page shows.
-_HOME = {
-    **dict.fromkeys(("EncoderOptions", "TextMode", "encode_receipt"),
-                    "devices.printers.receipt.encoder"),
-    **dict.fromkeys(("Journal", "JobState"), "devices.printers.receipt.journal"),
-    "Receipt": "devices.printers.receipt.model",
-    **dict.fromkeys(("DEVICE_ID", "ReceiptEvent", "ReceiptPrinted", "ReceiptPrinter",
-                     "ReceiptWaiting", "SubmitResult"), "devices.printers.receipt.printer"),
-    **dict.fromkeys(("PrinterStatus", "StatusParseError", "parse_status"),
-                    "devices.printers.receipt.status"),
-    **dict.fromkeys(("EscposTransport", "PrinterUri", "TransportError"),
-                    "devices.printers.receipt.transport"),
-}
-__all__ = [   # the names of _HOME and open_receipt_printer, spelled out for tools that read it
+# barcode and YAML): they load on first use (PEP 562, through lazy_loader). The visit's wording
+# needs only the ``Receipt`` model, and must not pay for the printer's libraries before the
+# start page shows.
+__getattr__, _, _lazy = lazy_loader.attach(__name__, submod_attrs={
+    "encoder": ["EncoderOptions", "TextMode", "encode_receipt"],
+    "journal": ["Journal", "JobState"],
+    "model": ["Receipt"],
+    "printer": ["DEVICE_ID", "ReceiptEvent", "ReceiptPrinted", "ReceiptPrinter", "ReceiptWaiting",
+                "SubmitResult"],
+    "status": ["PrinterStatus", "StatusParseError", "parse_status"],
+    "transport": ["EscposTransport", "PrinterUri", "TransportError"],
+})
+__all__ = [   # the lazy names and open_receipt_printer, spelled out for tools that read it
     "DEVICE_ID", "EncoderOptions", "EscposTransport", "Journal", "JobState", "PrinterStatus",
     "PrinterUri", "Receipt", "ReceiptEvent", "ReceiptPrinted", "ReceiptPrinter", "ReceiptWaiting",
     "StatusParseError", "SubmitResult", "TextMode", "TransportError", "encode_receipt",
     "open_receipt_printer", "parse_status",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
 
 if TYPE_CHECKING:
     from devices.printers.receipt.encoder import EncoderOptions, TextMode, encode_receipt
@@ -53,10 +56,3 @@ def open_receipt_printer(uri: str, journal: Path | str, options: EncoderOptions 
     from devices.printers.receipt.transport import EscposTransport
     return ReceiptPrinter(EscposTransport(uri), journal, options, **kwargs)  # type: ignore[arg-type]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
