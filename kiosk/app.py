@@ -38,7 +38,7 @@ from devices.idcard import IdCardReader, ReaderConfig, open_reader
 from devices.manager import CAMERA, IDCARD, LICENCE_PRINTER, RECEIPT_PRINTER, DeviceManager
 from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter, open_receipt_printer
-from kiosk import logs
+from kiosk import instance, logs
 from kiosk.audit import Audit
 from kiosk.audit.log import AuditLog
 from kiosk.audit.recorders import DeviceFaults
@@ -173,6 +173,8 @@ class Kiosk:
         s, applied = config_agent.begin(settings, audit)
         with ExitStack() as stack:
             s.data_dir.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(instance.hold(s.instance_lock_path))
+            instance.clear_leftover_visits(s.sessions_dir)
             key = identity.load_or_create(s.key_path)
             url, platform = s.platform.url, None
             public_key, decision_key = s.platform.public_key, s.platform.decision_key

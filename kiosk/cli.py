@@ -29,6 +29,7 @@ from kiosk.audit import cli as audit_cli
 from kiosk.config import settings as settings_mod
 from kiosk.diagnostics import cli as diag_cli
 from kiosk.domain import subject_types
+from kiosk.instance import KioskAlreadyRunning
 from offline_queue import cli as queue_cli
 
 
@@ -197,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     except settings_mod.SettingsError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
+    except KioskAlreadyRunning as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -84,6 +84,11 @@ class Settings(SettingsModel):
         return self.data_dir / "audit" / "audit.log"
 
     @property
+    def instance_lock_path(self) -> Path:
+        """Held by the running kiosk process (kiosk.instance): one process per data folder."""
+        return self.data_dir / "run" / "kiosk.lock"
+
+    @property
     def diagnostics_socket(self) -> Path:
         """Where a running kiosk answers ``kiosk diag`` (owner-only folder)."""
         return self.data_dir / "run" / "diag.sock"
