@@ -16,6 +16,12 @@ def test_import_contracts_hold() -> None:
     assert "BROKEN" not in done.stdout and "9 kept" in done.stdout
 
 
+def fresh_python(code: str) -> None:
+    """Run ``code`` in a new interpreter (what a module imports shows only there)."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_contract_imports_nothing_heavy() -> None:
     """The shared contract loads without Qt, requests, FastAPI or any other layer of ours."""
     code = ("import sys, contract.signing, contract.envelope, contract.wire, contract.decisions;"
@@ -23,8 +29,7 @@ def test_contract_imports_nothing_heavy() -> None:
             "('PySide6', 'requests', 'fastapi', 'starlette', 'kiosk', 'offline_queue', "
             "'central', 'devices', 'ui')];"
             "assert not heavy, heavy")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    fresh_python(code)
 
 
 
@@ -37,8 +42,7 @@ def test_the_start_page_does_not_wait_for_opencv_the_outbox_or_the_licence_paint
             "import offline_queue, devices.printers.licence as lic;"
             "assert offline_queue.Outbox.__name__ == 'Outbox' and lic.LicencePrinter;"
             "assert 'offline_queue.outbox' in sys.modules")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    fresh_python(code)
 
 
 def test_the_lazy_packages_export_what_they_name() -> None:
@@ -67,8 +71,7 @@ def test_the_receipt_package_loads_escpos_on_first_use_only() -> None:
             "assert not heavy, heavy;"
             "assert r.open_receipt_printer and r.ReceiptPrinter.__name__ == 'ReceiptPrinter';"
             "assert 'escpos' in sys.modules")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    fresh_python(code)
 
 
 def test_the_start_page_does_not_build_pydantic_models() -> None:
@@ -80,5 +83,4 @@ def test_the_start_page_does_not_build_pydantic_models() -> None:
             "assert not heavy, heavy;"
             "import contract.wire as w, contract.codes as c;"
             "assert w.DecisionStatus is c.DecisionStatus and w.HelpReason is c.HelpReason")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    fresh_python(code)
