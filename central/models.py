@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from contract.wire import ATTACHMENT_NAME_PATTERN, ID_PATTERN, HelpReason
+from contract.wire import ATTACHMENT_NAME_PATTERN, ID_PATTERN, MAX_BATCH_ITEMS, HelpReason
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MAX_ATTACHMENTS = 16
@@ -83,10 +83,6 @@ class SubmissionIn(_Strict):
                                                      max_length=MAX_ATTACHMENTS)
 
 
-#: Submissions in one batch: a round of the kiosk's sync worker fits, a hostile list does not.
-MAX_BATCH = 64
-
-
 class InlineAttachment(_Strict):
     """A declared attachment sent whole inside a batch item (instead of uploaded in chunks)."""
 
@@ -103,7 +99,7 @@ class BatchItemIn(_Strict):
 
 
 class BatchIn(_Strict):
-    submissions: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH)
+    submissions: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
 
 
 class NameCheckOut(BaseModel):

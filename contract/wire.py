@@ -26,7 +26,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from contract.codes import DecisionStatus, HelpCallStatus, HelpReason   # re-exported
 
 __all__ = [
-    "ATTACHMENT_NAME_PATTERN", "ID_PATTERN", "LICENCE_NUMBER_PATTERN", "USCC_PATTERN",
+    "ATTACHMENT_NAME_PATTERN", "ID_PATTERN", "LICENCE_NUMBER_PATTERN", "MAX_BATCH_ITEMS",
+    "USCC_PATTERN",
     "AttachmentProgress", "BatchAck", "BatchItemAnswer", "Decision", "DecisionStatus",
     "HelpCall", "HelpCallStatus", "HelpReason", "ItemError", "Licence",
     "SignedDecision", "SubmissionAck", "ValidationError", "WireError", "parse",
@@ -212,11 +213,16 @@ class BatchItemAnswer(_Answer):
         return self
 
 
+#: Submissions one ``POST /v1/submission-batches`` may carry: a round of the kiosk's sync worker
+#: fits, a hostile list does not.
+MAX_BATCH_ITEMS = 64
+
+
 class BatchAck(_Answer):
     """The answer to ``POST /v1/submission-batches``: one answer per item, in their order.
     Everything acknowledged here was durably stored before the answer was sent."""
 
-    items: list[BatchItemAnswer] = Field(max_length=64)
+    items: list[BatchItemAnswer] = Field(max_length=MAX_BATCH_ITEMS)
 
 
 class AttachmentProgress(_Answer):

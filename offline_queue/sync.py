@@ -16,11 +16,12 @@ waiting. Time is the outbox's clock (`Outbox.clock`): one clock for what the out
 what the worker compares.
 
 A round takes up to `batch_size` due submissions. When the port is a `BatchPort` they go in as
-few requests as fit (`batch_bytes`, attachments inline), their attempts opened in one commit
-and their deliveries recorded in one: a backlog costs a request and two syncs to disk per batch
-instead of several of each per submission (an outage then charges the batch in flight an
-attempt, not the batches after it). A submission too big to travel inline, or a platform
-without batches, is delivered one by one as above.
+few requests as fit (`batch_bytes` of ciphertext and the contract's `MAX_BATCH_ITEMS` each,
+attachments inline), their attempts opened in one commit and their deliveries recorded in
+one: a backlog costs a request and two syncs to disk per batch instead of several of each per
+submission (an outage then charges the batch in flight an attempt, not the batches after it).
+A submission too big to travel inline, or a platform without batches, is delivered one by one
+as above.
 
 What it does not do: HTTP or signing (the injected `PlatformPort` does), or decryption.
 """
@@ -34,7 +35,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from contract.wire import AttachmentProgress, Decision, SubmissionAck
+from contract.wire import MAX_BATCH_ITEMS, AttachmentProgress, Decision, SubmissionAck
 from offline_queue.backoff import Backoff
 from offline_queue.model import QueueError, QueueState, SubmissionStatus
 from offline_queue.outbox import Outbox
@@ -263,7 +264,7 @@ class SyncWorker:
                 group, size = [], 0
                 yield self._deliver(sid)
                 continue
-            if size + item_size > self.batch_bytes:
+            if size + item_size > self.batch_bytes or len(group) == MAX_BATCH_ITEMS:
                 yield from self._flush(group)
                 group, size = [], 0
             group.append(sid)
@@ -355,7 +356,7 @@ class SyncWorker:
             decided = ack.decision
             for part in parts:
                 if not part["complete"]:
-                    self._check_local(sid, part)
+                    self._local_whole(sid, part)     # damaged on this disk: held, not sent
                     # A first POST (not a replay) means the platform holds none of it yet: start
                     # at 0 without asking; a wrong guess is answered 409 with the right offset.
                     fresh = not ack.replayed and part["uploaded"] == 0
@@ -366,11 +367,6 @@ class SyncWorker:
         self.outbox.finish_delivered(sid, attempt_id, decided)
         log.info("queue-sent submission=%s attempt=%d", sid, attempts)
         return Delivery.DELIVERED
-
-    def _check_local(self, sid: str, part: dict) -> None:
-        # A ciphertext damaged on the kiosk's disk would fail the platform's SHA-256 check on
-        # every retry forever; find it here and hold it for a technician instead.
-        self._local_whole(sid, part)
 
     def _upload(self, sid: str, name: str, size: int, fresh: bool = False) -> Decision | None:
         """Upload one attachment from where the platform stands; returns the decision the

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from central.testing import running_platform
 from kiosk.platform.client import PlatformClient
 from offline_queue.backoff import Backoff
-from contract.wire import DecisionStatus
+from contract.wire import MAX_BATCH_ITEMS, DecisionStatus
 from offline_queue.model import QueueState
 from offline_queue.outbox import Outbox
 from offline_queue.port import ErrorKind, PlatformError
@@ -258,6 +258,21 @@ def test_a_backlog_goes_in_one_request_and_a_big_one_alone_in_chunks(tmp_path, p
         assert accepted.count(sid) == 1 and status.state is QueueState.SENT
         assert status.attempts == 1 and status.verified      # its decision came with the answer
         assert client.attachment_offset(sid, "face").complete
+
+
+def test_a_round_larger_than_a_batch_may_hold_goes_in_several(tmp_path, platform, kiosk_key):
+    box, _, worker = make_worker(tmp_path, platform, kiosk_key, "many",
+                                 batch_size=MAX_BATCH_ITEMS + 6)
+    sids = [f"E2E-many-{i:02d}" for i in range(MAX_BATCH_ITEMS + 6)]
+    for i, sid in enumerate(sids):
+        box.enqueue(sid, personal_record(i), {"face": bytes([i % 256]) * 200},
+                    "individual_business")
+    before = _requests_from(platform, KIOSK)
+    report = worker.run_once()
+    assert report.delivered == len(sids) and not report.failed and not report.held
+    assert _requests_from(platform, KIOSK) - before == 2     # 64 and 6: the contract's limit
+    accepted = [r["submission_id"] for r in platform.accept_log()]
+    assert sorted(a for a in accepted if a.startswith("E2E-many-")) == sids   # each once
 
 
 def test_an_older_platform_without_batches_gets_them_one_by_one(tmp_path, kiosk_key):
