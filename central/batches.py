@@ -2,7 +2,7 @@
 
 A kiosk back from a day offline has hundreds of submissions to deliver. One at a time each
 costs a POST and a PUT per attachment, each signed, each its own commit; a batch carries up to
-``MAX_BATCH`` of them with their (small) attachments inline and is stored in one durable
+``MAX_BATCH_ITEMS`` of them with their (small) attachments inline and is stored in one durable
 transaction, answered item by item with what a single POST would have answered, the signed
 decision included. The rules are the single POST's own (``central.routes.check_submission``,
 ``store_submission``), idempotency too: an item's ``body`` is the exact JSON text a single
@@ -70,19 +70,11 @@ def _item(platform: Platform, store: Store, kiosk: str, item: BatchItemIn) -> di
         sub = SubmissionIn.model_validate_json(item.body)
     except ValidationError as exc:
         return _refused("", ApiError(422, "invalid_request", describe(exc)))
-    # Savepoint: an item that fails half-way leaves nothing behind, the others stand.
-    store.conn.execute("SAVEPOINT batch_item")
     try:
-        ack = _accept(platform, store, kiosk, sub, item)
+        with store.savepoint():   # an item that fails half-way leaves nothing, the others stand
+            ack = _accept(platform, store, kiosk, sub, item)
     except ApiError as exc:
-        store.conn.execute("ROLLBACK TO batch_item")
-        store.conn.execute("RELEASE batch_item")
         return _refused(sub.submission_id, exc)
-    except BaseException:
-        store.conn.execute("ROLLBACK TO batch_item")
-        store.conn.execute("RELEASE batch_item")
-        raise
-    store.conn.execute("RELEASE batch_item")
     return {"submission_id": sub.submission_id, "ack": ack}
 
 

@@ -135,6 +135,18 @@ class Store:
             if durable:
                 self.conn.execute("PRAGMA synchronous=NORMAL")
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction: the block's writes are undone if it raises, the rest stand."""
+        self.conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO part")
+            raise
+        finally:
+            self.conn.execute("RELEASE part")
+
     def _one(self, sql: str, *args: Any) -> dict | None:
         row = self.conn.execute(sql, args).fetchone()
         return dict(row) if row is not None else None
