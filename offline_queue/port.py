@@ -1,9 +1,10 @@
 """The small port through which the sync worker talks to the platform.
 
 What it does: declares the five calls the worker needs (a `typing.Protocol`), the optional
-batch call (`BatchPort`), what the worker hands them, and the one exception type they raise. They return the platform's answers as the
-shared wire models (`contract.wire`: `SubmissionAck`, `AttachmentProgress`, `Decision`).
-`kiosk/platform/client.py` implements the port with requests; tests may implement it too.
+batch call (`BatchPort`), what the worker hands them, and the one exception type they raise.
+They return the platform's answers as the shared wire models (`contract.wire`:
+`SubmissionAck`, `AttachmentProgress`, `Decision`). `kiosk/platform/client.py` implements
+the port with requests; tests may implement it too.
 
 Every `Decision` a port returns, from `get_status` or inside `SubmissionAck.decision`, has had
 its platform signature verified (`contract.decisions`); a decision that does not verify is a
@@ -16,8 +17,8 @@ it; the composition root injects the client).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from contract.wire import AttachmentProgress, Decision, SubmissionAck

@@ -5,10 +5,10 @@ path that go on the wire, puts a timeout on every call, and turns every failure 
 connection, timeout, dropped answer, error status, a body that is not what the contract
 promises) into one exception type, `PlatformError`, that says whether a retry may help. It
 implements the offline queue's `PlatformPort` (post_submission, attachment_offset,
-upload_chunk, get_status, heartbeat) and `BatchPort` (post_batch: a backlog in few requests) and offers the rest of the kiosk `check_name`,
-`post_rating`, the help calls, `fetch_repository` (the fleet's TUF repository) and the citizen
-services at any kiosk (`citizen_applications`, `citizen_progress`, `citizen_print`:
-``contract.citizen``).
+upload_chunk, get_status, heartbeat) and `BatchPort` (post_batch: a backlog in few requests),
+and offers the rest of the kiosk `check_name`, `post_rating`, the help calls,
+`fetch_repository` (the fleet's TUF repository) and the citizen services at any kiosk
+(`citizen_applications`, `citizen_progress`, `citizen_print`: ``contract.citizen``).
 
 Answers are parsed strictly into the shared `contract.wire` models. Every decision is checked
 before it is returned: the platform's signature against the decision key this kiosk trusts
