@@ -126,82 +126,82 @@ KScreen {
         }
 
         Grid {                      // landscape: 设立登记 | the other services
-          id: offersGrid
-          width: parent.width
-          columns: Theme.landscape ? 2 : 1
-          spacing: Theme.gap * 1.5
-          readonly property real mainWidth: Theme.landscape ? (width - spacing) * 0.64 : width
-          readonly property real sideWidth: Theme.landscape ? width - spacing - mainWidth : width
-        // 设立登记: the subject type is chosen here, first.
-        Rectangle {
-            objectName: "registerBlock"
-            width: offersGrid.mainWidth
-            height: reg.height + Theme.gap * 2
-            radius: Theme.radius
-            color: Theme.surface
-            border.color: Theme.primary
-            border.width: Theme.fieldBorder
-            Column {
-                id: reg
-                x: Theme.gap; y: Theme.gap
-                width: parent.width - Theme.gap * 2
-                spacing: Theme.gap
-                KText { width: parent.width; text: screen.register.title ?? "设立登记"; font.pixelSize: Theme.headingSize; font.bold: true }
-                KText { width: parent.width; visible: !screen.brief; text: screen.register.description ?? ""; color: Theme.secondaryText }
-                KText {
-                    objectName: "outOfOrder"
-                    visible: text !== ""
-                    width: parent.width
-                    text: screen.register.available === false ? "暂不能办理：" + screen.register.reason : ""
-                    color: Theme.errorText
-                    font.bold: true
-                }
-                KText { width: parent.width; text: "请选择要办理的类型："; font.bold: true }
-                Grid {
-                    width: parent.width
-                    columns: 2
+            id: offersGrid
+            width: parent.width
+            columns: Theme.landscape ? 2 : 1
+            spacing: Theme.gap * 1.5
+            readonly property real mainWidth: Theme.landscape ? (width - spacing) * 0.64 : width
+            readonly property real sideWidth: Theme.landscape ? width - spacing - mainWidth : width
+            // 设立登记: the subject type is chosen here, first.
+            Rectangle {
+                objectName: "registerBlock"
+                width: offersGrid.mainWidth
+                height: reg.height + Theme.gap * 2
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: Theme.primary
+                border.width: Theme.fieldBorder
+                Column {
+                    id: reg
+                    x: Theme.gap; y: Theme.gap
+                    width: parent.width - Theme.gap * 2
                     spacing: Theme.gap
-                    Repeater {
-                        model: Services.subjectTypes
-                        delegate: KButton {
-                            required property var modelData
-                            objectName: "start_" + modelData.id
-                            width: (reg.width - Theme.gap) / 2
-                            implicitHeight: Math.max(Theme.targetHeight * 1.3, contentItem.implicitHeight + Theme.gap * 2)
-                            primary: true
-                            enabled: screen.register.available === true
-                            text: modelData.label
-                            Accessible.name: "设立登记：" + modelData.label
-                            onClicked: { Session.dismissEnded(); Services.begin("register", modelData.id) }
+                    KText { width: parent.width; text: screen.register.title ?? "设立登记"; font.pixelSize: Theme.headingSize; font.bold: true }
+                    KText { width: parent.width; visible: !screen.brief; text: screen.register.description ?? ""; color: Theme.secondaryText }
+                    KText {
+                        objectName: "outOfOrder"
+                        visible: text !== ""
+                        width: parent.width
+                        text: screen.register.available === false ? "暂不能办理：" + screen.register.reason : ""
+                        color: Theme.errorText
+                        font.bold: true
+                    }
+                    KText { width: parent.width; text: "请选择要办理的类型："; font.bold: true }
+                    Grid {
+                        width: parent.width
+                        columns: 2
+                        spacing: Theme.gap
+                        Repeater {
+                            model: Services.subjectTypes
+                            delegate: KButton {
+                                required property var modelData
+                                objectName: "start_" + modelData.id
+                                width: (reg.width - Theme.gap) / 2
+                                implicitHeight: Math.max(Theme.targetHeight * 1.3, contentItem.implicitHeight + Theme.gap * 2)
+                                primary: true
+                                enabled: screen.register.available === true
+                                text: modelData.label
+                                Accessible.name: "设立登记：" + modelData.label
+                                onClicked: { Session.dismissEnded(); Services.begin("register", modelData.id) }
+                            }
                         }
                     }
                 }
             }
-        }
-        // The other services.
-        Column {
-            width: offersGrid.sideWidth
-            spacing: Theme.gap
-            Repeater {
-                model: ["status", "licence", "guide", "rating"]
-                delegate: KButton {
-                    id: service
-                    required property string modelData
-                    readonly property var info: screen.offer(modelData)
-                    objectName: "service_" + modelData
-                    width: offersGrid.sideWidth
-                    implicitHeight: Math.max(Theme.targetHeight * (screen.brief ? 1.15 : 1.4), contentItem.implicitHeight + Theme.gap * 2)
-                    textAlign: Text.AlignLeft
-                    leftPadding: Theme.gap * 1.5
-                    enabled: service.info.available === true
-                    readonly property string detail: service.info.available === false
-                        ? "暂不可用：" + service.info.reason : (screen.brief ? "" : (service.info.description ?? ""))
-                    text: (service.info.title ?? "") + (detail !== "" ? "\n" + detail : "")
-                    Accessible.name: service.info.title ?? ""
-                    onClicked: { Session.dismissEnded(); Services.begin(modelData, "") }
+            // The other services.
+            Column {
+                width: offersGrid.sideWidth
+                spacing: Theme.gap
+                Repeater {
+                    model: ["status", "licence", "guide", "rating"]
+                    delegate: KButton {
+                        id: service
+                        required property string modelData
+                        readonly property var info: screen.offer(modelData)
+                        objectName: "service_" + modelData
+                        width: offersGrid.sideWidth
+                        implicitHeight: Math.max(Theme.targetHeight * (screen.brief ? 1.15 : 1.4), contentItem.implicitHeight + Theme.gap * 2)
+                        textAlign: Text.AlignLeft
+                        leftPadding: Theme.gap * 1.5
+                        enabled: service.info.available === true
+                        readonly property string detail: service.info.available === false
+                            ? "暂不可用：" + service.info.reason : (screen.brief ? "" : (service.info.description ?? ""))
+                        text: (service.info.title ?? "") + (detail !== "" ? "\n" + detail : "")
+                        Accessible.name: service.info.title ?? ""
+                        onClicked: { Session.dismissEnded(); Services.begin(modelData, "") }
+                    }
                 }
             }
-        }
         }
         Facts {
             visible: !Theme.landscape
