@@ -16,14 +16,15 @@ over the eyes for 0.2 s. Modes:
 
 Frames are a pure function of time (``frame_at(t)``), so tests run challenges in virtual time
 without sleeping. ``SimulatorSource`` plays it in wall-clock time for the grabber. This module is
-for development and tests only (``open_camera`` refuses it in production) and needs
-scikit-image for the photograph. Run ``python -m devices.camera.simulator --out DIR`` to write
-frames as PNG.
+for development and tests only (``open_camera`` refuses it in production) and reads
+scikit-image's sample pictures (its installed package data). Run
+``python -m devices.camera.simulator --out DIR`` to write frames as PNG.
 """
 from __future__ import annotations
 
 import argparse
 import enum
+import importlib.util
 import math
 import threading
 import time
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import numpy.random  # noqa: F401 - numpy loads it on first use: on the grabber's thread (below)
 
 from devices.simcontrol import ControlServer
 
@@ -54,13 +56,23 @@ class SimMode(enum.Enum):
     SHOWING = "showing"
 
 
+def _sample_picture(name: str) -> np.ndarray:
+    """One of the pictures scikit-image ships (``skimage.data``), read from its package folder
+    with OpenCV (BGR, the same pixels as ``skimage.data``'s RGB): importing scikit-image's
+    reader would load SciPy, some 200 ms of every simulated kiosk's start."""
+    spec = importlib.util.find_spec("skimage")     # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the camera simulator needs scikit-image (pip install scikit-image)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if img is None:
+        raise RuntimeError(f"scikit-image's sample picture {name} is missing from {path.parent}")
+    return img
+
+
 @lru_cache(maxsize=2)
 def _photo(blink: bool) -> np.ndarray:
-    try:
-        from skimage import data
-    except ImportError as exc:  # pragma: no cover - test dependency
-        raise RuntimeError("the camera simulator needs scikit-image (pip install scikit-image)") from exc
-    img = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    img = _sample_picture("astronaut.png")
     if blink:
         img = img.copy()
         fx, fy, _, fh = _FACE
@@ -78,9 +90,7 @@ def _photo(blink: bool) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _empty_scene() -> np.ndarray:
-    from skimage import data
-    img = cv2.cvtColor(data.coffee(), cv2.COLOR_RGB2BGR)
-    return cv2.resize(img, (FRAME_W, FRAME_H))
+    return cv2.resize(_sample_picture("coffee.png"), (FRAME_W, FRAME_H))
 
 
 HOLD_WIDTH = 0.85       # a held page fills this much of the frame's width
@@ -231,11 +241,11 @@ class SimulatorSource:
     def __init__(self, person: SimulatedPerson, fps: float = 15.0) -> None:
         self.person = person
         self.fps = fps
-        # The pictures (scikit-image, whose import loads SciPy's C extensions) are made here, on
-        # the thread that opens the camera, not on the grabber's on its first frame: a thread
-        # that loads a C extension holds the GIL while it waits for the dynamic loader's lock,
-        # and the window's QML loader thread takes that lock to load a plugin whose start-up
-        # log line needs the GIL (a deadlock at start, seen about one start in three).
+        # The pictures are made here, on the thread that opens the camera, not on the grabber's
+        # on its first frame: a thread that loads a C extension (OpenCV's codecs, once SciPy's
+        # through scikit-image) holds the GIL while it waits for the dynamic loader's lock, and
+        # the window's QML loader thread takes that lock to load a plugin whose start-up log
+        # line needs the GIL (a deadlock at start, seen about one start in three).
         _photo(False), _photo(True), _empty_scene()
         self._t0 = time.monotonic()
         self._next = self._t0
