@@ -30,13 +30,12 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract import envelope, signing
 from devices.camera import Camera, CameraConfig, open_camera
 from devices.idcard import IdCardReader, ReaderConfig, open_reader
 from devices.manager import CAMERA, IDCARD, LICENCE_PRINTER, RECEIPT_PRINTER, DeviceManager
-from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter, open_receipt_printer
 from kiosk import instance, logs
 from kiosk.audit import Audit
@@ -67,6 +66,9 @@ from offline_queue.outbox import Outbox
 from offline_queue.port import PlatformError
 from offline_queue.ratings import RatingBox
 from offline_queue.sync import SyncWorker
+
+if TYPE_CHECKING:       # the printer paints with Qt: imported where it is opened
+    from devices.printers.licence import LicencePrinter
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,9 @@ def open_devices(settings: Settings, on_card: Callable[[Any], None], stack: Exit
     stack.callback(receipt_printer.close)
     licence_uri = (f"pdf://{(data / 'licences').resolve()}" if d.licence_printer == "pdf"
                    else "cups://" + d.licence_printer.removeprefix("cups:"))
+    # Imported here: the printer paints with Qt, and a process that imports PySide6 pays its
+    # import hook on every module imported after it (it reads each one's source).
+    from devices.printers.licence import LicencePrinter
     licence_printer = LicencePrinter(licence_uri)
     reader = open_reader(ReaderConfig(port=d.idcard, photo_library=d.wlt_decoder or None),
                          on_event=on_card)

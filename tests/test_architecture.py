@@ -45,6 +45,36 @@ def test_the_start_page_does_not_wait_for_opencv_the_outbox_or_the_licence_paint
     fresh_python(code)
 
 
+def test_the_kiosk_core_loads_before_qt() -> None:
+    """PySide6 installs an import hook that reads the source of every module imported after it
+    (for its ``__feature__`` switches: some 0.1 ms a module). The composition root, the
+    diagnostics and the visit's paperwork must not import it, so that the kiosk's hundreds of
+    modules load before it; the licence printer, which paints with Qt, is imported when opened.
+    The window's start needs no check digit either: python-stdnum (which loads pydoc and ssl)
+    waits for the first number checked."""
+    code = ("import sys, kiosk.app, kiosk.diagnostics.service, kiosk.visit.coordinator;"
+            "assert 'PySide6' not in sys.modules, 'PySide6 imported by the core';"
+            "import ui.app;"
+            "assert 'stdnum' not in sys.modules;"
+            "from kiosk.domain.identifiers import credit_check_char, id_check_char;"
+            "assert id_check_char('11010519491231002') == 'X';"
+            "assert credit_check_char('91350100M000100Y4') == '3'")
+    fresh_python(code)
+
+
+def test_the_camera_simulator_does_not_load_scipy() -> None:
+    """Its person is scikit-image's astronaut, read from the package's data with OpenCV (the
+    same pixels): importing scikit-image's reader loads SciPy, 0.2 s of every simulated start."""
+    code = ("import sys, numpy as np;"
+            "from devices.camera.simulator import SimulatedPerson, SimulatorSource, _photo;"
+            "SimulatorSource(SimulatedPerson('live'));"
+            "heavy = [m for m in ('scipy', 'skimage.io', 'imageio') if m in sys.modules];"
+            "assert not heavy, heavy;"
+            "import cv2; from skimage import data;"
+            "assert np.array_equal(_photo(False), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))")
+    fresh_python(code)
+
+
 def test_the_lazy_packages_export_what_they_name() -> None:
     import devices.printers.licence as licence
     import devices.printers.receipt as receipt

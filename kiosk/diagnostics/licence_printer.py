@@ -8,11 +8,15 @@ public ``print_licence``; nothing here talks to CUPS directly.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from devices.health import DeviceState, Health
-from devices.printers.licence import Licence, LicencePrinter, LicencePrinterStatus
+from devices.printers.licence import Licence, LicencePrinterStatus
 from kiosk.diagnostics.report import Check
 from kiosk.diagnostics.tests import DeviceTest
+
+if TYPE_CHECKING:       # the printer paints with Qt; the kiosk opens it (kiosk.app)
+    from devices.printers.licence import LicencePrinter
 
 SPECIMEN_USCC = "0" * 18
 FIX = {

@@ -20,12 +20,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devices.camera import Camera
 from devices.idcard import IdCardReader
 from devices.manager import CAMERA, IDCARD, LICENCE_PRINTER, RECEIPT_PRINTER, DeviceManager
-from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter
 from kiosk import logs
 from kiosk.audit import Audit
@@ -45,6 +44,9 @@ from kiosk.visit.paper import HallTexts
 from offline_queue.model import InvalidSubmission, QueueError, QueueState, UnknownSubmission, check_submission_id
 from offline_queue.outbox import Outbox
 from offline_queue.sync import SyncWorker
+
+if TYPE_CHECKING:       # the printer paints with Qt: imported where it is opened (kiosk.app)
+    from devices.printers.licence import LicencePrinter
 
 log = logging.getLogger(__name__)
 

@@ -23,9 +23,6 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
-from stdnum.cn import ric as _ric
-from stdnum.cn import uscc as _uscc
-
 from kiosk.domain import catalogues
 
 ID_LENGTH = 18
@@ -76,7 +73,10 @@ def mask_id_number(number: str) -> str:
 
 def id_check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for 17 digits (GB 11643)."""
-    return _ric.calc_check_digit(first17 + "0")
+    # python-stdnum is imported on first use: its package loads pydoc and ssl (some 10 ms of
+    # the window's start), and no number is checked before a visit begins.
+    from stdnum.cn import ric
+    return ric.calc_check_digit(first17 + "0")
 
 
 def _fail(number: str, message: str) -> IdNumberCheck:
@@ -151,7 +151,8 @@ class CreditCodeCheck:
 
 def credit_check_char(first17: str) -> str:
     """GB 32100 check character for the first 17 characters."""
-    return _uscc.calc_check_digit(first17)
+    from stdnum.cn import uscc     # on first use, as in id_check_char
+    return uscc.calc_check_digit(first17)
 
 
 def complete_credit_code(first17: str) -> str:

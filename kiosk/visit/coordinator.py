@@ -24,11 +24,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devices.health import Health
 from devices.manager import DeviceManager
-from devices.printers.licence import LicencePrinter
 from devices.printers.receipt import ReceiptPrinter
 from devices.printers.receipt.printer import SubmitResult
 from kiosk.audit import Audit, NullAudit
@@ -40,6 +39,9 @@ from kiosk.jobs import Jobs
 from kiosk.visit.delivery import licence_data, outcome_of
 from kiosk.visit.paper import HallTexts, licence_for, receipt_for
 from offline_queue.model import SubmissionStatus
+
+if TYPE_CHECKING:       # the printer paints with Qt; the kiosk opens it (kiosk.app)
+    from devices.printers.licence import LicencePrinter
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import lazy_loader
 # the visit's wording needs only the model, and must not pay for the painter before the start
 # page is shown.
 __getattr__, __dir__, _lazy = lazy_loader.attach(__name__, submod_attrs={
-    "model": ["Licence", "LicenceLayout"],
-    "printer": ["DEVICE_ID", "LicencePrinter", "LicencePrinterStatus", "LicencePrintError",
+    "model": ["Licence", "LicenceLayout", "LicencePrinterStatus"],
+    "printer": ["DEVICE_ID", "LicencePrinter", "LicencePrintError",
                 "LicencePrintResult", "parse_lpstat", "pdf_text", "render_pdf", "render_png"],
 })
 __all__ = [   # the same names, spelled out for tools that read __all__ literally
@@ -22,9 +22,9 @@ __all__ = [   # the same names, spelled out for tools that read __all__ literall
 ]
 
 if TYPE_CHECKING:
-    from devices.printers.licence.model import Licence, LicenceLayout
+    from devices.printers.licence.model import Licence, LicenceLayout, LicencePrinterStatus
     from devices.printers.licence.printer import (
-        DEVICE_ID, LicencePrinter, LicencePrinterStatus, LicencePrintError, LicencePrintResult,
+        DEVICE_ID, LicencePrinter, LicencePrintError, LicencePrintResult,
         parse_lpstat, pdf_text, render_pdf, render_png,
     )
 

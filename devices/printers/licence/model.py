@@ -1,4 +1,5 @@
-"""The business licence (营业执照) as a frozen value, and the page layout settings. No Qt, no I/O.
+"""The business licence (营业执照) as a frozen value, the page layout settings and the printer's
+states. No Qt, no I/O.
 
 The value checks only what the printer itself relies on: the credit code's shape, because the
 PDF's file name is made from it. Whether the licence is genuine and its fields valid is for the
@@ -6,12 +7,24 @@ kiosk to decide before it asks for a print (a verified platform decision, checke
 """
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 
 #: 18 characters of the GB 32100 alphabet (digits and upper-case letters except I, O, S, V, Z).
 #: The check character is the kiosk's domain rule; here the shape keeps file names safe.
 USCC_SHAPE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")
+
+
+class LicencePrinterStatus(enum.Enum):
+    """What the printer says of itself (``LicencePrinter.status``); here, without Qt, so that
+    checks can word each state without loading the painter."""
+    READY = "ready"
+    BUSY = "busy"
+    STOPPED = "stopped"  # CUPS queue disabled/paused (paper jam, out of paper, operator)
+    NOT_FOUND = "not_found"
+    NO_CUPS = "no_cups"  # lpstat/lp not installed
+    NOT_WRITABLE = "not_writable"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ person waits at the kiosk, and a failure is reported at once (``LicencePrintErro
 """
 from __future__ import annotations
 
-import enum
 import logging
 import os
 import shutil
@@ -28,7 +27,7 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 
 from devices.health import DeviceState, Health
 from devices.printers.licence.layout import LayoutReport, draw_licence, ensure_gui_app
-from devices.printers.licence.model import USCC_SHAPE, Licence, LicenceLayout
+from devices.printers.licence.model import USCC_SHAPE, Licence, LicenceLayout, LicencePrinterStatus
 
 log = logging.getLogger(__name__)
 DEVICE_ID = "licence_printer"
@@ -37,15 +36,6 @@ PDF_DPI = 300
 
 class LicencePrintError(RuntimeError):
     """The licence could not be rendered or handed to the printer."""
-
-
-class LicencePrinterStatus(enum.Enum):
-    READY = "ready"
-    BUSY = "busy"
-    STOPPED = "stopped"  # CUPS queue disabled/paused (paper jam, out of paper, operator)
-    NOT_FOUND = "not_found"
-    NO_CUPS = "no_cups"  # lpstat/lp not installed
-    NOT_WRITABLE = "not_writable"
 
 
 @dataclass(frozen=True)
