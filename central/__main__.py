@@ -1,6 +1,6 @@
 """``kiosk-central``: run the reference platform, or administer its data directory.
 
-    kiosk-central --data DIR [--host 127.0.0.1] [--port 8765] [--faults JSON]
+    kiosk-central --data DIR [--host 127.0.0.1] [--port 8765] [--faults JSON] [--exit-with-stdin]
     kiosk-central --data DIR --register-kiosk ID PUBKEY_B64
     kiosk-central --data DIR --add-user NAME ROLE [--display-name TEXT]
 
@@ -8,6 +8,9 @@ The first start creates DIR, the platform X25519 key and the config and decision
 and writes their public halves as base64 to DIR/keys/*.pub for kiosk configuration. Registering a
 kiosk and adding a console user (ROLE administrator or hall_staff; the password from
 $KIOSK_CENTRAL_PASSWORD or asked for) change the database and exit without serving.
+``--exit-with-stdin`` stops serving once standard input closes: the embedded platform is started
+with a pipe that only its kiosk holds, so it ends with the kiosk however the kiosk ends (the
+kernel closes the pipe of a killed process too).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import json
 import os
 import logging
 import sys
+import threading
 from pathlib import Path
 
 from central.app import Platform
@@ -37,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="a console user: ROLE administrator or hall_staff")
     p.add_argument("--display-name", default="", help="the name hall staff are shown by")
     p.add_argument("--log-level", default="info")
+    p.add_argument("--exit-with-stdin", action="store_true",
+                   help="stop serving when standard input closes (the embedded platform)")
     return p
 
 
@@ -78,8 +84,22 @@ def main(argv: list[str] | None = None) -> int:
     host, port = sock.getsockname()[:2]
     print(f"kiosk-central listening on http://{host}:{port} (data {args.data})", flush=True)
     server = uvicorn.Server(uvicorn_config(platform.asgi, host, port, args.log_level))
+    if args.exit_with_stdin:
+        threading.Thread(target=_stop_at_end_of_input, args=(server,), daemon=True,
+                         name="stdin-watch").start()
     server.run(sockets=[sock])
     return 0
+
+
+def _stop_at_end_of_input(server: object) -> None:
+    """Wait for standard input to close, then let uvicorn finish its requests and stop."""
+    try:
+        while os.read(0, 4096):
+            pass                  # nobody is meant to write; whatever comes is ignored
+    except OSError:
+        pass                      # no standard input at all: as good as closed
+    logging.getLogger("central").warning("standard input closed: the kiosk is gone, stopping")
+    server.should_exit = True     # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The embedded default platform: the reference platform (``kiosk-central``) run locally.
 
 Started as its own process on loopback, exactly as a separate server would be, so the kiosk
-talks to it only over HTTP. Used by ``kiosk run`` on embedded defaults and by demos; a real
+talks to it only over HTTP. It ends with the kiosk: its standard input is a pipe only the kiosk
+holds (``kiosk-central --exit-with-stdin``), which the kernel closes when the kiosk's process
+ends in any way, SIGKILL and crashes included. Used by ``kiosk run`` on embedded defaults and by demos; a real
 deployment configures ``[platform] url``, ``public_key`` and ``decision_key`` instead.
 """
 from __future__ import annotations
@@ -68,8 +70,9 @@ class EmbeddedPlatform:
             raise EmbeddedPlatformError(f"registering the kiosk failed: {done.stderr.strip()}")
         self.port = self.port or _free_port()
         self._log = self.log_path.open("ab")
-        self._proc = subprocess.Popen(self._central("--port", str(self.port), "--log-level", "warning"),
-                                      stdout=self._log, stderr=subprocess.STDOUT)
+        self._proc = subprocess.Popen(
+            self._central("--port", str(self.port), "--log-level", "warning", "--exit-with-stdin"),
+            stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -89,6 +92,9 @@ class EmbeddedPlatform:
                 self._proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self._proc.kill()
+                self._proc.wait()
+        if self._proc and self._proc.stdin:
+            self._proc.stdin.close()
         self._proc = None
         if self._log:
             self._log.close()
