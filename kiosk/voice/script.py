@@ -1,4 +1,5 @@
-"""What a page says aloud: its heading, the question, the errors, the page's words and choices.
+"""What a page says aloud: its heading, the question, the errors, the page's words and choices,
+and last the footer's buttons: the one that goes on (下一步, 确认提交申请…), then 跳过 and 上一步.
 
 ``Shown`` is what the screen shows, as the UI reads it off the page (``ui/qml/PageReader.qml``);
 ``utterance`` words it as one text for the engine. On the pages that show the person's own
@@ -19,6 +20,10 @@ from kiosk.domain.questions import Kind
 QUIET_KINDS = frozenset({Kind.REVIEW.value, Kind.IDENTITY.value})
 ERRORS_INTRO = "有以下问题需要处理："
 CHOICES_INTRO = "您可以选择："
+#: How the footer's buttons are said: the one that goes on, then the others.
+FORWARD_SAID = "完成后，请按屏幕下方的“{}”"
+OTHERS_SAID = "也可以按“{}”"
+OTHERS_ALONE_SAID = "可以按屏幕下方的“{}”"
 MAX_PART = 400            # characters of one shown text that are read
 MAX_PARTS = 60            # shown texts read from one page
 
@@ -63,6 +68,8 @@ class Shown:
     errors: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()        # the page's other words, top to bottom
     choices: tuple[str, ...] = ()      # what can be tapped, top to bottom
+    forward: str = ""                  # the footer's button that goes on ("" when none shows)
+    actions: tuple[str, ...] = ()      # the footer's other buttons (跳过, 上一步)
 
     @classmethod
     def from_plain(cls, value: Any) -> Shown:
@@ -71,7 +78,8 @@ class Shown:
         kind = v.get("kind")
         return cls(kind=kind if isinstance(kind, str) else "", heading=clean(v.get("heading")),
                    question=clean(v.get("question")), errors=_texts(v.get("errors")),
-                   texts=_texts(v.get("texts")), choices=_texts(v.get("choices"), choices=True))
+                   texts=_texts(v.get("texts")), choices=_texts(v.get("choices"), choices=True),
+                   forward=clean(v.get("forward")), actions=_texts(v.get("actions")))
 
 
 def _sentence(text: str) -> str:
@@ -87,10 +95,21 @@ def errors_utterance(errors: Iterable[str]) -> str:
     return ERRORS_INTRO + "；".join(errors) + "。" if errors else ""
 
 
+def footer_utterance(forward: str, others: Iterable[str]) -> str:
+    """The footer's buttons as one sentence: "完成后，请按屏幕下方的“下一步”；也可以按“上一步”"."""
+    rest = "”或“".join(o for o in others if o and o != forward)
+    if not forward:
+        return OTHERS_ALONE_SAID.format(rest) if rest else ""
+    said = FORWARD_SAID.format(forward)
+    return said + "；" + OTHERS_SAID.format(rest) if rest else said
+
+
 def utterance(shown: Shown) -> str:
-    """The whole page as one text: heading, question, errors, words, then the choices."""
+    """The whole page as one text: heading, question, errors, words, the choices, then the
+    footer's buttons."""
     said = {shown.heading, shown.question}
     texts = () if shown.kind in QUIET_KINDS else tuple(t for t in shown.texts if t not in said)
     choices = tuple(c for c in shown.choices if c not in said)
     return _join([shown.heading, shown.question, errors_utterance(shown.errors), *texts,
-                  CHOICES_INTRO + "；".join(choices) if choices else ""])
+                  CHOICES_INTRO + "；".join(choices) if choices else "",
+                  footer_utterance(shown.forward, shown.actions)])

@@ -239,7 +239,8 @@ def test_the_window_reads_aloud_what_the_person_sees(tmp_path: Path) -> None:
     assert r["switched_on"].startswith("请将身份证放在读卡区。") and r["repeat"] == r["switched_on"]
     assert r["identity"].startswith("请确认是您本人的身份证。") and "是本人，继续" in r["identity"]
     assert "*" not in r["identity"]              # the masked name and number stay on screen
-    assert r["question"].endswith("您可以选择：个人经营；家庭经营。")
+    assert r["question"].endswith("您可以选择：个人经营；家庭经营。"
+                                  "完成后，请按屏幕下方的“继续”。")     # the footer, last
     assert r["errors"] == "有以下问题需要处理：" + "；".join(r["errors_on_screen"]) + "。"
     assert r["warning"].startswith("您还在办理吗？") and "继续办理" in r["warning"]
     assert r["after_wipe"] == {"on": False, "volume": 70} and r["warnings"] == []

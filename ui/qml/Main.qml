@@ -52,6 +52,8 @@ Window {
         heading: Session.title
         question: Session.hint
         errors: Session.errors
+        footer: footer
+        forward: continueButton
     }
     Connections {
         target: Session
@@ -251,6 +253,7 @@ Window {
             }
         }
         KButton {
+            id: continueButton
             objectName: "continueButton"
             anchors { right: parent.right; rightMargin: Theme.margin; verticalCenter: parent.verticalCenter }
             primary: true

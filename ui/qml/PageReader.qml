@@ -1,8 +1,9 @@
 // What the page shows, for voice guidance: the one accessor every page is read through, so no
-// screen needs code of its own. Main.qml gives the heading, the question and the errors it
-// shows; read() adds, top to bottom, the screen's words (every visible Text) and its choices
-// (every visible, enabled button's label). What the person typed is never read (TextInput and
-// TextEdit are skipped). kiosk/voice/script.py decides what of it is said.
+// screen needs code of its own. Main.qml gives the heading, the question, the errors it shows
+// and its footer; read() adds, top to bottom, the screen's words (every visible Text) and its
+// choices (every visible, enabled button's label), then the footer's buttons: the one that goes
+// on ("forward") and the others. What the person typed is never read (TextInput and TextEdit
+// are skipped). kiosk/voice/script.py decides what of it is said.
 import QtQuick
 import QtQuick.Templates as T
 import Kiosk
@@ -13,6 +14,8 @@ QtObject {
     property string heading: ""
     property string question: ""
     property var errors: []
+    property Item footer: null
+    property T.AbstractButton forward: null        // the footer's button that goes on
 
     function walk(item: Item, texts: var, choices: var) {
         if (!item.visible || item.opacity === 0)
@@ -42,10 +45,15 @@ QtObject {
                 "choices": choices}
     }
     function read(): var {
-        const texts = [], choices = []
+        const texts = [], choices = [], footer = []
         if (reader.screen !== null)
             reader.walk(reader.screen, texts, choices)
+        if (reader.footer !== null)
+            reader.walk(reader.footer, [], footer)
+        const forward = reader.forward !== null && footer.includes(reader.forward.text)
+            ? reader.forward.text : ""
         return {"kind": Session.kind, "heading": reader.heading, "question": reader.question,
-                "errors": reader.errors, "texts": texts, "choices": choices}
+                "errors": reader.errors, "texts": texts, "choices": choices, "forward": forward,
+                "actions": footer.filter(label => label !== forward)}
     }
 }

@@ -46,6 +46,19 @@ def test_a_page_reads_heading_question_errors_words_then_choices() -> None:
                     "个人经营 一个人经营。" + CHOICES_INTRO + "个人经营；家庭经营，已选。")
 
 
+def test_the_footer_says_which_button_goes_on_then_the_others() -> None:
+    page = {"kind": "text", "heading": "请输入联系电话", "forward": "下一步",
+            "actions": ["上一步", "跳过，不填写", "下一步"]}
+    assert utterance(Shown.from_plain(page)) == (
+        "请输入联系电话。完成后，请按屏幕下方的“下一步”；也可以按“上一步”或“跳过，不填写”。")
+    assert utterance(Shown.from_plain({**page, "actions": []})).endswith(
+        "完成后，请按屏幕下方的“下一步”。")
+    # no button that goes on (a page that goes on by itself): the others alone, plainly
+    assert utterance(Shown.from_plain({**page, "forward": "", "actions": ["上一步"]})).endswith(
+        "。可以按屏幕下方的“上一步”。")
+    assert utterance(Shown.from_plain({**page, "forward": "", "actions": []})) == "请输入联系电话。"
+
+
 def test_the_review_page_keeps_the_persons_details_to_the_screen() -> None:
     shown = Shown.from_plain({"kind": "review", "heading": "请核对申请信息",
                               "texts": ["经营者", "司马青云", "联系电话", "13800138000"],
@@ -73,7 +86,8 @@ json_like = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()
 
 
 @given(st.dictionaries(st.sampled_from(["kind", "heading", "question", "errors", "texts",
-                                        "choices", "other"]), json_like) | json_like)
+                                        "choices", "forward", "actions", "other"]), json_like)
+       | json_like)
 def test_anything_the_ui_sends_reads_as_text(value) -> None:
     said = utterance(Shown.from_plain(value))
     assert isinstance(said, str) and len(said) < 60 * 400 + 1000
