@@ -138,7 +138,7 @@ class County:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         for value in unit_lines(unit, "Environment"):
             key, _, val = value.partition("=")
-            if key.startswith("KIOSK_"):
+            if key.startswith(("KIOSK_", "PYTHON")):
                 env[key] = val
         start = unit_lines(unit, "ExecStart")[0].split(" -- ", 1)[1].split()
         assert start == [str(self.root / "opt/kiosk/current/venv/bin/kiosk"), "run"]
@@ -207,7 +207,8 @@ def test_every_file_and_mode_then_a_second_run_changes_nothing(county: County) -
     unit = (root / "etc/systemd/system/kiosk.service").read_text()
     for line in ("Type=notify", "NotifyAccess=all", "Restart=always", "User=kiosk",
                  "ProtectSystem=strict", f"ReadWritePaths={root}/var/lib/kiosk",
-                 "NoNewPrivileges=yes", "PrivateTmp=yes", "WatchdogSec=30", "PAMName=kiosk"):
+                 "NoNewPrivileges=yes", "PrivateTmp=yes", "WatchdogSec=30", "PAMName=kiosk",
+                 "Environment=PYTHONFAULTHANDLER=1"):
         assert f"\n{line}\n" in unit, line
     said = county.kiosk.stdout
     for planned in ("apt-get install", "cage", "useradd --system", "udevadm control --reload",
