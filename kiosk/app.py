@@ -46,6 +46,7 @@ from kiosk.config import releases
 from kiosk.config.agent import ConfigAgent
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.config.updater import Unreachable, platform_source
+from kiosk.diagnostics.channel import ChannelLog, channel_path
 from kiosk.diagnostics.mode import DiagnosticsMode
 from kiosk.diagnostics.server import DiagnosticsServer
 from kiosk.diagnostics.service import Diagnostics, Parts
@@ -219,8 +220,9 @@ class Kiosk:
             manager = DeviceManager(devices.by_id())
             stack.callback(manager.stop)
             manager.subscribe(DeviceFaults(audit))
-            agent = ConfigAgent(settings, applied, platform_source(_repository(client)),
-                                audit=audit)
+            channel = ChannelLog(channel_path(settings))     # the diagnostics' record of reads
+            agent = ConfigAgent(settings, applied,
+                                channel.watch(platform_source(_repository(client))), audit=audit)
             visits = _LastVisit()
             sync = SyncWorker(outbox, client, ratings=ratings,
                               heartbeat_s=s.fleet.heartbeat_every_s,
@@ -254,7 +256,7 @@ class Kiosk:
             diagnostics = Diagnostics(
                 Parts(s, manager, devices.reader, devices.camera, devices.receipt_printer,
                       devices.licence_printer, outbox, sync, url, started_at=started,
-                      import_config=agent.import_folder),
+                      import_config=agent.import_folder, config_agent=agent, channel=channel),
                 audit=audit, is_idle=lambda: session.phase is Phase.IDLE)
             stack.callback(DiagnosticsServer(s.diagnostics_socket, diagnostics.answer).start().stop)
             maintenance = Maintenance(

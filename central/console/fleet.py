@@ -4,20 +4,34 @@ Built from what kiosks reported (their latest heartbeats in the store) and what 
 administrators published (the TUF targets metadata the platform serves). A kiosk is *silent*
 when its last heartbeat is older than ``SILENT_AFTER_S`` (three missed heartbeats), *full*
 when it reported low disk (its queue refuses new applications), *faulty* when a device it needs
-is unavailable or disconnected. No HTML here (the templates), no HTTP (the pages).
+is unavailable or disconnected, *unready* when its last nightly readiness check failed (the
+failed checks named as ``contract.readiness`` names them). Each row also says the software
+release the kiosk runs (``kiosk.config.releases``: on trial, rolled back).
+
+A stored heartbeat came from the network (and may be older than the API's model): every field
+is read by type, a wrong one is left out, and text is cleaned (``shown``: control characters
+made visible, cut to a length) before a template sees it. No HTML here (the templates), no
+HTTP (the pages).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from central.store import Store
 from contract.bundles import Refusal, candidate_scopes
+from contract.readiness import check_label
 
-SILENT_AFTER_S = 15 * 60
+#: A kiosk's heartbeat interval: ``[fleet] heartbeat_every_s``'s default. The heartbeat does not
+#: carry the kiosk's own, so a kiosk set to beat less often reads as silent sooner than it is.
+HEARTBEAT_EVERY_S = 5 * 60
+SILENT_AFTER_S = 3 * HEARTBEAT_EVERY_S
+MAX_FAULTS_SHOWN = 32
 FAULT_STATES = {"unavailable", "disconnected"}
 WARN_STATES = {"degraded"}
 DEVICE_LABELS = {"idcard": "身份证阅读器", "camera": "摄像头", "receipt_printer": "回执打印机",
@@ -27,10 +41,10 @@ LEVEL_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意
 
 
 def _parse_time(text: str | None) -> dt.datetime | None:
-    if not text:
+    if not text or not isinstance(text, str):
         return None
     try:
-        parsed = dt.datetime.fromisoformat(text)
+        parsed = dt.datetime.fromisoformat(text[:40])
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
@@ -40,7 +54,53 @@ def _refusal_label(reason: str) -> str:
     try:
         return Refusal(reason).label_zh
     except ValueError:
-        return reason
+        return f"原因代码 {shown(reason, 32)}" if reason else "原因不详"
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """Text from a heartbeat fit for the page: control and format characters as U+FFFD, at
+    most ``limit`` characters (an ellipsis marks a cut). Anything not a string is ""."""
+    if not isinstance(value, str):
+        return ""
+    text = "".join("\ufffd" if unicodedata.category(c)[0] == "C" else c
+                   for c in value[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _amount(value: object) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if ok and math.isfinite(value) and value >= 0 else None  # type: ignore[arg-type]
+
+
+def ago(seconds: float) -> str:
+    s = int(seconds)
+    if s < 60:
+        return "刚刚"
+    if s < 3600:
+        return f"{s // 60} 分钟前"
+    if s < 86400:
+        return f"{s // 3600} 小时前"
+    return f"{s // 86400} 天前"
+
+
+def when(text: object) -> str:
+    """A time a kiosk or the platform wrote, as "2026-12-01 17:50 UTC"; "" when not one."""
+    parsed = _parse_time(text) if isinstance(text, str) else None
+    if parsed is None:
+        return ""
+    return parsed.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @dataclass
@@ -64,10 +124,26 @@ class KioskRow:
     warnings: list[str] = field(default_factory=list)
     last_visit_at: str | None = None
     audit_head: str | None = None
+    release: str = ""                   # the software release (kiosk.config.releases)
+    release_trial: bool = False
+    release_rolled_back: str = ""
+    ready: bool | None = None           # the last nightly readiness check (None: none yet)
+    ready_at: str = ""
+    unready_checks: list[str] = field(default_factory=list)   # the failed checks, in Chinese
 
     @property
     def silent(self) -> bool:
         return self.silent_s is None or self.silent_s > SILENT_AFTER_S
+
+    @property
+    def unready(self) -> bool:
+        return self.ready is False
+
+    @property
+    def last_seen_text(self) -> str:
+        if self.silent_s is None:
+            return "从未收到心跳"
+        return f"{when(self.last_seen)}（{ago(self.silent_s)}）"
 
     @property
     def full(self) -> bool:
@@ -79,55 +155,75 @@ class KioskRow:
 
     @property
     def flags(self) -> list[str]:
-        return [name for name, on in (("silent", self.silent), ("full", self.full),
-                                      ("faulty", self.faulty)) if on]
+        return [name for name, on in (("silent", self.silent), ("unready", self.unready),
+                                      ("full", self.full), ("faulty", self.faulty)) if on]
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "flags": self.flags}
+
+
+FLAG_LABELS = {"silent": "失联", "unready": "未就绪", "full": "已满", "faulty": "故障"}
 
 
 def kiosk_rows(store: Store, now: dt.datetime | None = None) -> list[KioskRow]:
     now = now or dt.datetime.now(dt.timezone.utc)
     rows = []
     for k in store.kiosks():
-        hb = k["heartbeat"] or {}
         seen = _parse_time(k["received_at"])
         row = KioskRow(k["kiosk_id"], k["received_at"],
                        None if seen is None else max(0.0, (now - seen).total_seconds()))
-        if hb:
-            cfg = hb.get("config") or {}
-            refused = cfg.get("refused") or {}
-            rolled = cfg.get("rolled_back") or {}
-            queue = hb.get("queue") or {}
-            row.groups = list(hb.get("groups") or [])
-            row.software_version = hb.get("software_version") or ""
-            row.config_version = cfg.get("version", hb.get("config_version"))
-            row.config_trial = bool(cfg.get("trial"))
-            row.staged = cfg.get("staged")
-            if refused:
-                row.refused_reason = str(refused.get("reason", ""))
-                row.refused = _refusal_label(row.refused_reason)
-            if rolled:
-                row.rolled_back = (f"版本 {rolled.get('failed')} 启动失败，已回退到 "
-                                   f"{rolled.get('restored') or '安装配置'}")
-            row.queue_depth = queue.get("depth")
-            row.oldest_age_s = queue.get("oldest_age_s")
-            row.disk_free_bytes = hb.get("disk_free_bytes")
-            row.low_disk = bool(hb.get("low_disk"))
-            row.last_visit_at = hb.get("last_visit_at")
-            row.audit_head = (hb.get("audit") or {}).get("head")
-            for d in hb.get("devices") or []:
-                label = DEVICE_LABELS.get(d.get("device"), d.get("device"))
-                state = d.get("state")
-                said = f"{label}：{STATE_LABELS.get(state, state)}"
-                if d.get("code"):
-                    said += f"（{d['code']}）"
-                if state in FAULT_STATES:
-                    row.faults.append(said)
-                elif state in WARN_STATES:
-                    row.warnings.append(said)
+        _read_heartbeat(row, _dict(k["heartbeat"]))
         rows.append(row)
     return rows
+
+
+def _read_heartbeat(row: KioskRow, hb: dict[str, Any]) -> None:
+    if not hb:
+        return
+    cfg = _dict(hb.get("config"))
+    refused, rolled = _dict(cfg.get("refused")), _dict(cfg.get("rolled_back"))
+    queue = _dict(hb.get("queue"))
+    row.groups = [shown(g, 48) for g in _list(hb.get("groups"))[:8] if isinstance(g, str)]
+    row.software_version = shown(hb.get("software_version"), 40)
+    row.config_version = _int(cfg.get("version", hb.get("config_version")))
+    row.config_trial = cfg.get("trial") is True
+    row.staged = _int(cfg.get("staged"))
+    if refused:
+        row.refused_reason = shown(refused.get("reason"), 32)
+        row.refused = _refusal_label(row.refused_reason)
+    if rolled:
+        row.rolled_back = (f"版本 {_int(rolled.get('failed')) or '?'} 启动失败，已回退到 "
+                           f"{_int(rolled.get('restored')) or '安装配置'}")
+    row.queue_depth = _int(queue.get("depth"))
+    row.oldest_age_s = _amount(queue.get("oldest_age_s"))
+    row.disk_free_bytes = _int(hb.get("disk_free_bytes"))
+    row.low_disk = hb.get("low_disk") is True
+    row.last_visit_at = shown(hb.get("last_visit_at"), 40) or None
+    row.audit_head = shown(_dict(hb.get("audit")).get("head"), 64) or None
+    for item in _list(hb.get("devices"))[:32]:
+        d = _dict(item)
+        device, state = shown(d.get("device"), 32), shown(d.get("state"), 32)
+        said = f"{DEVICE_LABELS.get(device, device)}：{STATE_LABELS.get(state, state)}"
+        if code := shown(d.get("code"), 64):
+            said += f"（{code}）"
+        if state in FAULT_STATES:
+            row.faults.append(said)
+        elif state in WARN_STATES:
+            row.warnings.append(said)
+    software = _dict(hb.get("software"))
+    row.release = shown(software.get("release"))
+    row.release_trial = software.get("trial") is True
+    if back := _dict(software.get("rolled_back")):
+        row.release_rolled_back = (f"发布 {shown(back.get('failed')) or '?'} 启动失败，已回退到 "
+                                   f"{shown(back.get('restored')) or '上一发布'}")
+    readiness = _dict(hb.get("readiness"))
+    if isinstance(readiness.get("ok"), bool):
+        row.ready = readiness["ok"]
+        row.ready_at = when(readiness.get("checked_at"))
+        names = [n for n in _list(readiness.get("faults")) if isinstance(n, str)]
+        row.unready_checks = [check_label(shown(n, 32)) for n in names[:MAX_FAULTS_SHOWN]]
+        if not row.ready and not row.unready_checks:
+            row.unready_checks = ["未说明哪一项"]
 
 
 @dataclass
@@ -204,5 +300,5 @@ def ratings_summary(store: Store) -> list[dict[str, Any]]:
     return list(levels.values())
 
 
-__all__ = ["KioskRow", "BundleState", "kiosk_rows", "published_bundles",
-           "publishing_state", "ratings_summary", "scope_label"]
+__all__ = ["FLAG_LABELS", "KioskRow", "BundleState", "kiosk_rows", "published_bundles",
+           "publishing_state", "ratings_summary", "scope_label", "shown"]

@@ -98,6 +98,7 @@ async def fleet_page(request: Request) -> Response:
                  bundles=fleet.publishing_state(rows, published), scope_label=fleet.scope_label,
                  ratings=fleet.ratings_summary(store), calls=_calls(store),
                  silent_minutes=fleet.SILENT_AFTER_S // 60,
+                 heartbeat_minutes=fleet.HEARTBEAT_EVERY_S // 60, flag_labels=fleet.FLAG_LABELS,
                  now=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"))
 
 

@@ -13,6 +13,7 @@ What it does not do: apply a bundle (the kiosk does that between visits) or deci
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 from collections.abc import Callable, Iterator
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from securesystemslib.exceptions import UnverifiedSignatureError
 from tuf.api import exceptions as tuf_errors
-from tuf.api.metadata import Metadata, Root
+from tuf.api.metadata import Metadata, Root, Snapshot, Targets, Timestamp
+from tuf.api.serialization import DeserializationError
 from tuf.ngclient import Updater, UpdaterConfig
 from tuf.ngclient.fetcher import FetcherInterface
 
@@ -135,7 +137,7 @@ class BundleUpdater:
         self.installed = installed
         self.applied = applied
         self.audit = audit or NullAudit()
-        self.metadata_dir = installed.config_dir / "tuf"
+        self.metadata_dir = metadata_dir(installed)
 
     @property
     def enabled(self) -> bool:
@@ -203,6 +205,34 @@ class BundleUpdater:
             self.audit.record(REFUSED, reason=reason, source=source.name, detail=message[:200])
             self.applied.note_refused(reason, message[:200])
         return CheckResult("refused", reason=reason, message=message)
+
+
+def metadata_dir(installed: Settings) -> Path:
+    """Where tuf keeps the metadata this kiosk verified (``root.json``, ``timestamp.json``…)."""
+    return installed.config_dir / "tuf"
+
+
+@dataclass(frozen=True)
+class TrustedRole:
+    """One role's metadata as this kiosk last verified and kept it."""
+
+    version: int
+    expires: dt.datetime          # aware, UTC
+    keyids: tuple[str, ...]       # the keys whose signatures it carries
+
+
+def trusted_roles(installed: Settings) -> dict[str, TrustedRole]:
+    """The kept metadata's versions and expiry, for the diagnostics (read only: nothing is
+    verified again or written; a role missing or unreadable is left out)."""
+    out: dict[str, TrustedRole] = {}
+    for role in (Root.type, Timestamp.type, Snapshot.type, Targets.type):
+        try:
+            md = Metadata.from_bytes(read_limited(metadata_dir(installed) / f"{role}.json",
+                                                  MAX_METADATA_BYTES))
+        except (SettingsError, DeserializationError):
+            continue
+        out[role] = TrustedRole(md.signed.version, md.signed.expires, tuple(md.signatures))
+    return out
 
 
 def _explain(exc: tuf_errors.RepositoryError, last: tuple[str, bytes] | None,

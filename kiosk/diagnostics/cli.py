@@ -9,8 +9,9 @@
 When a kiosk runs on this data directory, the command asks it over its local socket (the
 running kiosk holds the serial ports and the printer); when none runs, it opens the devices
 itself, runs the same checks and closes them again. ``--json`` prints one JSON object:
-``{"checks": [{"name", "ok", "detail", "fix"}, ...], ...}`` for the report, the test's result
-for a test. ``register`` adds the verbs to the kiosk's parser, as ``offline_queue/cli.py`` does.
+``{"checks": [{"name", "ok", "detail", "fix"}, ...], "config": {...}, ...}`` for the report
+(``config``: the configuration channel's facts, ``kiosk.diagnostics.config``), the test's
+result for a test. ``register`` adds the verbs to the kiosk's parser, as ``offline_queue/cli.py`` does.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from kiosk import logs
 from kiosk.audit.log import AuditLog
 from kiosk.config.settings import EMBEDDED, Settings
 from kiosk.diagnostics import drives as drive_files
+from kiosk.diagnostics.channel import ChannelLog, channel_path
 from kiosk.diagnostics.report import Check, Report
 from kiosk.diagnostics.server import NotRunning, ServerError, ask
 from kiosk.diagnostics.service import Diagnostics, Parts
@@ -120,7 +122,8 @@ def local_diagnostics(settings: Settings, settle_s: float = SETTLE_S) -> Iterato
             stack.callback(outbox.close)
         url = "" if settings.platform.url == EMBEDDED else settings.platform.url
         parts = Parts(settings, manager, devices.reader, devices.camera, devices.receipt_printer,
-                      devices.licence_printer, outbox, None, url, started_at=started)
+                      devices.licence_printer, outbox, None, url, started_at=started,
+                      channel=ChannelLog(channel_path(settings)))
         yield Diagnostics(parts, audit=audit)
 
 
@@ -137,6 +140,11 @@ def _print_report(body: dict[str, Any], as_json: bool, out: TextIO) -> int:
         print(json.dumps(body, ensure_ascii=False), file=out)
     else:
         print("\n".join(_report_of(body).lines()), file=out)
+        rows = (body.get("config") or {}).get("rows") or []
+        if rows:
+            print("\n配置 (configuration):", file=out)
+        for row in rows:
+            print(f"  {row['k']}: {row['v']}", file=out)
     return 0 if ok else 1
 
 

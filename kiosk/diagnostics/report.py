@@ -12,12 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-LABELS = {
-    "idcard_reader": "身份证阅读器", "camera": "摄像头", "receipt_printer": "回执打印机",
-    "licence_printer": "营业执照打印机", "platform": "网络与平台", "clock": "时钟",
-    "queue": "离线队列", "config": "配置", "disk": "磁盘", "memory": "内存",
-    "uptime": "运行时间", "version": "软件版本", "audit": "审计日志",
-}
+from contract.readiness import CHECK_LABELS
+
+LABELS = CHECK_LABELS       # shared with the platform's fleet console
 #: The names the issue promises to every script that reads ``kiosk diag --json``.
 REQUIRED = ("idcard_reader", "camera", "receipt_printer", "licence_printer", "platform", "clock",
             "queue", "config", "disk")

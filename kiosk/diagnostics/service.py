@@ -30,6 +30,7 @@ from kiosk import logs
 from kiosk.audit import Audit
 from kiosk.audit.verify import verify
 from kiosk.config import agent as config_agent
+from kiosk.config.agent import ConfigAgent
 from kiosk.config.settings import Settings
 from kiosk.config.updater import CheckResult
 from kiosk.diagnostics import camera as camera_checks
@@ -38,6 +39,7 @@ from kiosk.diagnostics import config as config_checks
 from kiosk.diagnostics import drives as drive_files
 from kiosk.diagnostics import idcard_reader, licence_printer, platform, queue, receipt_printer, system
 from kiosk.diagnostics import usb_config
+from kiosk.diagnostics.channel import ChannelLog
 from kiosk.diagnostics.report import Check, Report
 from kiosk.diagnostics.tests import DeviceTest
 from kiosk.visit.paper import HallTexts
@@ -70,6 +72,10 @@ class Parts:
     #: verifies and stages a repository copy in a folder (the running kiosk's agent, so it
     #: never races the agent's own check); None: ``kiosk.config.agent.import_folder``.
     import_config: Callable[[Path], CheckResult] | None = None
+    #: the running kiosk's configuration agent (its last check); None outside a running kiosk
+    config_agent: ConfigAgent | None = None
+    #: the record of the configuration channel's reads (``kiosk.diagnostics.channel``)
+    channel: ChannelLog | None = None
 
 
 def _audit_check(path: Path) -> Check:
@@ -132,7 +138,10 @@ class Diagnostics:
         return Report(p.settings.kiosk_id, system.version(), self._wall(), checks, counts)
 
     def config(self) -> config_checks.ConfigFacts:
-        return config_checks.config_facts(self.parts.config_path)
+        p = self.parts
+        return config_checks.config_facts(
+            p.settings, p.config_path, now=self._wall(), agent=p.config_agent,
+            channel=p.channel.state() if p.channel else None)
 
     def log_lines(self, n: int = 100) -> list[str]:
         return logs.recent_lines(n)
@@ -295,7 +304,7 @@ class Diagnostics:
         if op == "ping":
             return {"kiosk_id": self.parts.settings.kiosk_id}
         if op == "report":
-            return self.report().as_json()
+            return {**self.report().as_json(), "config": self.config().as_json()}
         actions = {"test-read": self.test_read, "test-print": self.test_print,
                    "licence-test-page": self.licence_test_page, "print-report": self.print_report}
         return actions[op]("cli").as_dict()

@@ -1,6 +1,8 @@
-// 配置: which configuration is in force: its version, who signed it, when it was applied and
-// the one before it (kiosk/diagnostics/config.py says what is known today); and importing a
-// signed configuration copy from a USB drive (kiosk/diagnostics/usb_config.py verifies it).
+// 配置: the configuration in force and since when, the versions applied before on this kiosk,
+// the last check of the platform's repository and its result, when the TUF timestamp
+// metadata expires (kiosk/diagnostics/config.py words every row and its tone); and importing
+// a signed configuration copy from a USB drive (kiosk/diagnostics/usb_config.py verifies it).
+// A row's words say what is wrong (注意, 拒绝, 过期); its colour only repeats them.
 pragma ComponentBehavior: Bound
 import QtQuick
 import Kiosk
@@ -12,18 +14,59 @@ Column {
     objectName: "configPage"
     spacing: Theme.gap
     readonly property var facts: Diagnostics.facts.config || ({})
+    readonly property real labelWidth: Theme.bodySize * 6.5
 
-    Repeater {
-        model: [{"k": "来源", "v": "source"}, {"k": "版本", "v": "version"}, {"k": "签发", "v": "signedBy"},
-                {"k": "生效时间", "v": "appliedAt"}, {"k": "上一版本", "v": "previous"}]
-        delegate: Row {
-            id: fact
-            required property var modelData
-            spacing: Theme.gap
-            width: root.width
-            KText { text: fact.modelData.k; font.bold: true; width: Theme.bodySize * 5; wrapMode: Text.NoWrap }
-            KText { text: root.facts[fact.modelData.v] || "……"; width: root.width - Theme.bodySize * 5 - Theme.gap }
+    component FactRow: Row {
+        id: fact
+        required property var modelData
+        spacing: Theme.gap
+        width: root.width
+        KText {
+            text: fact.modelData.k
+            font.bold: true
+            width: root.labelWidth
+            wrapMode: Text.NoWrap
+            elide: Text.ElideRight
         }
+        KText {
+            objectName: "configFact"
+            width: root.width - root.labelWidth - Theme.gap
+            text: fact.modelData.v
+            textFormat: Text.PlainText        // what came from disk is shown, never interpreted
+            color: fact.modelData.tone === "bad" ? Theme.errorText
+                 : fact.modelData.tone === "warn" ? Theme.help      // the theme's amber
+                 : fact.modelData.tone === "ok" ? Theme.success : Theme.text
+            font.bold: fact.modelData.tone === "bad" || fact.modelData.tone === "warn"
+        }
+    }
+
+    KText {
+        width: root.width
+        visible: root.facts.rows === undefined
+        text: "正在读取配置……"
+        color: Theme.secondaryText
+    }
+    Repeater {
+        model: root.facts.rows || []
+        delegate: FactRow {}
+    }
+
+    KText {
+        width: root.width
+        visible: root.facts.rows !== undefined
+        text: "以前用过的配置（最近的在前）"
+        font.bold: true
+    }
+    Repeater {
+        model: root.facts.history || []
+        delegate: FactRow {}
+    }
+    KText {
+        width: root.width
+        visible: (root.facts.historyNote || "") !== ""
+        text: root.facts.historyNote || ""
+        color: Theme.secondaryText
+        font.pixelSize: Theme.smallSize
     }
 
     KText {
