@@ -25,7 +25,8 @@ from typing import Any
 
 from kiosk.audit import Audit, NullAudit
 from kiosk.config.bundle import BundleError, parse_bundle
-from kiosk.config.releases import MAX_FAILED_STARTS, replace_durably  # one rule for both
+# one rule for both stores
+from kiosk.config.releases import MAX_FAILED_STARTS, replace_durably, typed_state
 from kiosk.config.settings import Settings, SettingsError, read_limited
 #: Audit event ids this module records (the audit catalogue lists them).
 APPLIED = "config-applied"
@@ -40,6 +41,10 @@ def _utc_now() -> str:
 _EMPTY: dict[str, Any] = {"current": None, "previous": None, "staged": None, "trial": False,
                           "failed_starts": 0, "applied_at": None, "refused": None,
                           "rolled_back": None, "bad_versions": []}
+_TYPES: dict[str, type] = {"current": int, "previous": int, "staged": int, "trial": bool,
+                           "failed_starts": int, "applied_at": str, "refused": dict,
+                           "rolled_back": dict, "bad_versions": list}
+_ITEMS = {"bad_versions": lambda v: isinstance(v, int) and not isinstance(v, bool)}
 
 
 class AppliedConfig:
@@ -58,8 +63,8 @@ class AppliedConfig:
         try:
             data = json.loads(read_limited(self.dir / "state.json", 64 * 1024))
         except (SettingsError, ValueError):
-            return dict(_EMPTY)   # none yet, or unreadable: the installed settings stand
-        return {**_EMPTY, **data} if isinstance(data, dict) else dict(_EMPTY)
+            data = None           # none yet, or unreadable: the installed settings stand
+        return typed_state(data, _EMPTY, _TYPES, _ITEMS)   # a damaged field reads as its default
 
     def _save(self, state: dict[str, Any]) -> None:
         replace_durably(self.dir / "state.json", json.dumps(state, sort_keys=True).encode())

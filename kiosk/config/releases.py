@@ -24,11 +24,13 @@ does not do: build a release (``deploy/installer.py``) or start the kiosk (syste
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime as dt
 import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -54,10 +56,12 @@ _EMPTY: dict[str, Any] = {"root": None, "current": None, "previous": None, "tria
                           "bad_versions": [], "unreported": []}
 
 
-_TYPES: dict[str, tuple[type, ...]] = {
-    "root": (str,), "current": (str,), "previous": (str,), "trial": (bool,),
-    "failed_starts": (int,), "installed_at": (str,), "rolled_back": (dict,),
-    "bad_versions": (list,), "unreported": (list,)}
+_TYPES: dict[str, type] = {
+    "root": str, "current": str, "previous": str, "trial": bool, "failed_starts": int,
+    "installed_at": str, "rolled_back": dict, "bad_versions": list, "unreported": list}
+_ITEMS: dict[str, Callable[[Any], bool]] = {
+    "bad_versions": lambda v: isinstance(v, str),
+    "unreported": lambda e: isinstance(e, dict) and {"failed", "restored", "why"} <= set(e)}
 
 
 def replace_durably(path: Path, data: bytes, mode: int = 0o600,
@@ -83,18 +87,27 @@ def replace_durably(path: Path, data: bytes, mode: int = 0o600,
         os.close(dir_fd)
 
 
-def _typed(key: str, value: Any) -> Any:
-    """A state value of the wrong type (a hand-edited or damaged file) reads as its default."""
-    default = _EMPTY[key]
-    if value is None and default is None:
-        return None
-    if not isinstance(value, _TYPES[key]) or (key == "failed_starts" and isinstance(value, bool)):
-        return default if not isinstance(default, list) else []
-    if key in ("bad_versions",):
-        return [v for v in value if isinstance(v, str)]
-    if key == "unreported":
-        return [e for e in value if isinstance(e, dict) and {"failed", "restored", "why"} <= set(e)]
-    return value
+def typed_state(data: Any, empty: dict[str, Any], types: dict[str, type],
+                items: dict[str, Callable[[Any], bool]] | None = None) -> dict[str, Any]:
+    """``data``, a state file's JSON, read as a state with ``empty``'s keys: a value of the
+    wrong type (a hand-edited or damaged file) reads as its default, a bool is not a number,
+    and a list keeps the items that ``items[key]`` accepts. Anything but an object: ``empty``.
+    Shared by the releases' and the configuration bundles' state."""
+    items = items or {}
+    if not isinstance(data, dict):
+        return copy.deepcopy(empty)
+    state: dict[str, Any] = {}
+    for key, default in empty.items():
+        value, kind = data.get(key, default), types[key]
+        if value is None and default is None:
+            state[key] = None
+        elif not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            state[key] = copy.deepcopy(default)
+        elif isinstance(value, list):
+            state[key] = [v for v in value if items.get(key, lambda _: True)(v)]
+        else:
+            state[key] = value
+    return state
 
 
 class Releases:
@@ -113,10 +126,8 @@ class Releases:
             with open(path, "rb") as fh:
                 data = json.loads(fh.read(MAX_STATE_BYTES + 1)[:MAX_STATE_BYTES])
         except (OSError, ValueError):
-            return dict(_EMPTY)        # none yet or unreadable: the links stand as they are
-        if not isinstance(data, dict):
-            return dict(_EMPTY)
-        return {key: _typed(key, data.get(key, default)) for key, default in _EMPTY.items()}
+            data = None                # none yet or unreadable: the links stand as they are
+        return typed_state(data, _EMPTY, _TYPES, _ITEMS)
 
     def _save(self, state: dict[str, Any]) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)

@@ -310,3 +310,24 @@ def test_the_kiosk_follows_a_root_and_a_targets_key_rotation(world, tmp_path):
     old_root_signed.to_file(str(served / "metadata" / "4.root.json"))
     result = updater.check(folder_source(served))
     assert (result.outcome, result.reason) == ("refused", "unknown-key")
+
+
+@pytest.mark.parametrize("state", [
+    {"current": 3, "previous": "six", "trial": True, "failed_starts": 3},
+    {"current": "3", "trial": "yes", "failed_starts": True, "bad_versions": "2"},
+    {"current": 3, "trial": True, "failed_starts": 9, "bad_versions": [1, "x", None, True]},
+    {"staged": [4], "refused": "no", "rolled_back": 7, "applied_at": 12},
+    [1, 2], "text", None])
+def test_a_damaged_state_file_never_stops_a_start(world, tmp_path: Path, state: object) -> None:
+    """A hand-edited or damaged state.json: each field of the wrong type reads as its default,
+    so the start goes on (rolling back where the trial says so) on what can be trusted."""
+    _, installed, applied, _, _ = world
+    (installed.config_dir / "state.json").write_text(json.dumps(state))
+    settings, store = agent.begin(installed)        # counts the start, may roll back
+    assert settings.kiosk_id == KIOSK
+    s = store.state()
+    assert all(v is None or isinstance(v, int) and not isinstance(v, bool)
+               for v in (s["current"], s["previous"], s["staged"]))
+    assert isinstance(s["trial"], bool) and isinstance(s["failed_starts"], int)
+    assert all(isinstance(v, int) for v in s["bad_versions"])
+    store.status(), store.newest_version(), store.commit_start()
