@@ -230,6 +230,10 @@ class HeartbeatIn(_Strict):
     software: SoftwareState | None = None
     readiness: Readiness | None = Field(default=None, description="the last nightly readiness "
                                                                   "check")
+    heartbeat_every_s: JsonInt | None = Field(
+        default=None, ge=30, le=3600,
+        description="how often the kiosk sends one ([fleet] heartbeat_every_s): the console "
+                    "calls a kiosk silent after three such intervals without one")
 
 
 class HeartbeatOut(BaseModel):

@@ -376,7 +376,8 @@ def _heartbeat(s: Settings, manager: DeviceManager, agent: ConfigAgent, visits: 
             "software": software.status() if software else None,
             "readiness": nightly.last_readiness,
             "groups": list(s.fleet.groups), "audit": _audit_head(audit),
-            "last_visit_at": visits.at, "generated_at": _utc_now()}
+            "last_visit_at": visits.at, "generated_at": _utc_now(),
+            "heartbeat_every_s": round(s.fleet.heartbeat_every_s)}
 
 
 def _repository(client: PlatformClient) -> Callable[[str], bytes | None]:

@@ -2,7 +2,8 @@
 
 Built from what kiosks reported (their latest heartbeats in the store) and what the
 administrators published (the TUF targets metadata the platform serves). A kiosk is *silent*
-when its last heartbeat is older than ``SILENT_AFTER_S`` (three missed heartbeats), *full*
+when its last heartbeat is older than three of its heartbeat intervals (the interval its
+heartbeat states, else ``HEARTBEAT_EVERY_S``), *full*
 when it reported low disk (its queue refuses new applications), *faulty* when a device it needs
 is unavailable or disconnected, *unready* when its last nightly readiness check failed (the
 failed checks named as ``contract.readiness`` names them). Each row also says the software
@@ -27,10 +28,12 @@ from central.store import Store
 from contract.bundles import Refusal, candidate_scopes
 from contract.readiness import check_label
 
-#: A kiosk's heartbeat interval: ``[fleet] heartbeat_every_s``'s default. The heartbeat does not
-#: carry the kiosk's own, so a kiosk set to beat less often reads as silent sooner than it is.
+#: A kiosk's heartbeat interval when its heartbeat does not say (``[fleet] heartbeat_every_s``'s
+#: default; kiosks older than the field send none). Silent: three intervals without one.
 HEARTBEAT_EVERY_S = 5 * 60
-SILENT_AFTER_S = 3 * HEARTBEAT_EVERY_S
+SILENT_AFTER_INTERVALS = 3
+SILENT_AFTER_S = SILENT_AFTER_INTERVALS * HEARTBEAT_EVERY_S
+HEARTBEAT_RANGE_S = (30, 3600)      # what the kiosk's settings allow (kiosk.config.schema)
 MAX_FAULTS_SHOWN = 32
 FAULT_STATES = {"unavailable", "disconnected"}
 WARN_STATES = {"degraded"}
@@ -108,6 +111,7 @@ class KioskRow:
     kiosk_id: str
     last_seen: str | None
     silent_s: float | None              # seconds since the last heartbeat (None: never)
+    heartbeat_every_s: int = HEARTBEAT_EVERY_S   # the kiosk's own interval, as it said
     groups: list[str] = field(default_factory=list)
     software_version: str = ""
     config_version: int | None = None
@@ -133,7 +137,8 @@ class KioskRow:
 
     @property
     def silent(self) -> bool:
-        return self.silent_s is None or self.silent_s > SILENT_AFTER_S
+        return self.silent_s is None or \
+            self.silent_s > SILENT_AFTER_INTERVALS * self.heartbeat_every_s
 
     @property
     def unready(self) -> bool:
@@ -183,6 +188,9 @@ def _read_heartbeat(row: KioskRow, hb: dict[str, Any]) -> None:
     cfg = _dict(hb.get("config"))
     refused, rolled = _dict(cfg.get("refused")), _dict(cfg.get("rolled_back"))
     queue = _dict(hb.get("queue"))
+    every = _int(hb.get("heartbeat_every_s"))
+    if every is not None and HEARTBEAT_RANGE_S[0] <= every <= HEARTBEAT_RANGE_S[1]:
+        row.heartbeat_every_s = every
     row.groups = [shown(g, 48) for g in _list(hb.get("groups"))[:8] if isinstance(g, str)]
     row.software_version = shown(hb.get("software_version"), 40)
     row.config_version = _int(cfg.get("version", hb.get("config_version")))

@@ -143,11 +143,24 @@ def test_silent_after_three_heartbeat_intervals(seconds: int, silent: bool) -> N
     assert row.silent is silent and ("silent" in row.flags) is silent
 
 
+@pytest.mark.parametrize("every, minutes, silent", [
+    (1800, 89, False), (1800, 91, True),          # a kiosk set to beat every half hour
+    (60, 2, False), (60, 4, True),                # and every minute
+    (5, 14, False), (7200, 16, True),             # outside what a kiosk may set: the default
+    (True, 16, True), (1800.0, 16, True), ("1800", 16, True)])    # of the wrong type: too
+def test_silent_after_three_of_the_kiosks_own_intervals(every: object, minutes: int,
+                                                        silent: bool) -> None:
+    received = (NOW - dt.timedelta(minutes=minutes)).isoformat()
+    (row,) = fleet.kiosk_rows(_Store(received, {**BEAT, "heartbeat_every_s": every}), now=NOW)
+    assert row.silent is silent, (every, minutes)
+
+
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
                     lambda inner: st.lists(inner, max_size=5)
                     | st.dictionaries(st.text(max_size=12), inner, max_size=6), max_leaves=30)
 KEYS = st.sampled_from(["software", "readiness", "devices", "queue", "config", "groups",
-                        "software_version", "disk_free_bytes", "low_disk", "audit"])
+                        "software_version", "disk_free_bytes", "low_disk", "audit",
+                        "heartbeat_every_s"])
 
 
 @settings(max_examples=300, deadline=None)

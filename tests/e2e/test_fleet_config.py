@@ -94,6 +94,7 @@ def test_a_bundle_for_the_township_group_reaches_only_township_kiosks(tmp_path: 
         beat = platform.latest_heartbeat("kiosk-town-01")
         assert beat["config_version"] == 1 and beat["config"]["trial"] is False
         assert beat["groups"] == ["township", "county-330106"] and beat["last_visit_at"]
+        assert beat["heartbeat_every_s"] == 300      # its own interval, for the console's 失联
 
         lines = _run(hall, tmp_path / "out-hall")
         assert not any("config_applied" in line for line in lines)
