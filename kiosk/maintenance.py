@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from contract.readiness import READINESS_CHECK
 from kiosk import logs
 from kiosk.audit import Audit
 from kiosk.diagnostics.report import Report
@@ -135,7 +136,7 @@ class Maintenance:
         readiness = ({"ok": report.ok, "checked_at": at,
                       "faults": [c.name for c in report.faults][:32]}
                      if report is not None else
-                     {"ok": False, "checked_at": at, "faults": ["readiness_check"]})
+                     {"ok": False, "checked_at": at, "faults": [READINESS_CHECK]})
         self.last_readiness = readiness
         self._audit.record(COMPLETED, purged=purged, vacuumed=vacuumed, logs_rotated=rotated,
                            ready=readiness["ok"], faults=",".join(readiness["faults"]) or None,
