@@ -41,7 +41,7 @@ __all__ = [
     "scope_entries", "search_scope", "scope_categories", "org_forms", "industry_terms",
     "industry_term_in", "forbidden_words", "forbidden_words_in", "normalize_query",
     "SCOPE", "REGIONS", "MAX_FILE_BYTES", "Fallback", "use", "in_use", "fallbacks",
-    "check_file", "region_lookup", "RegionLookup",
+    "check", "check_file", "region_lookup", "RegionLookup",
 ]
 
 _DIR = "catalogues"
@@ -701,6 +701,15 @@ def check_file(catalogue: str, path: Path) -> None:
 
 
 RegionLookup = Callable[[str], "Region | None"]
+
+
+def check(catalogue: str, raw: bytes, name: str) -> None:
+    """``check_file`` for bytes in hand (``kiosk-admin`` checks exactly what it signs)."""
+    if catalogue not in _SHIPPED:
+        raise CatalogueError(f"no catalogue is called {catalogue!r}; one of {SCOPE}, {REGIONS}")
+    if len(raw) > MAX_FILE_BYTES:
+        raise CatalogueError(f"{name}: larger than {MAX_FILE_BYTES} bytes")
+    _built(name, _SHIPPED[catalogue][1], _decode(raw, name))
 
 
 def region_lookup(path: Path | None) -> RegionLookup:
