@@ -118,7 +118,7 @@ def _object(value: Any, where: str) -> dict[str, Any]:
 
 def _known_keys(value: dict[str, Any], allowed: frozenset[str], where: str) -> None:
     if extra := value.keys() - allowed:
-        raise ValueError(f"{where} has the unknown key {sorted(extra)[0]!r}")
+        raise ValueError(f"{where} has the unknown key {min(extra)!r}")
 
 
 # ---------------------------------------------------------------- regions

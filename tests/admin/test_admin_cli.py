@@ -119,7 +119,7 @@ def test_build_names_a_catalogue_by_its_content_and_signs_it_beside_the_bundle(
     capsys.readouterr()
     assert main(["list", str(repo)]) == 0
     assert target in capsys.readouterr().out
-    metadata, targets = Repository(repo).files()
+    _, targets = Repository(repo).files()
     assert sorted(Path(p).parts[0] for p in targets) == ["bundles", "catalogues"]
 
 
