@@ -10,6 +10,7 @@ import copy
 import json
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,7 @@ def test_a_bundle_with_a_scope_catalogue_is_kept_with_it_and_run_on(world, tmp_p
     assert fell == [] and settings.catalogues.scope.startswith("catalogues/business_scope-")
     assert [e.code for e in cat.search_scope("元宇宙")] == ["I901"]
     assert cat.in_use() == {"scope": kept, "regions": None}
-    assert diag_config.check(diag_config.config_facts()).ok
+    assert diag_config.check(diag_config.config_facts(installed, now=time.time())).ok
 
 
 def test_a_regions_catalogue_carries_the_county_its_bundle_moves_the_hall_to(world, tmp_path):
@@ -237,5 +238,5 @@ def test_a_catalogue_damaged_on_disk_falls_back_to_the_shipped_one_and_says_so(w
     event, fields = audit.events[-1]
     assert event == "config-catalogue-fallback" and fields["catalogue"] == "scope"
     assert fields["version"] == v and "not a usable JSON catalogue" in fields["reason"]
-    report = diag_config.check(diag_config.config_facts())
+    report = diag_config.check(diag_config.config_facts(installed, now=time.time()))
     assert not report.ok and "经营范围目录文件已损坏" in report.detail and report.fix
