@@ -2,9 +2,9 @@
 
     kiosk-admin init REPO --root-keys DIR [--threshold N]     new repository, root keys apart
     kiosk-admin hash-pin                                      argon2id hash of a PIN (stdin)
-    kiosk-admin validate FILE                                 a bundle TOML (or JSON) vs the schema
-    kiosk-admin build FILE --to SCOPE --repo REPO [--out F]   the bundle JSON it would sign
-    kiosk-admin publish FILE --to SCOPE --repo REPO --platform URL --user NAME
+    kiosk-admin validate FILE [CATALOGUES]                    a bundle TOML (or JSON) vs the schema
+    kiosk-admin build FILE --to SCOPE --repo REPO [--out F] [CATALOGUES]   the JSON it would sign
+    kiosk-admin publish FILE --to SCOPE --repo REPO --platform URL --user NAME [CATALOGUES]
     kiosk-admin push REPO --platform URL --user NAME          upload the signed repository
     kiosk-admin refresh REPO [--platform URL --user NAME]     new timestamp before it expires
     kiosk-admin rotate REPO ROLE --root-keys DIR [--new-root-keys DIR]
@@ -13,7 +13,10 @@
     kiosk-admin list REPO                                     what the repository holds
 
 SCOPE is ``all``, ``group:<group>`` (hall, township, bank, county-330106, ...) or
-``kiosk:<kiosk id>``. The password is read from ``KIOSK_ADMIN_PASSWORD`` or asked for.
+``kiosk:<kiosk id>``. CATALOGUES are ``--scope-catalogue FILE`` (经营范围) and
+``--regions-catalogue FILE`` (行政区划), JSON of the shape of ``assets/catalogues/
+business_scope.json`` and ``regions.json``: checked by the kiosk's own rules, signed as targets
+beside the bundle (``catalogues/<name>-<hash>.json``) and named in its ``[catalogues]``. The password is read from ``KIOSK_ADMIN_PASSWORD`` or asked for.
 Exit codes: 0 done, 2 refused (the message says why), nothing half-written.
 """
 from __future__ import annotations
@@ -23,13 +26,16 @@ import getpass
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from admin.platform import AdminError, PlatformAdmin
-from admin.repo import ROLES, Repository, RepoError
+from admin.repo import ROLES, Repository, RepoError, catalogue_path
 from contract.bundles import is_scope
 from kiosk.config.bundle import BundleError, bundle_from_toml, parse_bundle
-from kiosk.config.settings import Settings, SettingsError, parse_toml, read_text
+from kiosk.config.settings import Settings, SettingsError, parse_toml, read_limited, read_text
+from kiosk.domain import catalogues
+from kiosk.domain.catalogues import CatalogueError
 
 
 def _scope(text: str) -> str:
@@ -49,12 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("hash-pin", help="print the argon2id hash of a PIN read from stdin")
     val = sub.add_parser("validate", help="check a bundle TOML or JSON against the schema")
     val.add_argument("file", type=Path)
+    _catalogue_args(val)
     for name in ("build", "publish"):
         cmd = sub.add_parser(name, help="build a bundle" if name == "build"
                              else "build, sign and upload a bundle")
         cmd.add_argument("file", type=Path, help="the readable TOML of the bundle")
         cmd.add_argument("--to", type=_scope, required=True, dest="scope")
         cmd.add_argument("--repo", type=Path, required=True)
+        _catalogue_args(cmd)
         if name == "build":
             cmd.add_argument("--out", type=Path)
         else:
@@ -85,6 +93,68 @@ def _platform_args(cmd: argparse.ArgumentParser, required: bool = True) -> None:
     cmd.add_argument("--user", required=required, help="a console administrator")
 
 
+def _catalogue_args(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--scope-catalogue", type=Path, metavar="JSON",
+                     help="经营范围目录: replaces the shipped business_scope.json on the kiosks")
+    cmd.add_argument("--regions-catalogue", type=Path, metavar="JSON",
+                     help="行政区划目录: replaces the shipped regions.json on the kiosks")
+
+
+def _catalogue_files(args: argparse.Namespace) -> dict[str, tuple[str, bytes]]:
+    """The catalogue files given, checked by the kiosk's rules: kind -> (target path, bytes)."""
+    out = {}
+    for kind, path in ((catalogues.SCOPE, args.scope_catalogue),
+                       (catalogues.REGIONS, args.regions_catalogue)):
+        if path is not None:
+            data = read_limited(path, catalogues.MAX_FILE_BYTES)
+            catalogues.check(kind, data, str(path))
+            out[kind] = (catalogue_path(kind, data), data)
+    return out
+
+
+def _regions(files: dict[str, tuple[str, bytes]], named: dict, repo: Repository | None,
+             where: Path) -> catalogues.RegionLookup | None:
+    """The regions catalogue the bundle's region code is checked against: the one given, the
+    one the repository holds at the path the TOML names, or (None) the shipped one."""
+    if catalogues.REGIONS in files:
+        return _lookup(files[catalogues.REGIONS][1])
+    target = named.get(catalogues.REGIONS)
+    if target and repo is not None:
+        stored = repo.target_file(target)
+        if stored is None:
+            raise RepoError(f"{where}: [catalogues] regions names {target}, which the "
+                            "repository does not hold; give the file with --regions-catalogue")
+        return catalogues.region_lookup(stored)
+    return None
+
+
+def _lookup(data: bytes) -> catalogues.RegionLookup:
+    with tempfile.TemporaryDirectory() as tmp:    # the lookup keeps the table, not the file
+        path = Path(tmp) / "regions.json"
+        path.write_bytes(data)
+        return catalogues.region_lookup(path)
+
+
+def _name_catalogues(values: dict, files: dict[str, tuple[str, bytes]], repo: Repository | None,
+                     where: Path) -> catalogues.RegionLookup | None:
+    """Name the given catalogues in the bundle's ``[catalogues]``; one the TOML names without a
+    file must be in the repository already. Returns the regions lookup to check against."""
+    named = values.setdefault("catalogues", {}) if files else values.get("catalogues", {})
+    if not isinstance(named, dict):
+        return None                        # the schema says what is wrong with it
+    for kind, (target, _) in files.items():
+        if named.get(kind) not in (None, "", target):
+            raise SettingsError(f"{where}: [catalogues] {kind} names {named[kind]!r} and "
+                                f"--{kind}-catalogue gives a file: name only one")
+        named[kind] = target
+    for kind, target in named.items():
+        if isinstance(target, str) and target and kind not in files and repo is not None \
+                and repo.target_file(target) is None:
+            raise RepoError(f"{where}: [catalogues] {kind} names {target}, which the "
+                            f"repository does not hold; give the file with --{kind}-catalogue")
+    return _regions(files, named, repo, where)
+
+
 def _admin(args: argparse.Namespace) -> PlatformAdmin:
     password = os.environ.get("KIOSK_ADMIN_PASSWORD")
     if password is None:
@@ -92,22 +162,32 @@ def _admin(args: argparse.Namespace) -> PlatformAdmin:
     return PlatformAdmin(args.platform, args.user, password)
 
 
-def _bundle_values(path: Path) -> dict:
-    text = read_text(path)
-    if path.suffix == ".json":
+def _validate(args: argparse.Namespace) -> None:
+    files = _catalogue_files(args)
+    text = read_text(args.file)
+    if args.file.suffix == ".json":
         try:
             doc = json.loads(text)
         except ValueError as exc:
-            raise SettingsError(f"{path}: not JSON: {exc}") from None
-        parse_bundle(text.encode(), Settings(), str(path))
-        return doc
-    return parse_toml(text, str(path))
+            raise SettingsError(f"{args.file}: not JSON: {exc}") from None
+        named = ((doc.get("settings") or {}).get("catalogues") or {}) if isinstance(doc, dict) \
+            else {}
+        regions = _regions(files, named if isinstance(named, dict) else {}, None, args.file)
+        parse_bundle(text.encode(), Settings(), str(args.file), regions=regions)
+        return
+    values = parse_toml(text, str(args.file))
+    regions = _name_catalogues(values, files, None, args.file)
+    bundle_from_toml(values, 1, "all", regions=regions)
 
 
-def _build(args: argparse.Namespace, repo: Repository) -> tuple[int, bytes]:
+def _build(args: argparse.Namespace, repo: Repository) -> tuple[int, bytes, dict[str, bytes]]:
+    """(version, bundle bytes, catalogue targets to sign with it)."""
+    files = _catalogue_files(args)
+    values = parse_toml(read_text(args.file), str(args.file))
+    regions = _name_catalogues(values, files, repo, args.file)
     version = repo.next_bundle_version()
-    return version, bundle_from_toml(parse_toml(read_text(args.file), str(args.file)), version,
-                                     args.scope)
+    raw = bundle_from_toml(values, version, args.scope, regions=regions)
+    return version, raw, dict(files.values())
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -120,24 +200,25 @@ def _run(args: argparse.Namespace) -> int:
         from kiosk.pin import hash_pin_command     # the kiosk's own rule for a PIN
         return hash_pin_command()
     if cmd == "validate":
-        values = _bundle_values(args.file)
-        if args.file.suffix != ".json":
-            bundle_from_toml(values, 1, "all")
+        _validate(args)
         print(f"{args.file}: OK")
         return 0
     if cmd in ("build", "publish"):
         repo = Repository(args.repo)
-        version, raw = _build(args, repo)
+        version, raw, files = _build(args, repo)
         if cmd == "build":
             if args.out:
                 args.out.write_bytes(raw)
             else:
                 sys.stdout.write(raw.decode() + "\n")
             return 0
-        published = repo.add_bundle(args.scope, version, raw)
-        answer = _admin(args).push(repo)
+        admin = _admin(args)               # the password asked before anything is signed
+        published = repo.add_bundle(args.scope, version, raw, files=files)
+        answer = admin.push(repo)
         print(f"已发布配置版本 {published.version} → {args.scope}（时间戳 "
               f"{answer.get('timestamp_version')}）")
+        for target in files:
+            print(f"  附带目录 {target}")
         return 0
     if cmd == "push":
         answer = _admin(args).push(Repository(args.repo))
@@ -158,8 +239,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"已导出签名配置到 {out}；在一体机的维护模式中导入。")
         return 0
     if cmd == "list":
-        for b in Repository(args.repo).bundles():
+        repo = Repository(args.repo)
+        for b in repo.bundles():
             print(f"{b.scope:32} 版本 {b.version:<5} {b.sha256[:12]}  {b.length} 字节")
+        for path, length in repo.catalogues():
+            print(f"{path:56} {length} 字节")
         return 0
     if cmd == "status":
         for k in _admin(args).fleet():
@@ -176,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
-    except (RepoError, AdminError, SettingsError, BundleError, OSError) as exc:
+    except (RepoError, AdminError, SettingsError, BundleError, CatalogueError, OSError) as exc:
         print(f"kiosk-admin: {exc}", file=sys.stderr)
         return 2
 

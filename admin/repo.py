@@ -8,7 +8,10 @@ for it, so a stolen laptop cannot change whom the fleet trusts.
 
 Bundles are targets at fixed paths per scope (``bundle_path``), with custom target metadata
 ``{"bundle_version": N, "scope": "group:township"}``; bundle versions increase across the whole
-repository, so "older than the one applied" means the same on every kiosk.
+repository, so "older than the one applied" means the same on every kiosk. The catalogues a
+bundle names are plain targets beside it, under ``catalogues/``, signed in the same targets
+version as the bundle; ``catalogue_path`` names one by its content, so a path never changes
+what it holds.
 
 What it does not do: talk to the platform (``admin.platform``) or validate a bundle's settings
 (``kiosk.config.bundle``, called by ``admin.cli`` before anything is signed).
@@ -29,6 +32,7 @@ from tuf.api.metadata import (Metadata, MetaFile, Root, Snapshot, TargetFile, Ta
 from tuf.api.serialization.json import JSONSerializer
 
 from kiosk.config.bundle import bundle_path
+from kiosk.domain import catalogues
 
 ROLES = (Root.type, Targets.type, Snapshot.type, Timestamp.type)
 ONLINE_ROLES = (Targets.type, Snapshot.type, Timestamp.type)
@@ -40,6 +44,16 @@ _SERIALIZER = JSONSerializer(compact=False)
 
 class RepoError(Exception):
     """The repository or a key folder cannot be used as asked; the message says why."""
+
+
+#: The stem of each catalogue's target name (the shipped file's name).
+CATALOGUE_STEMS = {catalogues.SCOPE: "business_scope", catalogues.REGIONS: "regions"}
+
+
+def catalogue_path(catalogue: str, data: bytes) -> str:
+    """The target path of a catalogue file, named by its content:
+    ``catalogues/business_scope-<16 hex of its SHA-256>.json``."""
+    return f"catalogues/{CATALOGUE_STEMS[catalogue]}-{hashlib.sha256(data).hexdigest()[:16]}.json"
 
 
 def _now() -> dt.datetime:
@@ -166,8 +180,22 @@ class Repository:
 
     # ------------------------------------------------------------------ publishing
 
-    def add_bundle(self, scope: str, version: int, data: bytes) -> Published:
-        """Add (or replace) the bundle of a scope and sign targets, snapshot and timestamp.
+    def target_file(self, path: str) -> Path | None:
+        """Where the repository stores the target at ``path`` (None: it holds none)."""
+        target = self.load(Targets.type).signed.targets.get(path)
+        if target is None:
+            return None
+        return self.targets_dir / Path(path).parent / f"{target.hashes['sha256']}.{Path(path).name}"
+
+    def catalogues(self) -> list[tuple[str, int]]:
+        """The catalogue targets, (path, length), by path."""
+        return [(p, t.length) for p, t in sorted(self.load(Targets.type).signed.targets.items())
+                if p.startswith("catalogues/")]
+
+    def add_bundle(self, scope: str, version: int, data: bytes, *,
+                   files: dict[str, bytes] | None = None) -> Published:
+        """Add (or replace) the bundle of a scope, with the plain targets it names (``files``:
+        target path -> bytes, its catalogues), and sign targets, snapshot and timestamp once.
 
         Raises:
             RepoError: the version is not above every bundle already in the repository.
@@ -175,27 +203,30 @@ class Repository:
         if version < self.next_bundle_version():
             raise RepoError(f"bundle version {version} is not above the repository's "
                             f"{self.next_bundle_version() - 1}")
-        path = bundle_path(scope)
-        digest = hashlib.sha256(data).hexdigest()
-        stored = self.targets_dir / Path(path).parent / f"{digest}.{Path(path).name}"
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        stored.write_bytes(data)
         targets = self.load(Targets.type)
-        target = TargetFile.from_data(path, data, ["sha256"])
+        for path, content in (files or {}).items():
+            targets.signed.targets[path] = self._store(path, content)
+        path = bundle_path(scope)
+        target = self._store(path, data)
         target.unrecognized_fields["custom"] = {"bundle_version": version, "scope": scope}
         targets.signed.targets[path] = target
         self._sign_and_write_chain(targets)
-        return Published(path, scope, version, digest, len(data))
+        return Published(path, scope, version, target.hashes["sha256"], len(data))
 
     def add_file(self, path: str, data: bytes) -> None:
-        """Add a plain target (a catalogue a bundle names); signs like ``add_bundle``."""
+        """Add a plain target on its own (a catalogue a later bundle names); signs like
+        ``add_bundle``."""
+        targets = self.load(Targets.type)
+        targets.signed.targets[path] = self._store(path, data)
+        self._sign_and_write_chain(targets)
+
+    def _store(self, path: str, data: bytes) -> TargetFile:
+        # Consistent snapshots: the file is stored under its hash, as a kiosk asks for it.
         digest = hashlib.sha256(data).hexdigest()
         stored = self.targets_dir / Path(path).parent / f"{digest}.{Path(path).name}"
         stored.parent.mkdir(parents=True, exist_ok=True)
         stored.write_bytes(data)
-        targets = self.load(Targets.type)
-        targets.signed.targets[path] = TargetFile.from_data(path, data, ["sha256"])
-        self._sign_and_write_chain(targets)
+        return TargetFile.from_data(path, data, ["sha256"])
 
     def refresh_timestamp(self) -> int:
         """Sign a new timestamp (its expiry moves on): run it before the last one expires."""
@@ -263,11 +294,17 @@ class Repository:
     def files(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """(metadata files, target files) by their names in the repository, for publishing."""
         # What a kiosk fetches: versioned roots, targets and snapshots (consistent snapshots)
-        # and the one unversioned timestamp.
+        # and the one unversioned timestamp; of the targets, only those the current targets
+        # metadata names (a kiosk never asks for a replaced one, and a 0.8 MB regions
+        # catalogue replaced a few times would outgrow the platform's upload limit).
         metadata = {p.name: p.read_bytes() for p in sorted(self.metadata_dir.glob("*.json"))
                     if p.name[0].isdigit() or p.name == "timestamp.json"}
+        named = set()
+        for path, target in self.load(Targets.type).signed.targets.items():
+            named.add(str(Path(path).parent / f"{target.hashes['sha256']}.{Path(path).name}"))
         targets = {str(p.relative_to(self.targets_dir)): p.read_bytes()
-                   for p in sorted(self.targets_dir.rglob("*")) if p.is_file()}
+                   for p in sorted(self.targets_dir.rglob("*")) if p.is_file()
+                   and str(p.relative_to(self.targets_dir)) in named}
         return metadata, targets
 
     # ------------------------------------------------------------------ internals

@@ -50,6 +50,7 @@ from kiosk.diagnostics.channel import ChannelLog, channel_path
 from kiosk.diagnostics.mode import DiagnosticsMode
 from kiosk.diagnostics.server import DiagnosticsServer
 from kiosk.diagnostics.service import Diagnostics, Parts
+from kiosk.domain import catalogues
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Phase, Session
 from kiosk.maintenance import Maintenance, Window
@@ -178,6 +179,8 @@ class Kiosk:
         software = releases.from_environ()     # None unless installed by deploy/
         s, applied = config_agent.begin(settings, audit)
         with ExitStack() as stack:
+            config_agent.use_catalogues(applied, s, audit)   # the bundle's scope and regions
+            stack.callback(catalogues.use)                  # stopped: the shipped ones again
             s.data_dir.mkdir(parents=True, exist_ok=True)
             stack.enter_context(instance.hold(s.instance_lock_path))
             instance.clear_leftover_visits(s.sessions_dir)

@@ -6,6 +6,7 @@ start with. ``ConfigAgent`` then checks the platform's repository every ``[fleet
 check_every_s`` on its own thread and stages a verified bundle; the kiosk calls
 ``apply_between_visits`` when the session is idle, and restarts with the new settings when it
 returns a version. ``import_folder`` is what the diagnostics mode calls with a USB folder.
+``use_catalogues`` points the running catalogues at the applied bundle's files, once per start.
 
 What it does not do: verify (``kiosk.config.updater``), or restart the kiosk (its owner does).
 """
@@ -20,8 +21,11 @@ from kiosk.audit import Audit, NullAudit
 from kiosk.config.applied import AppliedConfig
 from kiosk.config.settings import Settings
 from kiosk.config.updater import BundleUpdater, CheckResult, Source, folder_source
+from kiosk.domain import catalogues
 
 log = logging.getLogger(__name__)
+#: Audit event id recorded here (the audit catalogue lists it).
+CATALOGUE_FALLBACK = "config-catalogue-fallback"
 
 
 def begin(installed: Settings, audit: Audit | None = None) -> tuple[Settings, AppliedConfig]:
@@ -29,6 +33,19 @@ def begin(installed: Settings, audit: Audit | None = None) -> tuple[Settings, Ap
     applied = AppliedConfig(installed.config_dir, audit=audit)
     applied.begin_start()
     return applied.effective(installed), applied
+
+
+def use_catalogues(applied: AppliedConfig, settings: Settings,
+                   audit: Audit | None = None) -> list[catalogues.Fallback]:
+    """Run the catalogues on the current bundle's files (``settings``: what ``begin``
+    returned). A file found damaged or missing since it was checked is not used: the shipped
+    catalogue is, and that is audited (the diagnostics' configuration check says it too)."""
+    fell = catalogues.use(**applied.catalogue_files(settings))
+    for f in fell:
+        log.warning("%s catalogue=%s", CATALOGUE_FALLBACK, f.catalogue)
+        (audit or NullAudit()).record(CATALOGUE_FALLBACK, catalogue=f.catalogue,
+                                      version=applied.current, reason=f.reason[:200])
+    return fell
 
 
 def import_folder(installed: Settings, folder: Path, audit: Audit | None = None) -> CheckResult:

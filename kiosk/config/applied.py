@@ -1,7 +1,8 @@
 """The bundles a kiosk has applied: current, previous and staged, switched atomically.
 
-On disk under ``<data_dir>/config/``: ``bundles/<version>.json`` (verified bundles, 0600) and
-``state.json``, the one pointer that says which is current, which previous, which staged, and
+On disk under ``<data_dir>/config/``: ``bundles/<version>.json`` (verified bundles, 0600), the
+catalogues a bundle brings in its folder ``bundles/<version>/`` (``scope.json``, ``regions.json``,
+verified and checked before staging, 0600), and ``state.json``, the one pointer that says which is current, which previous, which staged, and
 how a trial of a new bundle stands. Every change writes a new ``state.json`` and renames it
 over the old one (fsync'd), so a power cut leaves the old state or the new, never half.
 
@@ -13,21 +14,27 @@ The rules, after Mender and RAUC (commit only after a good start, else roll back
   (``config-rolled-back``) and keeps the failed version so it is not staged again;
 - ``commit_start`` ends the trial (``config-applied``).
 
+The catalogues follow the version: a rollback brings the previous bundle's files back with its
+settings, and ``catalogue_files`` names the current one's for ``kiosk.domain.catalogues.use``.
+A catalogue folder of a version no longer current, previous or staged is removed.
+
 What it does not do: verify signatures (``kiosk.config.updater``) or build the kiosk.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit import Audit, NullAudit
-from kiosk.config.bundle import BundleError, parse_bundle
+from kiosk.config.bundle import BundleError, catalogue_targets, parse_bundle, read_bundle
 # one rule for both stores
 from kiosk.config.releases import MAX_FAILED_STARTS, replace_durably, typed_state
 from kiosk.config.settings import Settings, SettingsError, read_limited
+from kiosk.domain import catalogues
 #: Audit event ids this module records (the audit catalogue lists them).
 APPLIED = "config-applied"
 ROLLED_BACK = "config-rolled-back"
@@ -72,6 +79,21 @@ class AppliedConfig:
     def bundle_bytes(self, version: int) -> bytes:
         return read_limited(self.dir / "bundles" / f"{version}.json")
 
+    def catalogue_dir(self, version: int) -> Path:
+        """Where the catalogues of a bundle version are kept."""
+        return self.dir / "bundles" / str(version)
+
+    def catalogue_files(self, settings: Settings) -> dict[str, Path]:
+        """The current bundle's catalogue files, by catalogue (``scope=``, ``regions=`` of
+        ``catalogues.use``), for the catalogues ``settings`` (its effective settings) name;
+        none without a current bundle. A file may be missing or damaged: ``use`` says so."""
+        version = self.current
+        if version is None:
+            return {}
+        named = settings.catalogues.model_dump()
+        return {kind: self.catalogue_dir(version) / f"{kind}.json"
+                for kind in (catalogues.SCOPE, catalogues.REGIONS) if named.get(kind)}
+
     @property
     def current(self) -> int | None:
         return self.state()["current"]
@@ -84,8 +106,18 @@ class AppliedConfig:
 
     # ------------------------------------------------------------------ changes
 
-    def stage(self, version: int, raw: bytes, *, source: str = "platform") -> None:
-        """Keep a verified bundle to apply at the next moment between visits."""
+    def stage(self, version: int, raw: bytes, *, source: str = "platform",
+              catalogue_files: Mapping[str, bytes] | None = None) -> None:
+        """Keep a verified bundle, and the checked catalogues it names (by catalogue: ``scope``,
+        ``regions``), to apply at the next moment between visits. The files are written
+        before the state that points at them, so a power cut leaves no pointer to half."""
+        folder = self.catalogue_dir(version)
+        if folder.exists():
+            shutil.rmtree(folder)
+        if catalogue_files:
+            folder.mkdir(mode=0o700, parents=True)
+            for kind, data in catalogue_files.items():
+                replace_durably(folder / f"{kind}.json", data)
         replace_durably(self.dir / "bundles" / f"{version}.json", raw)
         state = self.state()
         state["staged"], state["staged_from"] = version, source
@@ -113,7 +145,15 @@ class AppliedConfig:
                      applied_at=self._clock(), refused=None)
         self._save(state)
         self.audit.record(TRIAL_STARTED, version=version, previous=state["previous"])
+        self._prune(state)
         return version
+
+    def _prune(self, state: dict[str, Any]) -> None:
+        # A regions catalogue is some 0.8 MB: keep the files only of versions one may return to.
+        keep = {str(v) for v in (state["current"], state["previous"], state["staged"]) if v}
+        for entry in (self.dir / "bundles").iterdir():
+            if entry.is_dir() and not entry.is_symlink() and entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
 
     def begin_start(self) -> int | None:
         """Count a start; roll back after three that failed on trial. Returns the version to
@@ -150,19 +190,30 @@ class AppliedConfig:
         """The installed settings with the current bundle laid over them.
 
         A current bundle that no longer validates (the installed file changed under it)
-        counts as a failed start: it is rolled back at once and the previous one used.
+        counts as a failed start: it is rolled back at once and the previous one used. Its
+        ``[profile] region_code`` is checked against the regions catalogue it brought (the
+        shipped one when that file is damaged, as ``catalogues.use`` will then run on).
         """
         for _ in range(3):
             version = self.current
             if version is None:
                 return installed
             try:
-                _, settings = parse_bundle(self.bundle_bytes(version), installed,
-                                           f"bundle {version}")
+                raw = self.bundle_bytes(version)
+                _, settings = parse_bundle(raw, installed, f"bundle {version}",
+                                           regions=self._regions(version, raw, installed))
                 return settings
             except (BundleError, SettingsError) as exc:
                 self._roll_back(self.state(), f"does not validate: {str(exc)[:120]}")
         return installed
+
+    def _regions(self, version: int, raw: bytes, installed: Settings) -> catalogues.RegionLookup:
+        if catalogues.REGIONS in catalogue_targets(installed, read_bundle(raw)):
+            try:
+                return catalogues.region_lookup(self.catalogue_dir(version) / "regions.json")
+            except catalogues.CatalogueError:
+                pass        # damaged on disk: the kiosk runs on the shipped one, and says so
+        return catalogues.region_lookup(None)
 
     def status(self) -> dict[str, Any]:
         """What the heartbeat reports: version, trial, staged, last refusal and rollback."""

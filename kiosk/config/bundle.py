@@ -7,6 +7,10 @@ installed settings and validated by the same schema as the settings file. ``scop
 (``bundle_path``), and a kiosk applies the most specific bundle there is for it
 (``candidate_paths``: its own, then its groups in the order it lists them, then all).
 
+A bundle may name replacement catalogues in ``[catalogues]`` (TUF target paths beside it,
+``catalogue_targets``); its ``[profile] region_code`` is checked against the regions catalogue
+it brings, or the shipped one, wherever it is checked (``parse_bundle``'s ``regions``).
+
 Where bundles live and which one applies is ``contract.bundles`` (shared with ``kiosk-admin``
 and the platform's console), as is ``Refusal``, the closed set of reasons a bundle is refused;
 each refusal is audited with ``config-bundle-refused``. No I/O, no TUF here
@@ -20,13 +24,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contract.bundles import (ALL, SCOPE_PATTERN, Refusal, bundle_path, candidate_paths)
-from kiosk.config.schema import BundleSettings
+from kiosk.config.schema import BundleSettings, Catalogues
+from kiosk.domain import catalogues
 from kiosk.config.settings import Settings, SettingsError, describe, with_bundle
 
 FORMAT = 1
 MAX_BUNDLE_BYTES = 256 * 1024
 __all__ = ["ALL", "FORMAT", "Bundle", "BundleError", "Refusal", "bundle_from_toml",
-           "bundle_path", "candidate_paths", "parse_bundle"]
+           "bundle_path", "candidate_paths", "catalogue_targets", "parse_bundle", "read_bundle"]
 
 
 class BundleError(Exception):
@@ -51,8 +56,9 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number a bundle may hold")
 
 
-def parse_bundle(raw: bytes, installed: Settings, where: str = "bundle") -> tuple[Bundle, Settings]:
-    """A bundle's bytes checked against the schema, and the settings it would give.
+def read_bundle(raw: bytes, where: str = "bundle") -> Bundle:
+    """A bundle's document checked (format, version, scope, sections by name), before its
+    settings are laid over the installed ones.
 
     Raises:
         BundleError: ``not-json`` or ``invalid`` (the message names the key).
@@ -69,22 +75,56 @@ def parse_bundle(raw: bytes, installed: Settings, where: str = "bundle") -> tupl
         raise BundleError(Refusal.INVALID, f"{where}: {describe(exc)}") from None
     except (RecursionError, TypeError, ValueError) as exc:
         raise BundleError(Refusal.INVALID, f"{where}: {type(exc).__name__}") from None
+    return bundle
+
+
+def parse_bundle(raw: bytes, installed: Settings, where: str = "bundle", *,
+                 regions: catalogues.RegionLookup | None = None) -> tuple[Bundle, Settings]:
+    """A bundle's bytes checked against the schema, and the settings it would give.
+
+    ``regions``: the regions catalogue the bundle brings (``catalogues.region_lookup``); the
+    callers that hold a bundle's files pass it, and the shipped catalogue is the default.
+
+    Raises:
+        BundleError: ``not-json`` or ``invalid`` (the message names the key).
+    """
+    bundle = read_bundle(raw, where)
     try:
-        return bundle, with_bundle(installed, bundle.settings, where)
+        return bundle, with_bundle(installed, bundle.settings, where,
+                                   regions=regions or catalogues.region_lookup(None))
     except SettingsError as exc:
         raise BundleError(Refusal.INVALID, str(exc)) from None
 
 
+def catalogue_targets(installed: Settings, bundle: Bundle) -> dict[str, str]:
+    """The catalogues the bundle's settings name: ``{"scope": "catalogues/x.json"}``, each a
+    TUF target to fetch and check beside the bundle (an empty path: the shipped catalogue).
+
+    Raises:
+        BundleError: ``invalid``: a path the schema refuses.
+    """
+    named = {**installed.catalogues.model_dump(), **(bundle.settings.catalogues or {})}
+    try:
+        section = Catalogues.model_validate(named)
+    except ValidationError as exc:
+        raise BundleError(Refusal.INVALID, f"bundle: [catalogues] {describe(exc)}") from None
+    return {kind: path for kind, path in section.model_dump().items() if path}
+
+
 def bundle_from_toml(values: dict[str, Any], version: int, scope: str,
-                     installed: Settings | None = None) -> bytes:
-    """The bundle bytes for a readable TOML's tables (``kiosk-admin build``), validated.
+                     installed: Settings | None = None, *,
+                     regions: catalogues.RegionLookup | None = None) -> bytes:
+    """The bundle bytes for a readable TOML's tables (``kiosk-admin build``), validated
+    (``regions``: the regions catalogue published with it, else the shipped one).
 
     Raises:
         BundleError: the TOML's settings break the schema.
     """
     note = values.pop("note", "") if isinstance(values.get("note", ""), str) else ""
+    regions = regions or catalogues.region_lookup(None)
     try:   # first against the schema, so a NaN is named by its key, not by the JSON encoder
-        with_bundle(installed or Settings(), BundleSettings.model_validate(values), "bundle")
+        with_bundle(installed or Settings(), BundleSettings.model_validate(values), "bundle",
+                    regions=regions)
     except ValidationError as exc:
         raise BundleError(Refusal.INVALID, f"bundle: {describe(exc)}") from None
     except SettingsError as exc:
@@ -96,5 +136,5 @@ def bundle_from_toml(values: dict[str, Any], version: int, scope: str,
                          allow_nan=False).encode()
     except ValueError as exc:   # NaN or infinity from the TOML
         raise BundleError(Refusal.INVALID, f"bundle: {exc}") from None
-    parse_bundle(raw, installed or Settings(), "bundle")
+    parse_bundle(raw, installed or Settings(), "bundle", regions=regions)
     return raw

@@ -128,8 +128,12 @@ def describe(exc: ValidationError) -> str:
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
-def from_values(values: Any, where: str = "<config>") -> Settings:
-    """Settings from an already parsed tree. Raises SettingsError for anything unusable."""
+def from_values(values: Any, where: str = "<config>", *,
+                regions: catalogues.RegionLookup | None = None) -> Settings:
+    """Settings from an already parsed tree. Raises SettingsError for anything unusable.
+
+    ``regions`` is the regions catalogue ``[profile] region_code`` is checked against (default:
+    the one in use); a bundle's settings are checked against the regions it brings."""
     if not isinstance(values, dict):
         raise SettingsError(f"{where}: settings must be a table")
     try:
@@ -145,7 +149,7 @@ def from_values(values: Any, where: str = "<config>") -> Settings:
         raise SettingsError(f"{where}: [platform] url: with a url, set public_key and "
                             "decision_key (the platform's keys/platform_x25519.pub and "
                             "decision_ed25519.pub)")
-    region = catalogues.region(settings.profile.region_code)
+    region = (regions or catalogues.region)(settings.profile.region_code)
     if region is None or not region.current or region.level == "province":
         # The name's 行政区划 and the address picker start from it.
         raise SettingsError(f"{where}: [profile] region_code: must be the hall's current county "
@@ -223,8 +227,10 @@ def load(path: Path | str | None = None) -> Settings:
     return parse(read_text(p), str(p))
 
 
-def with_bundle(settings: Settings, bundle: BundleSettings, where: str = "<bundle>") -> Settings:
-    """The installed settings with a bundle's sections laid over them, validated again.
+def with_bundle(settings: Settings, bundle: BundleSettings, where: str = "<bundle>", *,
+                regions: catalogues.RegionLookup | None = None) -> Settings:
+    """The installed settings with a bundle's sections laid over them, validated again
+    (``[profile] region_code`` against ``regions``, as in ``from_values``).
 
     A bundle section sets the keys it names and leaves the others as installed.
 
@@ -237,4 +243,4 @@ def with_bundle(settings: Settings, bundle: BundleSettings, where: str = "<bundl
             values[section] = {**values.get(section, {}), **value}
         else:
             values[section] = value
-    return from_values(values, where)
+    return from_values(values, where, regions=regions)

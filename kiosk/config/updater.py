@@ -4,9 +4,12 @@
 platform (``platform_source``: signed requests through the kiosk's client) or from a folder
 (``folder_source``: a USB copy imported in diagnostics mode). It verifies against the root the
 kiosk was installed with (``[fleet] trusted_root``, then the roots it has followed since, kept
-in ``config/tuf/root_history``), finds the most specific bundle for this kiosk, downloads it,
-checks it against the settings schema and the version already applied, and stages it in
-``kiosk.config.applied``. Signature thresholds, rollback and freeze protection, expiry and root
+in ``config/tuf/root_history``), finds the most specific bundle for this kiosk, downloads it
+and the catalogues it names (TUF targets beside it: length and hashes verified by tuf, then the
+content by ``kiosk.domain.catalogues``' own builders), checks it against the settings schema
+(its region code against the regions it brings) and the version already applied, and stages it
+with its catalogues in ``kiosk.config.applied``. A bundle one of whose catalogues fails any
+check is refused whole. Signature thresholds, rollback and freeze protection, expiry and root
 rotation are tuf's; this module only names the reason of a refusal for the audit log.
 
 What it does not do: apply a bundle (the kiosk does that between visits) or decide the schema.
@@ -29,13 +32,15 @@ from tuf.ngclient.fetcher import FetcherInterface
 
 from kiosk.audit import Audit, NullAudit
 from kiosk.config.applied import AppliedConfig
-from kiosk.config.bundle import (BundleError, Refusal, bundle_path, candidate_paths,
-                                 parse_bundle)
+from kiosk.config.bundle import (MAX_BUNDLE_BYTES, Bundle, BundleError, Refusal, bundle_path,
+                                 candidate_paths, catalogue_targets, parse_bundle, read_bundle)
 from kiosk.config.settings import Settings, SettingsError, read_limited
+from kiosk.domain import catalogues
 
 log = logging.getLogger(__name__)
 
 MAX_METADATA_BYTES = 512 * 1024
+MAX_TARGET_BYTES = max(MAX_BUNDLE_BYTES, catalogues.MAX_FILE_BYTES)   # a bundle or a catalogue
 #: Audit event ids this module records (the audit catalogue lists them).
 REFUSED = "config-bundle-refused"
 STAGED = "config-bundle-staged"
@@ -73,7 +78,8 @@ def folder_source(folder: Path) -> Source:
         if not path.exists():
             raise NotFound(rel)
         try:
-            return read_limited(path, MAX_METADATA_BYTES)
+            return read_limited(path, MAX_TARGET_BYTES if rel.startswith("targets/")
+                                else MAX_METADATA_BYTES)
         except SettingsError as exc:
             raise Unreachable(str(exc)) from None
     return Source("usb", get)
@@ -184,6 +190,15 @@ class BundleUpdater:
                     raise BundleError(Refusal.OLDER, f"bundle version {version} is older than "
                                                      f"the applied version {current}")
                 raw = Path(updater.download_target(found)).read_bytes()
+                bundle = read_bundle(raw, found.path)
+                if bundle.version != version or bundle_path(bundle.scope) != found.path:
+                    raise BundleError(Refusal.TAMPERED, "the bundle's own version or scope "
+                                                        "differs from its signed target metadata")
+                files = self._catalogues(updater, found.path, bundle)
+                parse_bundle(raw, self.installed, found.path,
+                             regions=catalogues.region_lookup(files.get(catalogues.REGIONS)))
+                kept = {kind: read_limited(path, catalogues.MAX_FILE_BYTES)
+                        for kind, path in files.items()}
             except tuf_errors.DownloadError as exc:
                 return self._refused(source, Refusal.UNREACHABLE.value, str(exc))
             except tuf_errors.RepositoryError as exc:
@@ -191,13 +206,34 @@ class BundleUpdater:
                 return self._refused(source, reason.value, f"{type(exc).__name__}: {exc}")
             except (OSError, ValueError) as exc:   # e.g. metadata that is not JSON
                 return self._refused(source, Refusal.INVALID.value, type(exc).__name__)
-        bundle, _ = parse_bundle(raw, self.installed, found.path)
-        if bundle.version != version or bundle_path(bundle.scope) != found.path:
-            raise BundleError(Refusal.TAMPERED, "the bundle's own version or scope differs "
-                                                "from its signed target metadata")
-        self.applied.stage(version, raw, source=source.name)
+        self.applied.stage(version, raw, source=source.name, catalogue_files=kept)
         self.audit.record(STAGED, version=version, source=source.name, scope=bundle.scope)
         return CheckResult("staged", version)
+
+    def _catalogues(self, updater: Updater, where: str, bundle: Bundle) -> dict[str, Path]:
+        """Download the catalogues the bundle names (tuf checks length and hashes against the
+        signed targets metadata) and check each with the catalogues' own rules.
+
+        Raises:
+            BundleError: ``invalid`` for a catalogue the repository lacks, too large or
+                malformed; tuf's errors for one that does not verify.
+        """
+        files: dict[str, Path] = {}
+        for kind, target in catalogue_targets(self.installed, bundle).items():
+            info = updater.get_targetinfo(target)
+            if info is None:
+                raise BundleError(Refusal.INVALID, f"{where} names the catalogue {target}, "
+                                                   "which the repository does not hold")
+            if info.length > catalogues.MAX_FILE_BYTES:
+                raise BundleError(Refusal.INVALID, f"{target}: {info.length} bytes, more than "
+                                                   f"a catalogue may hold "
+                                                   f"({catalogues.MAX_FILE_BYTES})")
+            files[kind] = Path(updater.download_target(info))
+            try:
+                catalogues.check_file(kind, files[kind])
+            except catalogues.CatalogueError as exc:
+                raise BundleError(Refusal.INVALID, f"{target}: {exc}") from None
+        return files
 
     def _refused(self, source: Source, reason: str, message: str) -> CheckResult:
         if reason != Refusal.UNREACHABLE.value:

@@ -34,6 +34,7 @@ from kiosk.diagnostics.channel import ChannelState
 from kiosk.diagnostics.config_history import (KEPT, ROLLED, TRIAL, Applied, applications,
                                               bundle_label, clean, version_of)
 from kiosk.diagnostics.report import Check
+from kiosk.domain import catalogues
 
 WARN_DAYS = 3            # fewer days than this before the timestamp expires: warn
 SHOWN = 10               # earlier versions on the page
@@ -384,7 +385,12 @@ def config_facts(settings: Settings, config_path: Path | str | None = None, *,
 
 def check(facts: ConfigFacts) -> Check:
     """The readiness report's line: a fault only when the kiosk can take no new configuration
-    (its timestamp metadata expired); refusals and a near expiry are said, not failed."""
+    (its timestamp metadata expired) or runs on a shipped catalogue in place of its bundle's
+    damaged one; refusals and a near expiry are said, not failed."""
+    if fell := catalogues.fallbacks():      # a bundle's catalogue damaged on disk at start
+        names = "、".join(f.label_zh for f in fell)
+        return Check("config", False, f"配置包的{names}文件已损坏，现用随软件发布的{names}",
+                     "在维护模式中重新导入管理员导出的配置，或请管理员发布新的配置版本")
     current = (f"签名配置 版本 {facts.version}" if facts.version is not None
                else f"{facts.source}；尚未应用签名配置")
     if facts.version is not None and facts.applied_at is not None:

@@ -1,4 +1,5 @@
-"""Read-only lookups over the shipped catalogues in ``assets/catalogues/``.
+"""Read-only lookups over the catalogues: those shipped in ``assets/catalogues/``, and the
+business-scope and regions catalogues an administrators' bundle may replace.
 
 What it does: loads each catalogue lazily on first use and caches it for the process, and
 answers lookups: administrative regions (GB/T 2260, retired codes included), ethnic
@@ -10,13 +11,26 @@ What it does not do: it decides no rule. Whether a name is acceptable, or whethe
 number's region fits its birth year, is for the validation modules; this module only
 says what the data holds. No Qt, no I/O beyond reading the asset files, no network.
 Data problems raise :class:`CatalogueError`; lookups of unknown keys return ``None``.
+
+Which file each replaceable catalogue (``SCOPE``, ``REGIONS``) comes from is said here and
+nowhere else: ``use(scope=, regions=)``, called once at start by the composition root with the
+applied bundle's files (None: the shipped one). A file is checked by the same builders as the
+shipped catalogue; one that cannot be read or is malformed falls back to the shipped catalogue
+and is returned as a ``Fallback`` for the caller to audit. ``check_file`` is that check alone
+(the kiosk's updater and ``kiosk-admin`` run it before a bundle is applied or signed); the
+rules a file must meet are the builders' (``_build_regions``, ``_build_scope``). Fetching and
+verifying a file is ``kiosk.config``'s job.
 """
 from __future__ import annotations
 
+import json
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any, Callable, NamedTuple, TypeVar
 
 import assets
@@ -26,6 +40,8 @@ __all__ = [
     "ForbiddenWord", "region", "regions_in", "ethnic_group", "ethnic_groups", "scope_entry",
     "scope_entries", "search_scope", "scope_categories", "org_forms", "industry_terms",
     "industry_term_in", "forbidden_words", "forbidden_words_in", "normalize_query",
+    "SCOPE", "REGIONS", "MAX_FILE_BYTES", "Fallback", "use", "in_use", "fallbacks",
+    "check", "check_file", "region_lookup", "RegionLookup",
 ]
 
 _DIR = "catalogues"
@@ -39,19 +55,70 @@ _MAX_QUERY = 64  # longer queries cannot match any entry name; refuse them cheap
 
 
 class CatalogueError(Exception):
-    """A shipped catalogue file is missing or malformed (an installation fault)."""
+    """A catalogue file is missing or malformed: a shipped one (an installation fault) or one
+    a bundle brings (refused). The message names the file and what is wrong."""
 
 
 def _parse(name: str, build: Callable[[Any], T]) -> T:
     """Load a catalogue file and build its objects; any fault becomes CatalogueError."""
     try:
         data = assets.load_json(_DIR, name)
-    except (OSError, ValueError) as exc:  # FileNotFoundError, JSONDecodeError
+    except (OSError, ValueError, RecursionError) as exc:  # FileNotFoundError, JSONDecodeError
         raise CatalogueError(f"catalogue {name} cannot be read: {exc}") from exc
+    return _built(name, build, data)
+
+
+def _built(name: str, build: Callable[[Any], T], data: Any) -> T:
     try:
         return build(data)
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise CatalogueError(f"catalogue {name} is malformed: {exc!r}") from exc
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+        raise CatalogueError(f"catalogue {name} is malformed: {_said(exc)}") from exc
+
+
+def _said(exc: Exception) -> str:
+    # The builders' own ValueErrors say what is wrong in words; others are shown as they are.
+    return str(exc) if type(exc) is ValueError else repr(exc)
+
+
+# Control and format characters, surrogates and private use: never in a name a person reads.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e"
+                      "\u2060-\u206f\ufeff\ud800-\udfff\ue000-\uf8ff]")
+
+
+def _text(value: Any, where: str, *, required: bool = True, most: int = 200) -> str:
+    """A catalogue string: of type str, printable, not over ``most`` characters."""
+    if not isinstance(value, str):
+        raise ValueError(f"{where} must be text, got {type(value).__name__}")
+    if required and not value.strip():
+        raise ValueError(f"{where} is empty")
+    if len(value) > most:
+        raise ValueError(f"{where} is longer than {most} characters")
+    if bad := _CONTROL.search(value):
+        raise ValueError(f"{where} contains the control character U+{ord(bad.group()):04X}")
+    return value
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{where} must be true or false, got {type(value).__name__}")
+    return value
+
+
+def _texts(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where} must be a list of text, got {type(value).__name__}")
+    return tuple(_text(v, f"{where}[{i}]") for i, v in enumerate(value))
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} must be an object, got {type(value).__name__}")
+    return value
+
+
+def _known_keys(value: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    if extra := value.keys() - allowed:
+        raise ValueError(f"{where} has the unknown key {min(extra)!r}")
 
 
 # ---------------------------------------------------------------- regions
@@ -82,13 +149,73 @@ class Region(NamedTuple):
         return "".join(parts) or self.name
 
 
+_REGION_KEYS = frozenset({"name", "city", "province", "current", "level", "former_names", "note",
+                          "city_former_names"})   # the last is the builder's, not read here
+
+
+def _level_of(code: str) -> str:
+    return "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
+
+
+def _region(code: Any, r: Any) -> Region:
+    """One region checked field by field, each fault named (the slow path of the builder)."""
+    if not isinstance(code, str) or not code.isascii() or not _SIX_DIGITS.match(code):
+        raise ValueError(f"the region code {str(code)[:12]!r} is not six digits")
+    _known_keys(_object(r, f"region {code}"), _REGION_KEYS, f"region {code}")
+    level = r.get("level")
+    if level != _level_of(code):
+        raise ValueError(f"region {code}: level must be {_level_of(code)!r}, got {level!r}")
+    _texts(r.get("city_former_names", []), f"region {code} city_former_names")
+    return Region(code, _text(r.get("name"), f"region {code} name", most=60),
+                  _text(r.get("city"), f"region {code} city", required=False, most=60),
+                  _text(r.get("province"), f"region {code} province", most=60),
+                  _flag(r.get("current"), f"region {code} current"), level,
+                  _texts(r.get("former_names", []), f"region {code} former_names"),
+                  _text(r.get("note", ""), f"region {code} note", required=False))
+
+
+def _build_regions(data: Any) -> dict[str, Region]:
+    """The rules of a regions catalogue: ``{"regions": {code: {...}}}`` where each code is six
+    digits (unique: ``_decode`` refuses a repeated key), its level is the one the code spells
+    (pp0000 province, ppcc00 city, else county), its province is in the catalogue, names are
+    printable text of at most 60 characters and flags are booleans; at least one region is
+    current. The loop checks the common shape in one test per region (the regions are read
+    before the start page) and names a fault through ``_region``."""
+    table = _object(_object(data, "the catalogue").get("regions"), "regions")
+    out: dict[str, Region] = {}
+    six = _SIX_DIGITS.match
+    for code, r in table.items():
+        if (type(r) is dict and r.keys() <= _REGION_KEYS and type(code) is str
+                and code.isascii() and six(code)
+                and type(name := r.get("name")) is str and 0 < len(name) <= 60
+                and type(city := r.get("city")) is str and len(city) <= 60
+                and type(prov := r.get("province")) is str and 0 < len(prov) <= 60
+                and type(current := r.get("current")) is bool
+                and r.get("level") == _level_of(code)
+                and "former_names" not in r and "note" not in r and "city_former_names" not in r
+                and not _CONTROL.search(name + city + prov) and name.strip() and prov.strip()):
+            out[code] = Region(code, name, city, prov, current, r["level"])
+        else:
+            out[code] = _region(code, r)
+    if orphan := next((c for c in out if c[:2] + "0000" not in out), None):
+        raise ValueError(f"region {orphan}: its province {orphan[:2]}0000 is not in the catalogue")
+    if not any(r.current for r in out.values()):
+        raise ValueError("no region is current")
+    return out
+
+
 @lru_cache(maxsize=1)
 def _regions() -> dict[str, Region]:
-    return _parse("regions.json", lambda data: {
-        code: Region(code=code, name=r["name"], city=r["city"], province=r["province"],
-                     current=bool(r["current"]), level=r["level"],
-                     former_names=tuple(r.get("former_names", ())), note=r.get("note", ""))
-        for code, r in data["regions"].items()})
+    return _source(REGIONS)
+
+
+def _region_in(table: dict[str, Region], code: str) -> Region | None:
+    if not isinstance(code, str):
+        return None
+    code = code.strip()
+    if not _SIX_DIGITS.match(code):
+        return None
+    return table.get(code)
 
 
 def region(code: str) -> Region | None:
@@ -101,10 +228,7 @@ def region(code: str) -> Region | None:
     """
     if not isinstance(code, str):
         return None
-    code = code.strip()
-    if not _SIX_DIGITS.match(code):
-        return None
-    return _regions().get(code)
+    return _region_in(_regions(), code)
 
 
 def all_regions() -> list[Region]:
@@ -222,13 +346,67 @@ class _Indexed:
     letters: frozenset[str]  # letters of the initials, to reject subsequences quickly
 
 
+_Scope = tuple[dict[str, ScopeEntry], tuple["_Indexed", ...], tuple[tuple[str, str], ...]]
+_SCOPE_KEYS = frozenset({"code", "name", "note", "kind", "category", "category_name",
+                         "department", "individual_allowed", "pinyin_initials", "confirmed"})
+_SCOPE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")   # scope_entry() upper-cases a query
+_INITIALS = re.compile(r"^[a-z]{0,60}$")                   # the search reads them as letters
+_KINDS = ("general", "licensed")
+
+
+def _scope_entry(e: Any, cats: dict[str, str], n: int) -> ScopeEntry:
+    where = f"entry {n + 1}"
+    _known_keys(_object(e, where), _SCOPE_KEYS, where)
+    code = e.get("code")
+    if not isinstance(code, str) or not _SCOPE_CODE.match(code):
+        raise ValueError(f"{where}: code must be 1 to 32 capital letters, digits, _ or -, "
+                         f"got {str(code)[:40]!r}")
+    where = f"entry {code}"
+    if e.get("kind") not in _KINDS:
+        raise ValueError(f"{where}: kind must be general or licensed, got {e.get('kind')!r}")
+    if e.get("category") not in cats:
+        raise ValueError(f"{where}: category {str(e.get('category'))[:8]!r} is not one of the "
+                         "catalogue's categories")
+    initials = e.get("pinyin_initials")
+    if not isinstance(initials, str) or not _INITIALS.match(initials):
+        raise ValueError(f"{where}: pinyin_initials must be lower-case letters a-z")
+    return ScopeEntry(code, _text(e.get("name"), f"{where} name", most=100),
+                      _text(e.get("note", ""), f"{where} note", required=False, most=500),
+                      e["kind"], e["category"],
+                      _text(e.get("category_name"), f"{where} category_name", most=60),
+                      _text(e.get("department", ""), f"{where} department", required=False,
+                            most=100),
+                      _flag(e.get("individual_allowed"), f"{where} individual_allowed"),
+                      initials, _flag(e.get("confirmed", True), f"{where} confirmed"))
+
+
+def _build_scope(data: Any) -> tuple[list[ScopeEntry], tuple[tuple[str, str], ...]]:
+    """The rules of a business-scope catalogue: ``{"categories": {letter: name}, "entries":
+    [...]}``; each entry has a unique code (our own scheme or the official one: capital letters
+    and digits), a printable name, a kind (general or licensed), a category the catalogue names,
+    booleans where booleans go and pinyin initials in a-z; at least one entry."""
+    data = _object(data, "the catalogue")
+    cats = _object(data.get("categories"), "categories")
+    for letter, name in cats.items():
+        if not re.match(r"^[A-Z]$", letter):
+            raise ValueError(f"the category {letter[:8]!r} is not one capital letter")
+        _text(name, f"category {letter}", most=60)
+    raw = data.get("entries")
+    if not isinstance(raw, list) or not raw:
+        raise ValueError("entries must be a non-empty list")
+    entries = [_scope_entry(e, cats, n) for n, e in enumerate(raw)]
+    seen: set[str] = set()
+    for e in entries:
+        if e.code in seen:
+            raise ValueError(f"the code {e.code} is used twice")
+        seen.add(e.code)
+    return entries, tuple(sorted(cats.items()))
+
+
 @lru_cache(maxsize=1)
-def _scope() -> tuple[dict[str, ScopeEntry], tuple[_Indexed, ...], tuple[tuple[str, str], ...]]:
-    entries, cats = _parse("business_scope.json", lambda data: (
-        [ScopeEntry(**e) for e in data["entries"]], tuple(sorted(data["categories"].items()))))
+def _scope() -> _Scope:
+    entries, cats = _source(SCOPE)
     by_code = {e.code: e for e in entries}
-    if len(by_code) != len(entries):
-        raise CatalogueError("business_scope.json has duplicate codes")
     index = []
     for e in entries:
         name, note = normalize_query(e.name), normalize_query(e.note)
@@ -449,3 +627,170 @@ def forbidden_words_in(name: str) -> list[ForbiddenWord]:
         return []
     folded = unicodedata.normalize("NFKC", name)
     return [w for w in _forbidden() if w.word in folded]
+
+
+# ---------------------------------------------------------------- which file each one comes from
+
+#: The catalogues a configuration bundle may replace, by their key in ``[catalogues]``.
+SCOPE, REGIONS = "scope", "regions"
+#: The most a replacement file may hold: the shipped regions file is some 0.8 MB, and the
+#: platform's client reads at most 1 MiB of a repository file.
+MAX_FILE_BYTES = 1024 * 1024
+_SHIPPED = {SCOPE: ("business_scope.json", _build_scope), REGIONS: ("regions.json", _build_regions)}
+_LABELS_ZH = {SCOPE: "经营范围目录", REGIONS: "行政区划目录"}
+_in_use: dict[str, Path | None] = {SCOPE: None, REGIONS: None}
+_fallen: list[Fallback] = []
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A catalogue file that could not be used: the shipped catalogue stands in for it."""
+
+    catalogue: str      # SCOPE or REGIONS
+    path: Path
+    reason: str         # what is wrong with the file (no personal data: catalogues hold none)
+
+    @property
+    def label_zh(self) -> str:
+        return _LABELS_ZH[self.catalogue]
+
+
+def use(*, scope: Path | None = None, regions: Path | None = None) -> list[Fallback]:
+    """Say which file the scope and the regions catalogues come from (None: the shipped one),
+    and drop what was cached from the files used before. Each file is read and checked now; one
+    that is missing or malformed is not used (the shipped catalogue is) and is returned.
+    Call it at start, before any lookup, and with no arguments to go back to the shipped ones.
+    """
+    chosen = {SCOPE: scope, REGIONS: regions}
+    fell: list[Fallback] = []
+    for kind, path in chosen.items():
+        if path is not None:
+            try:
+                _file(kind, Path(path))
+            except CatalogueError as exc:
+                fell.append(Fallback(kind, Path(path), str(exc)))
+                chosen[kind] = None
+    _in_use.update(chosen)
+    _fallen[:] = fell
+    _regions.cache_clear()
+    _scope.cache_clear()
+    return fell
+
+
+def in_use() -> dict[str, Path | None]:
+    """The file each replaceable catalogue comes from now (None: the shipped one)."""
+    return dict(_in_use)
+
+
+def fallbacks() -> list[Fallback]:
+    """The files the last ``use`` (or a lookup since) could not use: the shipped ones stand in."""
+    return list(_fallen)
+
+
+def check_file(catalogue: str, path: Path) -> None:
+    """Check a replacement catalogue file by the rules of the shipped one.
+
+    Args:
+        catalogue: ``SCOPE`` or ``REGIONS``.
+        path: the file (at most ``MAX_FILE_BYTES`` of UTF-8 JSON).
+    Raises:
+        CatalogueError: unreadable, too large, not JSON, or breaking a rule; the message says
+            which, in English, for the audit log and the administrator.
+    """
+    _file(catalogue, Path(path))
+
+
+RegionLookup = Callable[[str], "Region | None"]
+
+
+def check(catalogue: str, raw: bytes, name: str) -> None:
+    """``check_file`` for bytes in hand (``kiosk-admin`` checks exactly what it signs)."""
+    if catalogue not in _SHIPPED:
+        raise CatalogueError(f"no catalogue is called {catalogue!r}; one of {SCOPE}, {REGIONS}")
+    if len(raw) > MAX_FILE_BYTES:
+        raise CatalogueError(f"{name}: larger than {MAX_FILE_BYTES} bytes")
+    _built(name, _SHIPPED[catalogue][1], _decode(raw, name))
+
+
+def region_lookup(path: Path | None) -> RegionLookup:
+    """``region`` over the regions file at ``path`` (None: the shipped catalogue), whatever
+    ``use`` chose: a bundle's settings are checked against the regions the same bundle brings.
+
+    Raises:
+        CatalogueError: the file cannot be used.
+    """
+    table = _file(REGIONS, Path(path)) if path is not None else _parse(*_SHIPPED[REGIONS])
+    return partial(_region_in, table)
+
+
+def _source(kind: str) -> Any:
+    path = _in_use[kind]
+    if path is not None:
+        try:
+            return _file(kind, path)
+        except CatalogueError as exc:   # changed on disk since ``use`` checked it
+            _fallen.append(Fallback(kind, path, str(exc)))
+            _in_use[kind] = None
+    return _parse(*_SHIPPED[kind])
+
+
+def _file(kind: str, path: Path) -> Any:
+    if kind not in _SHIPPED:
+        raise CatalogueError(f"no catalogue is called {kind!r}; one of {SCOPE}, {REGIONS}")
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    return _file_cached(kind, str(path), (st.st_ino, st.st_size, st.st_mtime_ns))
+
+
+@lru_cache(maxsize=4)   # keyed on the file's identity, size and time: a changed file is read again
+def _file_cached(kind: str, path: str, _stamp: tuple[int, int, int]) -> Any:
+    name = Path(path).name
+    return _built(name, _SHIPPED[kind][1], _decode(_read_limited(Path(path)), name))
+
+
+def _read_limited(path: Path) -> bytes:
+    """A regular file's bytes, at most ``MAX_FILE_BYTES``; a FIFO or device is refused unread."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CatalogueError(f"{path}: is not a regular file")
+        data = os.read(fd, MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise CatalogueError(f"{path.name}: larger than {MAX_FILE_BYTES} bytes")
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a value a catalogue may hold")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        again = next(k for k, _ in pairs if k in seen or seen.add(k))   # type: ignore[func-returns-value]
+        raise ValueError(f"the key {again[:20]!r} appears twice")
+    return out
+
+
+def _decode(raw: bytes, name: str) -> Any:
+    """JSON of a replacement file: UTF-8, no NaN or infinity, no key twice. Nesting deeper than
+    the parser's recursion limit is a RecursionError, and any nesting a catalogue does not
+    have is refused by the builders' types."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError) as exc:
+        raise CatalogueError(f"{name}: not a usable JSON catalogue: {exc}") from None

@@ -86,3 +86,74 @@ def test_status_and_publish_without_a_platform_say_so(repo: Path, tmp_path: Path
     monkeypatch.setenv("KIOSK_ADMIN_PASSWORD", "x")
     assert main(["status", "--platform", "http://127.0.0.1:9", "--user", "wang"]) == 2
     assert "cannot reach the platform" in capsys.readouterr().err
+
+
+# -- catalogues published with a bundle ----------------------------------------------------
+
+def _scope_catalogue(tmp_path: Path, **entry: object) -> Path:
+    import assets
+    doc = json.loads(json.dumps(assets.load_json("catalogues", "business_scope.json")))
+    doc["entries"].append({"code": "I901", "name": "元宇宙场景设计服务", "note": "",
+                           "kind": "general", "category": "I",
+                           "category_name": "信息传输、软件和信息技术服务业", "department": "",
+                           "individual_allowed": True, "pinyin_initials": "yyzcjsjfw", **entry})
+    path = tmp_path / "scope.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_build_names_a_catalogue_by_its_content_and_signs_it_beside_the_bundle(
+        repo: Path, tmp_path: Path, capsys) -> None:
+    from admin.cli import _build, _parser
+    src = tmp_path / "b.toml"
+    src.write_text(GOOD, encoding="utf-8")
+    catalogue = _scope_catalogue(tmp_path)
+    assert main(["validate", str(src), "--scope-catalogue", str(catalogue)]) == 0
+    args = _parser().parse_args(["build", str(src), "--to", "all", "--repo", str(repo),
+                                 "--scope-catalogue", str(catalogue)])
+    version, raw, files = _build(args, Repository(repo))
+    target = json.loads(raw)["settings"]["catalogues"]["scope"]
+    assert target.startswith("catalogues/business_scope-") and list(files) == [target]
+    assert files[target] == catalogue.read_bytes()
+    Repository(repo).add_bundle("all", version, raw, files=files)
+    capsys.readouterr()
+    assert main(["list", str(repo)]) == 0
+    assert target in capsys.readouterr().out
+    _, targets = Repository(repo).files()
+    assert sorted(Path(p).parts[0] for p in targets) == ["bundles", "catalogues"]
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"code": "A001"}, "the code A001 is used twice"),
+    ({"name": "元宇宙\u0007"}, "control character U+0007"),
+    ({"individual_allowed": "yes"}, "must be true or false"),
+])
+def test_a_bad_catalogue_is_refused_before_anything_is_signed(repo: Path, tmp_path: Path, capsys,
+                                                             change: dict, fragment: str) -> None:
+    src = tmp_path / "b.toml"
+    src.write_text(GOOD, encoding="utf-8")
+    catalogue = _scope_catalogue(tmp_path, **change)
+    assert main(["validate", str(src), "--scope-catalogue", str(catalogue)]) == 2
+    assert fragment in capsys.readouterr().err
+    before = sorted(p.name for p in (repo / "metadata").iterdir())
+    assert main(["build", str(src), "--to", "all", "--repo", str(repo),
+                 "--scope-catalogue", str(catalogue)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert sorted(p.name for p in (repo / "metadata").iterdir()) == before
+
+
+def test_a_catalogue_path_must_be_in_the_repository_and_named_once(repo: Path, tmp_path: Path,
+                                                                   capsys) -> None:
+    src = tmp_path / "b.toml"
+    src.write_text(GOOD + '[catalogues]\nscope = "catalogues/business_scope-1.json"\n',
+                   encoding="utf-8")
+    assert main(["build", str(src), "--to", "all", "--repo", str(repo)]) == 2
+    assert "which the repository does not hold" in capsys.readouterr().err
+    assert main(["build", str(src), "--to", "all", "--repo", str(repo),
+                 "--scope-catalogue", str(_scope_catalogue(tmp_path))]) == 2
+    assert "name only one" in capsys.readouterr().err
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    assert main(["validate", str(tmp_path / "b.toml"), "--regions-catalogue", str(huge)]) == 2
+    assert "larger than" in capsys.readouterr().err
