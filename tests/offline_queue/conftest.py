@@ -96,6 +96,7 @@ def v4_file(tmp_path: Path) -> Path:
     opens by default."""
     for suffix in ("", ".key"):
         shutil.copyfile(V4_FILE.with_name(V4_FILE.name + suffix), tmp_path / f"outbox.db{suffix}")
+    (tmp_path / "outbox.db.key").chmod(0o600)   # as the outbox keeps it (git keeps 0644)
     return tmp_path / "outbox.db"
 
 
