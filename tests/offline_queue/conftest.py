@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,20 @@ def make_outbox(tmp_path: Path, platform_private, clock):
             box.close()
         except Exception:  # noqa: BLE001 - already closed by the test
             pass
+
+
+#: An outbox file as schema version 4 wrote it (see data/make_outbox_v4.py), its local key beside.
+V4_FILE = Path(__file__).parent / "data" / "outbox-v4.db"
+
+
+@pytest.fixture
+def v4_file(tmp_path: Path) -> Path:
+    """A copy of `V4_FILE` (and its key) at ``tmp_path / "outbox.db"``, where `make_outbox`
+    opens by default."""
+    for suffix in ("", ".key"):
+        shutil.copyfile(V4_FILE.with_name(V4_FILE.name + suffix), tmp_path / f"outbox.db{suffix}")
+    (tmp_path / "outbox.db.key").chmod(0o600)   # as the outbox keeps it (git keeps 0644)
+    return tmp_path / "outbox.db"
 
 
 @pytest.fixture

@@ -58,19 +58,16 @@ def test_after_a_correction_or_a_refusal_a_new_submission_is_a_new_application(m
     assert box.status("SUB-9").state is QueueState.QUEUED
 
 
-def test_a_version_3_file_gains_the_key_and_keeps_its_rows(make_outbox):
-    box = make_outbox()
-    box.enqueue("SUB-1", _record(), {}, "individual_business")
-    path = box.path
-    box.close()
-    conn = sqlite3.connect(path)
+def test_a_version_3_file_gains_the_key_and_keeps_its_rows(make_outbox, v4_file):
+    # What version 4 wrote, taken back to version 3: no application key.
+    conn = sqlite3.connect(v4_file)
     conn.execute("DROP INDEX submissions_application_key")
     conn.execute("ALTER TABLE submissions DROP COLUMN application_key")
     conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
-    again = make_outbox(path.name)
-    assert again.status("SUB-1").state is QueueState.QUEUED
+    again = make_outbox(v4_file.name)
+    assert again.status("V4-QUEUED").state is QueueState.QUEUED
     rec = _record()
     assert again.enqueue("SUB-2", rec, {}, "individual_business",
                          same_as=same_application(rec)) == "SUB-2"   # an old row has no key

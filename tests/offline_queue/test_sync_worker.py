@@ -397,7 +397,8 @@ def test_retry_after_is_honoured_within_the_cap(worker, port, ids, clock):
 def test_locally_corrupted_attachment_is_held_not_retried_forever(worker, port, ids, clock):
     bad, good = fill(worker.outbox, ids, clock, 2)
     worker.outbox._db.execute(
-        "UPDATE attachments SET data = zeroblob(length(data)) WHERE submission_id = ?", [bad])
+        "UPDATE bodies SET data = zeroblob(length(data)) WHERE id = "
+        "(SELECT body_id FROM submissions WHERE submission_id = ?)", [bad])
     report = worker.run_once()
     assert report.held == 1 and report.delivered == 1
     status = worker.outbox.status(bad)

@@ -33,7 +33,7 @@ from offline_queue.outbox import Outbox  # noqa: E402
 from offline_queue.sync import SyncWorker  # noqa: E402
 from tests.reliability.points import Points  # noqa: E402
 
-RULES = (("INSERT INTO attachments", "enqueue"),
+RULES = (("INSERT INTO submissions", "enqueue"),
          ("UPDATE submissions SET state = 'sending'", "sending"),
          ("UPDATE submissions SET state = 'sent'", "delivered"))
 

@@ -6,7 +6,8 @@ syncs must be seen, and only a VFS sees them. APSW's Python VFS works only on AP
 while the outbox (through sqlite-utils) and the platform use the stdlib ``sqlite3``; so:
 
 1. ``Recorder`` records the exact statements a real stdlib connection runs, pragmas included,
-   through ``sqlite3``'s trace callback (bound values expanded into the SQL), with marks where
+   through ``sqlite3``'s trace callback (bound values expanded into the SQL), and what it writes
+   through incremental blob I/O (``blobopen``, which runs no statement), with marks where
    the code under test acknowledged something (``enqueue`` returned; the platform answered 201).
    The code under test runs unchanged: it is not asked to take another kind of connection.
 2. ``replay`` runs that statement stream through one APSW connection on ``DiskLog``, a VFS that
@@ -41,14 +42,22 @@ class Recorder:
     """Statements of the stdlib connections opened inside ``recording()``, in order, and marks."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[str, str]] = []      # ("sql", text) or ("mark", key)
+        # ("sql", text), ("mark", key), or ("blob", (schema, table, column, rowid, offset, data))
+        self.items: list[tuple[str, object]] = []
 
     @contextmanager
     def recording(self) -> Iterator[Recorder]:
         """Every ``sqlite3.connect`` in this block returns a traced connection."""
         connect = sqlite3.connect
+        items = self.items
+
+        class Traced(sqlite3.Connection):
+            def blobopen(self, table, column, row, /, *, readonly=False, name="main"):
+                blob = super().blobopen(table, column, row, readonly=readonly, name=name)
+                return blob if readonly else _RecordedBlob(blob, items, (name, table, column, row))
 
         def traced(*args, **kwargs):
+            kwargs.setdefault("factory", Traced)
             conn = connect(*args, **kwargs)
             conn.set_trace_callback(lambda sql: self.items.append(("sql", sql)))
             return conn
@@ -60,10 +69,33 @@ class Recorder:
         """The code under test acknowledged ``key`` here: it must survive any later cut."""
         self.items.append(("mark", key))
 
-    def replaced(self, old: str, new: str) -> list[tuple[str, str]]:
+    def replaced(self, old: str, new: str) -> list[tuple[str, object]]:
         """The stream with one statement replaced everywhere (to show a check can fail)."""
         return [(kind, new if kind == "sql" and text == old else text)
                 for kind, text in self.items]
+
+
+class _RecordedBlob:
+    """A writable ``sqlite3.Blob`` whose writes are recorded with where they landed."""
+
+    def __init__(self, blob: sqlite3.Blob, items: list, where: tuple) -> None:
+        self._blob, self._items, self._where = blob, items, where
+
+    def write(self, data) -> None:
+        self._items.append(("blob", (*self._where, self._blob.tell(), bytes(data))))
+        self._blob.write(data)
+
+    def __getattr__(self, name):   # read, seek, tell, close
+        return getattr(self._blob, name)
+
+    def __len__(self) -> int:
+        return len(self._blob)
+
+    def __enter__(self) -> _RecordedBlob:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._blob.close()
 
 
 class DiskLog(apsw.VFS):
@@ -117,7 +149,7 @@ class Replay:
 _VFS_NAMES = iter(range(1 << 30))
 
 
-def replay(items: list[tuple[str, str]], target: Path) -> Replay:
+def replay(items: list[tuple[str, object]], target: Path) -> Replay:
     """Run ``items`` on a fresh database file ``target`` through a logging VFS."""
     ops: list[Op] = []
     vfs = DiskLog(f"disklog{next(_VFS_NAMES)}", ops)
@@ -128,6 +160,14 @@ def replay(items: list[tuple[str, str]], target: Path) -> Replay:
         for kind, text in items:
             if kind == "mark":
                 marks[text] = len(ops)
+            elif kind == "blob":
+                schema, table, column, rowid, offset, data = text
+                blob = conn.blob_open(schema, table, column, rowid, True)
+                try:
+                    blob.seek(offset)
+                    blob.write(data)
+                finally:
+                    blob.close()
             else:
                 for _ in conn.execute(text):
                     pass

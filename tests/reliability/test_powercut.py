@@ -10,6 +10,7 @@ the check can fail, and ``FULL`` is what keeps it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import sqlite3
@@ -78,9 +79,14 @@ def outbox_check(key, expected):
             rows = {r[0]: r[1:] for r in conn.execute(
                 "SELECT submission_id, state, record, purged_at FROM submissions")}
             parts = {}
-            for sid, sha, data in conn.execute("SELECT submission_id, sha256, data "
-                                               "FROM attachments"):
-                parts.setdefault(sid, []).append((sha, data))
+            for sid, declared, data in conn.execute(
+                    "SELECT submission_id, parts, data FROM submissions "
+                    "LEFT JOIN bodies ON bodies.id = body_id"):
+                at = 0
+                for part in json.loads(declared or "[]"):
+                    body = data[at:at + part["size"]] if data is not None else None
+                    parts.setdefault(sid, []).append((part["sha256"], body))
+                    at += part["size"]
         lost = []
         for sid in acked:
             if sid not in rows:
