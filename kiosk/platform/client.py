@@ -238,9 +238,11 @@ class PlatformClient:
 
     # ------------------------------------------------------------------ the rest of the kiosk
 
-    def check_name(self, name: str) -> NameCheck:
-        """GET /v1/names/check?name=...: is this business name free to use?"""
-        resp = self._call("GET", "/v1/names/check?" + urlencode({"name": name}))
+    def check_name(self, name: str, subject_type: str | None = None) -> NameCheck:
+        """GET /v1/names/check?name=...&subject_type=...: is this business name free to use
+        for that kind of subject? (Its naming rules differ: a 个体工商户 name is no company's.)"""
+        query = {"name": name, **({"subject_type": subject_type} if subject_type else {})}
+        resp = self._call("GET", "/v1/names/check?" + urlencode(query))
         data = self._json(resp, dict)
         conflicts = data.get("conflicts", [])
         if not isinstance(data.get("available"), bool) or not isinstance(conflicts, list):

@@ -72,28 +72,31 @@ class NameChecker:
     """Args: ``check``, the platform's name check (it may raise ``PlatformError``); ``online``,
     whether the platform is reachable now; ``post``, how an answer reaches the caller's thread."""
 
-    def __init__(self, check: Callable[[str], object], *, online: Callable[[], bool],
-                 post: Post) -> None:
+    def __init__(self, check: Callable[[str, str | None], object], *,
+                 online: Callable[[], bool], post: Post) -> None:
         self._check, self._online, self._post = check, online, post
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="name-check")
 
-    def ask(self, name: str, answer: Callable[[NameAnswer], None]) -> None:
-        """Check ``name``; ``answer`` is called on the caller's thread (through ``post``)."""
+    def ask(self, name: str, answer: Callable[[NameAnswer], None],
+            subject_type: str | None = None) -> None:
+        """Check ``name`` for a subject of ``subject_type`` (its naming rules); ``answer`` is
+        called on the caller's thread (through ``post``)."""
         if not self._online():
             answer(NameAnswer(name, NameCheckState.LATER, LATER_TEXT))
             return
         answer(NameAnswer(name, NameCheckState.CHECKING, CHECKING_TEXT))
         try:
-            self._pool.submit(self._ask, name, answer)
+            self._pool.submit(self._ask, name, answer, subject_type)
         except RuntimeError:            # stopped: the kiosk is shutting down
             answer(NameAnswer(name, NameCheckState.LATER, LATER_TEXT))
 
-    def _ask(self, name: str, answer: Callable[[NameAnswer], None]) -> None:
+    def _ask(self, name: str, answer: Callable[[NameAnswer], None],
+             subject_type: str | None) -> None:
         # Here, not at the top: the port's wire models (pydantic) are not needed to draw the
         # start page, and this runs on the checker's thread, long after it is painted.
         from offline_queue.port import PlatformError
         try:
-            found = self._check(name)
+            found = self._check(name, subject_type)
             told = (NameAnswer(name, NameCheckState.AVAILABLE, AVAILABLE_TEXT)
                     if getattr(found, "available", False) else
                     NameAnswer(name, NameCheckState.TAKEN,

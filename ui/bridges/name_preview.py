@@ -77,7 +77,7 @@ class NamePreviewBridge(QObject):
             self._show(p.name, list(p.hints), NameCheckState.LATER, LATER_TEXT)
         else:
             self._show(p.name, list(p.hints), NameCheckState.NONE, "")
-            self._checker.ask(p.name, self._answered)
+            self._checker.ask(p.name, self._answered, subject.id if subject else None)
 
     def _answered(self, answer: NameAnswer) -> None:
         if answer.name == self._name:            # else the person has typed on since

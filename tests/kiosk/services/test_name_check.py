@@ -47,9 +47,10 @@ class Posted:
             fn()
 
 
-def ask(checker: NameChecker, post: Posted, name: str) -> list[NameAnswer]:
+def ask(checker: NameChecker, post: Posted, name: str,
+        subject_type: str | None = None) -> list[NameAnswer]:
     heard: list[NameAnswer] = []
-    checker.ask(name, heard.append)
+    checker.ask(name, heard.append, subject_type)
     post.run()
     checker.stop()
     return heard
@@ -62,6 +63,20 @@ def test_a_free_name_is_previewed_as_available_off_the_callers_thread(client) ->
     assert [a.state for a in heard] == [NameCheckState.CHECKING, NameCheckState.AVAILABLE]
     assert heard[-1].name == "杭州市西湖区青禾百货店" and "暂未发现" in heard[-1].text
     assert threading.current_thread().name not in post.threads
+
+
+@pytest.mark.parametrize("name, subject_type", [
+    ("杭州松禾百货有限公司", "natural_person_llc"), ("杭州市西湖区松禾家具厂", "sole_proprietorship"),
+    ("杭州市西湖区松禾百货店", "individual_business")])
+def test_a_name_is_checked_by_the_rules_of_its_subject_type(client, name: str,
+                                                            subject_type: str) -> None:
+    """A company's name is no 个体工商户's: the platform is told whose rules apply. Asked
+    without, it checked every name by the 个体工商户 rules, and told every company applicant
+    on the name page that the name might not be usable."""
+    post = Posted()
+    heard = ask(NameChecker(client.check_name, online=lambda: True, post=post), post, name,
+                subject_type)
+    assert heard[-1].state is NameCheckState.AVAILABLE, heard[-1].text
 
 
 def test_a_name_the_platform_would_not_take_is_a_preview_in_our_words(client) -> None:
@@ -87,7 +102,8 @@ def test_a_platform_out_of_reach_means_the_check_is_made_on_upload() -> None:
 def test_offline_the_platform_is_not_asked() -> None:
     asked: list[str] = []
     heard: list[NameAnswer] = []
-    checker = NameChecker(asked.append, online=lambda: False, post=lambda fn: fn())
+    checker = NameChecker(lambda name, subject: asked.append(name), online=lambda: False,
+                          post=lambda fn: fn())
     checker.ask("杭州青禾百货店", heard.append)
     assert asked == [] and [a.state for a in heard] == [NameCheckState.LATER]
     assert "上传时" in heard[0].text
