@@ -95,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="headless: repeat the scripted visit N times in this process (a soak); "
                           "prints one JSON line per 25 visits: memory, threads, files, outbox")
     run.add_argument("--first-visit", type=int, default=0, help=argparse.SUPPRESS)
+    run.add_argument("--keep-name", action="store_true",
+                     help="headless: go on with the sample name even when the name check says "
+                          "it is taken (the registration authority then asks for a correction); "
+                          "by default the visit types another 字号, as a person would")
     # Tests: another simulated person (devices.idcard.simulator.simulated_cards).
     run.add_argument("--card", default="resident_valid", help=argparse.SUPPRESS)
     run.add_argument("--service", default="register",
@@ -150,6 +154,7 @@ def _run(args: argparse.Namespace) -> int:
         landscape=args.orientation == "landscape", elderly=args.elderly, visits=args.visits,
         on_batch=batch if args.visits > 1 else None, between=between,
         first_visit=max(0, args.first_visit), card=args.card, service=args.service,
+        keep_name=args.keep_name,
         staff_pin=os.environ.get("KIOSK_SCRIPT_STAFF_PIN", ""), announce=announce)
     if applied:
         _restart(args, out, applied["done"], applied["version"])

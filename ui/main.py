@@ -155,7 +155,8 @@ def run_headless(settings: Settings, out: Path | None = None,
                  between: Callable[[Kiosk, int], bool] | None = None, first_visit: int = 0,
                  service: str = "register", staff_pin: str = "",
                  announce: Announce | None = None,
-                 card: str = "resident_valid") -> tuple[Path, VisitReport]:
+                 card: str = "resident_valid", keep_name: bool = False
+                 ) -> tuple[Path, VisitReport]:
     """Scripted visits offscreen, one after another in this process.
 
     The first visit's screens, receipt and licence go to the folder returned; later visits
@@ -167,7 +168,8 @@ def run_headless(settings: Settings, out: Path | None = None,
     and the last visit's report. A ``service`` other than "register" plays that citizen service
     once (``SERVICES``), after a filing of ``subject`` where it needs one (its pictures in
     ``out/<service>/``); "help" is a filing whose face check fails and that staff verify with
-    ``staff_pin``.
+    ``staff_pin``. The first visit changes its 字号 when the name check says the name is
+    taken, as a person would, unless ``keep_name``.
     """
     # Offscreen unless a platform is asked for: QT_QPA_PLATFORM=xcb under xvfb-run plays the
     # same visit on a real X window (tests/e2e/test_xvfb.py).
@@ -183,8 +185,11 @@ def run_headless(settings: Settings, out: Path | None = None,
                                       elderly=elderly, staff_pin=staff_pin, announce=announce)
         for n in range(visits):
             visit = ScriptedVisit(kiosk, ui, out if n == 0 else None)
+            # The first visit looks at the name check (a run before may have filed its name);
+            # the others each have a 字号 of their own and go on at once.
             report = visit.run(subject, card=card, trade=trade_name(first_visit + n),
-                               offline=offline, elderly=elderly)
+                               offline=offline, elderly=elderly,
+                               free_name=n == 0 and not keep_name)
             outcomes[report.final or report.outcome] += 1
             if on_batch and ((n + 1) % batch == 0 or n + 1 == visits):
                 on_batch(Batch(n + 1, procstats.current(),

@@ -27,7 +27,7 @@ from devices.simcontrol import send
 from kiosk.app import Kiosk
 from kiosk.domain.application import Applicant
 from kiosk.domain.questions import Kind
-from kiosk.domain.samples import sample_answers
+from kiosk.domain.samples import sample_answers, trade_name
 from kiosk.visit.delivery import outcome_of
 from offline_queue.model import QueueState
 from offline_queue.ratings import RatingState
@@ -39,6 +39,8 @@ SIGNATURE = (((0.15, 0.6), (0.25, 0.3), (0.35, 0.65), (0.45, 0.35)),
              ((0.5, 0.5), (0.7, 0.45), (0.85, 0.55)),
              ((0.6, 0.3), (0.62, 0.75)))
 PAGE_LIMIT = 60
+NAME_TRIES = 20         # other 字号 tried when the platform says a name is taken
+SPARE_NAMES = 1000      # where they start among the samples: past those a soak's visits use
 
 
 class VisitError(RuntimeError):
@@ -76,6 +78,7 @@ class ScriptedVisit:
         self.kiosk = kiosk
         self.robot = Robot(ui)
         self.bridge = ui.session
+        self._free_name = True
         self.out = out
         self.deadline_s = deadline_s
         self.controls = kiosk.devices.controls
@@ -86,8 +89,11 @@ class ScriptedVisit:
     # ----- one visit ----------------------------------------------------------------------
     def run(self, subject: str, *, card: str = "resident_valid", trade: str = "青禾",
             offline: bool = False, elderly: bool = False, rate: int = 5,
-            face: Callable[[VisitReport], None] | None = None) -> VisitReport:
-        """One 设立登记 of ``subject``; ``face`` replaces the face page (staff verify)."""
+            face: Callable[[VisitReport], None] | None = None,
+            free_name: bool = True) -> VisitReport:
+        """One 设立登记 of ``subject``; ``face`` replaces the face page (staff verify). With
+        ``free_name`` the name page waits for the platform's name check and types another 字号
+        if the name is taken (a visit of an earlier run on the same data filed it)."""
         report = VisitReport()
         applicant = Applicant.from_identity(simulated_cards()[card])
         answers = dict(sample_answers(subject, applicant, trade), subject_type=subject)
@@ -99,6 +105,7 @@ class ScriptedVisit:
         self._card_page(report, card)
         self._identity_page(report)
         (face or self._face_page)(report)
+        self._free_name = free_name
         for n in range(len(report.steps) + 1, PAGE_LIMIT):
             step = self.bridge.step
             report.steps.append(step)
@@ -172,9 +179,33 @@ class ScriptedVisit:
                 self._moved_on(step)
                 return
             self.robot.fill(answers[step])
+            if self._free_name and isinstance(answers[step], dict) \
+                    and "trade_name" in answers[step]:
+                self._name_not_taken(step, answers)
         self._shoot(report, f"{n:02d}-{step}")
         self.robot.tap("continueButton")
         self._moved_on(step)
+
+    def _name_not_taken(self, step: str, answers: dict) -> None:
+        """As a person would: when the name page's check says the name is taken (a sample
+        filed on this platform before, by an earlier run), type another 字号 before going on.
+        The spares start past the samples a soak uses and past the outbox's count of
+        submissions, so a run after many others finds a free one at once; offline, or with no
+        check, the name goes on as it is."""
+        names = self.robot.ui.names
+        if names is None:
+            return
+        spare = SPARE_NAMES + sum(self.kiosk.outbox.summary().counts.values())
+        for tries in range(NAME_TRIES):
+            trade = answers[step]["trade_name"]
+            self.robot.wait(lambda: trade in names.name
+                            and names.checkState in ("available", "taken", "later"),
+                            f"the name check of {trade}", self.deadline_s)
+            if names.checkState != "taken":
+                return
+            answers[step] = {**answers[step], "trade_name": trade_name(spare + tries + 1)}
+            self.robot.fill(answers[step])
+        raise VisitError(f"{NAME_TRIES} names in a row were taken on the platform")
 
     def _moved_on(self, step: str) -> None:
         self.robot.wait(lambda: self.bridge.step != step or bool(self.bridge.errors),

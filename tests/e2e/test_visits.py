@@ -64,14 +64,20 @@ def test_each_subject_type_gets_the_platforms_outcome(tmp_path: Path, subject: s
 
 
 def test_a_name_already_registered_needs_correction_and_says_why(tmp_path: Path) -> None:
+    """A person who goes on with a name the name check says is taken; one who does not (the
+    script's default) types another 字号 and is approved."""
     data = tmp_path / "data"
     first, _ = visit(data, tmp_path / "first", "--subject", "individual_business")
     # Someone else wants the same name (the same person again would be the same application).
     second, _ = visit(data, tmp_path / "second", "--subject", "individual_business",
-                      "--card", "resident_long_term")
+                      "--card", "resident_long_term", "--keep-name")
     assert (first["outcome"], second["outcome"]) == ("approved", "needs_correction")
     receipt = (tmp_path / "second" / "receipt.txt").read_text(encoding="utf-8")
     assert "需要补正" in receipt and "字号" in receipt and second["licence"] is None
+    third, _ = visit(data, tmp_path / "third", "--subject", "individual_business",
+                     "--card", "resident_long_term")
+    receipt = (tmp_path / "third" / "receipt.txt").read_text(encoding="utf-8")
+    assert third["outcome"] == "approved" and "青禾" not in receipt.split("申请人")[0]
 
 
 def test_offline_the_visit_is_queued_then_delivered_when_the_network_returns(
