@@ -13,13 +13,13 @@ message names the file and the key. What it does not do: fetch or verify bundles
 from __future__ import annotations
 
 import os
-import stat
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+import assets
 from kiosk.config.schema import (EMBEDDED, BundleSettings, DeviceSettings, DiagnosticsSettings,
                                  FleetSettings, HelpSettings, PlatformSettings, SettingsModel)
 from kiosk.domain import catalogues
@@ -184,30 +184,15 @@ def parse_toml(text: str, where: str = "<config>") -> dict[str, Any]:
 
 
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """A regular file's bytes, at most ``limit``. Never blocks on a FIFO or reads a device.
+    """A regular file's bytes, at most ``limit`` (``assets.read_regular``).
 
     Raises:
         SettingsError: missing, unreadable, not a regular file, or larger than ``limit``.
     """
     try:
-        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise SettingsError(f"{path}: is not a regular file (a device, FIFO or folder)")
-        if info.st_size > limit:
-            raise SettingsError(f"{path}: larger than {limit} bytes")
-        data = os.read(fd, limit + 1)
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise SettingsError(f"{path}: larger than {limit} bytes")
-    return data
+        return assets.read_regular(path, limit)
+    except assets.FileRefused as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:

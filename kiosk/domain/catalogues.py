@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -753,20 +752,9 @@ def _file_cached(kind: str, path: str, _stamp: tuple[int, int, int]) -> Any:
 def _read_limited(path: Path) -> bytes:
     """A regular file's bytes, at most ``MAX_FILE_BYTES``; a FIFO or device is refused unread."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise CatalogueError(f"{path}: is not a regular file")
-        data = os.read(fd, MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise CatalogueError(f"{path.name}: larger than {MAX_FILE_BYTES} bytes")
-    return data
+        return assets.read_regular(path, MAX_FILE_BYTES)
+    except assets.FileRefused as exc:
+        raise CatalogueError(str(exc)) from None
 
 
 def _no_constant(name: str) -> Any:
