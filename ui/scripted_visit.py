@@ -78,7 +78,6 @@ class ScriptedVisit:
         self.kiosk = kiosk
         self.robot = Robot(ui)
         self.bridge = ui.session
-        self._free_name = True
         self.out = out
         self.deadline_s = deadline_s
         self.controls = kiosk.devices.controls
@@ -105,13 +104,12 @@ class ScriptedVisit:
         self._card_page(report, card)
         self._identity_page(report)
         (face or self._face_page)(report)
-        self._free_name = free_name
         for n in range(len(report.steps) + 1, PAGE_LIMIT):
             step = self.bridge.step
             report.steps.append(step)
             if self.bridge.kind == Kind.DONE.value:
                 break
-            self._answer_page(report, n, step, answers)
+            self._answer_page(report, n, step, answers, free_name)
         else:
             raise VisitError(f"the visit did not reach the done page (on {self.bridge.step})")
         self._done_page(report, len(report.steps), printed_before)
@@ -168,7 +166,8 @@ class ScriptedVisit:
             self.robot.tap("retryFace")                   # 再试一次, as the person would
         raise VisitError(f"the face check did not pass: {self.bridge.errors}")
 
-    def _answer_page(self, report: VisitReport, n: int, step: str, answers: dict) -> None:
+    def _answer_page(self, report: VisitReport, n: int, step: str, answers: dict,
+                     free_name: bool) -> None:
         kind = self.bridge.kind
         if kind == Kind.SIGNATURE.value:
             self.robot.stroke("signaturePad", SIGNATURE)
@@ -179,7 +178,7 @@ class ScriptedVisit:
                 self._moved_on(step)
                 return
             self.robot.fill(answers[step])
-            if self._free_name and isinstance(answers[step], dict) \
+            if free_name and isinstance(answers[step], dict) \
                     and "trade_name" in answers[step]:
                 self._name_not_taken(step, answers)
         self._shoot(report, f"{n:02d}-{step}")
