@@ -1,9 +1,10 @@
 """The bundles a kiosk has applied: current, previous and staged, switched atomically.
 
 On disk under ``<data_dir>/config/``: ``bundles/<version>.json`` (verified bundles, 0600), the
-catalogues a bundle brings in its folder ``bundles/<version>/`` (``scope.json``, ``regions.json``,
-verified and checked before staging, 0600), and ``state.json``, the one pointer that says which is current, which previous, which staged, and
-how a trial of a new bundle stands. Every change writes a new ``state.json`` and renames it
+catalogues a bundle brings in its folder ``bundles/<version>/`` (``scope.json``,
+``regions.json``, verified and checked before staging, 0600), and ``state.json``, the one
+pointer that says which is current, which previous, which staged (and from where), and how a
+trial of a new bundle stands. Every change writes a new ``state.json`` and renames it
 over the old one (fsync'd), so a power cut leaves the old state or the new, never half.
 
 The rules, after Mender and RAUC (commit only after a good start, else roll back):
@@ -45,12 +46,13 @@ def _utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-_EMPTY: dict[str, Any] = {"current": None, "previous": None, "staged": None, "trial": False,
-                          "failed_starts": 0, "applied_at": None, "refused": None,
-                          "rolled_back": None, "bad_versions": []}
-_TYPES: dict[str, type] = {"current": int, "previous": int, "staged": int, "trial": bool,
-                           "failed_starts": int, "applied_at": str, "refused": dict,
-                           "rolled_back": dict, "bad_versions": list}
+_EMPTY: dict[str, Any] = {"current": None, "previous": None, "staged": None,
+                          "staged_from": None, "trial": False, "failed_starts": 0,
+                          "applied_at": None, "refused": None, "rolled_back": None,
+                          "bad_versions": []}
+_TYPES: dict[str, type] = {"current": int, "previous": int, "staged": int, "staged_from": str,
+                           "trial": bool, "failed_starts": int, "applied_at": str,
+                           "refused": dict, "rolled_back": dict, "bad_versions": list}
 _ITEMS = {"bad_versions": lambda v: isinstance(v, int) and not isinstance(v, bool)}
 
 

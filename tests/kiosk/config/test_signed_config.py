@@ -75,6 +75,7 @@ def test_a_good_bundle_is_staged_applied_and_laid_over_the_installed_settings(wo
     v = _publish(repo)
     result = updater.check(folder_source(_serve(repo, tmp_path)))
     assert (result.outcome, result.version) == ("staged", v)
+    assert applied.state()["staged_from"] == "usb"            # kept: diagnostics say from where
     assert applied.effective(installed) == installed          # staged, not applied yet
     assert applied.apply_staged() == v
     settings, _ = agent.begin(installed)
