@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 
+from contract.text import shown
 from contract.wire import ID_PATTERN
 
 #: A fleet group: hall, township, bank, or a county such as county-330106.
@@ -45,6 +46,14 @@ _LABELS = {
     Refusal.EXPIRED: "签名已过期", Refusal.INVALID: "不符合配置规范",
     Refusal.NOT_JSON: "不是有效的配置文件", Refusal.UNREACHABLE: "无法连接配置仓库",
 }
+
+
+def refusal_label(reason: str) -> str:
+    """A refusal's reason as people read it: its Chinese label, or its code when unknown."""
+    try:
+        return Refusal(reason).label_zh
+    except ValueError:
+        return f"原因代码 {shown(reason, 32)}" if reason else "原因不详"
 
 
 def is_scope(scope: str) -> bool:

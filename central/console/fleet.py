@@ -19,14 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from central.store import Store
-from contract.bundles import Refusal, candidate_scopes
+from contract.bundles import candidate_scopes, refusal_label
 from contract.readiness import check_label
+from contract.text import shown
 
 #: A kiosk's heartbeat interval when its heartbeat does not say (``[fleet] heartbeat_every_s``'s
 #: default; kiosks older than the field send none). Silent: three intervals without one.
@@ -51,23 +51,6 @@ def _parse_time(text: str | None) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
-
-
-def _refusal_label(reason: str) -> str:
-    try:
-        return Refusal(reason).label_zh
-    except ValueError:
-        return f"原因代码 {shown(reason, 32)}" if reason else "原因不详"
-
-
-def shown(value: object, limit: int = 80) -> str:
-    """Text from a heartbeat fit for the page: control and format characters as U+FFFD, at
-    most ``limit`` characters (an ellipsis marks a cut). Anything not a string is ""."""
-    if not isinstance(value, str):
-        return ""
-    text = "".join("\ufffd" if unicodedata.category(c)[0] == "C" else c
-                   for c in value[: limit + 1])
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _dict(value: object) -> dict[str, Any]:
@@ -198,7 +181,7 @@ def _read_heartbeat(row: KioskRow, hb: dict[str, Any]) -> None:
     row.staged = _int(cfg.get("staged"))
     if refused:
         row.refused_reason = shown(refused.get("reason"), 32)
-        row.refused = _refusal_label(row.refused_reason)
+        row.refused = refusal_label(row.refused_reason)
     if rolled:
         row.rolled_back = (f"版本 {_int(rolled.get('failed')) or '?'} 启动失败，已回退到 "
                            f"{_int(rolled.get('restored')) or '安装配置'}")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contract.bundles import refusal_label
 from kiosk.config.agent import ConfigAgent
 from kiosk.config.applied import AppliedConfig
 from kiosk.config.bundle import Refusal
@@ -163,7 +164,7 @@ class ConfigFacts:
             return (at + "平台上没有发给本机的配置（全部、分组或本机），继续使用"
                     + self._version_text(self.version), OK)
         if c.outcome == "refused":
-            label = _refusal_label(c.reason)
+            label = refusal_label(c.reason)
             detail = f"（{c.message}）" if c.message else ""
             return (at + f"拒绝了新的配置：{label}{detail}；继续使用"
                     + self._version_text(self.version), BAD)
@@ -219,7 +220,7 @@ class ConfigFacts:
         if r and not (self.last_check.outcome == "refused"
                       and self.last_check.reason == r["reason"]):
             detail = f"（{r['message']}）" if r["message"] else ""
-            out.append(row("最近拒绝", f"{self.when(r['at'])}：{_refusal_label(r['reason'])}"
+            out.append(row("最近拒绝", f"{self.when(r['at'])}：{refusal_label(r['reason'])}"
                                        f"{detail}；本机保留了原来的配置", WARN))
         b = self.rolled_back
         if b:
@@ -274,7 +275,7 @@ class ConfigFacts:
                            "last_contact_at": _iso(c.last_contact_at),
                            "text": self.check_text()[0]},
             "refused": ({**self.refused, "at": _iso(self.refused["at"]),
-                         "label": _refusal_label(self.refused["reason"])}
+                         "label": refusal_label(self.refused["reason"])}
                         if self.refused else None),
             "rolled_back": ({**self.rolled_back, "at": _iso(self.rolled_back["at"])}
                             if self.rolled_back else None),
@@ -285,13 +286,6 @@ class ConfigFacts:
             "signed_by": list(self.signed_by),
             "rows": self.rows() + self.history_rows(),
         }
-
-
-def _refusal_label(reason: str) -> str:
-    try:
-        return Refusal(reason).label_zh
-    except ValueError:
-        return f"原因代码 {reason}" if reason else "原因不详"
 
 
 def _last_check(enabled: bool, agent: ConfigAgent | None,

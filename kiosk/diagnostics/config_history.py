@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import collections
 import json
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from contract.text import shown
 from kiosk.audit.log import parse_line
 from kiosk.config.applied import APPLIED, ROLLED_BACK, TRIAL_STARTED
 
@@ -27,13 +27,9 @@ TRIAL, KEPT, ROLLED = "trial", "kept", "rolled-back"
 
 
 def clean(value: object, limit: int = 200) -> str:
-    """Text fit for the page: control and format characters shown as U+FFFD, cut at
-    ``limit`` characters with an ellipsis. Anything not a string is ""."""
-    if not isinstance(value, str):
-        return ""
-    text = value[: limit + 1]
-    text = "".join("\ufffd" if unicodedata.category(c)[0] == "C" else c for c in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Text from a state file or a bundle fit for the page (``contract.text.shown``), at most
+    ``limit`` characters."""
+    return shown(value, limit)
 
 
 def version_of(value: object) -> int | None:
