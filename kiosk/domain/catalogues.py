@@ -704,11 +704,9 @@ RegionLookup = Callable[[str], "Region | None"]
 
 def check(catalogue: str, raw: bytes, name: str) -> None:
     """``check_file`` for bytes in hand (``kiosk-admin`` checks exactly what it signs)."""
-    if catalogue not in _SHIPPED:
-        raise CatalogueError(f"no catalogue is called {catalogue!r}; one of {SCOPE}, {REGIONS}")
     if len(raw) > MAX_FILE_BYTES:
         raise CatalogueError(f"{name}: larger than {MAX_FILE_BYTES} bytes")
-    _built(name, _SHIPPED[catalogue][1], _decode(raw, name))
+    _from_bytes(catalogue, raw, name)
 
 
 def region_lookup(path: Path | None) -> RegionLookup:
@@ -733,9 +731,14 @@ def _source(kind: str) -> Any:
     return _parse(*_SHIPPED[kind])
 
 
-def _file(kind: str, path: Path) -> Any:
+def _from_bytes(kind: str, raw: bytes, name: str) -> Any:
+    """A replacement file's bytes built by the rules of the shipped catalogue ``kind``."""
     if kind not in _SHIPPED:
         raise CatalogueError(f"no catalogue is called {kind!r}; one of {SCOPE}, {REGIONS}")
+    return _built(name, _SHIPPED[kind][1], _decode(raw, name))
+
+
+def _file(kind: str, path: Path) -> Any:
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -745,8 +748,7 @@ def _file(kind: str, path: Path) -> Any:
 
 @lru_cache(maxsize=4)   # keyed on the file's identity, size and time: a changed file is read again
 def _file_cached(kind: str, path: str, _stamp: tuple[int, int, int]) -> Any:
-    name = Path(path).name
-    return _built(name, _SHIPPED[kind][1], _decode(_read_limited(Path(path)), name))
+    return _from_bytes(kind, _read_limited(Path(path)), Path(path).name)
 
 
 def _read_limited(path: Path) -> bytes:
