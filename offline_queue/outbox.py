@@ -38,7 +38,7 @@ from offline_queue.model import (
     QueueSummary, SchemaError, SubmissionStatus, UnknownSubmission, check_submission_id,
 )
 from offline_queue.port import AttachmentMeta, OutgoingSubmission
-from offline_queue.schema import encode_parts, open_database
+from offline_queue.schema import decode_parts, encode_parts, open_database
 
 log = logging.getLogger(__name__)
 
@@ -374,7 +374,7 @@ class Outbox:
         # is asked of the platform, which knows: see `SyncWorker._upload`).
         sent = row["state"] == QueueState.SENT.value
         parts = [{**p, "uploaded": p["size"] if sent else 0, "complete": int(sent)}
-                 for p in _parts(row["parts"])]
+                 for p in decode_parts(row["parts"])]
         out = OutgoingSubmission(
             submission_id=submission_id, created_at=row["created_iso"],
             subject_type=row["subject_type"], envelope=json.loads(row["envelope"]),
@@ -389,7 +389,7 @@ class Outbox:
         with self._lock:
             row = self._db.execute("SELECT parts, body_id FROM submissions WHERE submission_id = ?",
                                    [submission_id]).fetchone()
-            parts = _parts(row[0]) if row is not None and row[1] is not None else []
+            parts = decode_parts(row[0]) if row is not None and row[1] is not None else []
             start = 0
             for part in parts:
                 if part["name"] == name:
@@ -592,10 +592,6 @@ def _state(value: str) -> QueueState:
         return QueueState(value)
     except ValueError:
         raise SchemaError(f"unknown queue state {value!r} in the database") from None
-
-
-def _parts(text: str | None) -> list[dict]:
-    return json.loads(text) if text else []
 
 
 def _insert_sql(table: str, row: dict) -> str:

@@ -114,6 +114,11 @@ def encode_parts(parts: Iterable[tuple[str, int, str]]) -> str:
                       separators=(",", ":"))
 
 
+def decode_parts(text: str | None) -> list[dict]:
+    """`submissions.parts` read back: ``{"name", "size", "sha256"}`` in body order."""
+    return json.loads(text) if text else []
+
+
 Migration = Union[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: dict[int, tuple[Migration, ...]] = {
