@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import stat
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from kiosk.config import agent
 from kiosk.config.bundle import bundle_from_toml
 from kiosk.diagnostics import config as diag_config
 from kiosk.domain import catalogues as cat
-from tests.kiosk.config.test_signed_config import RecordingAudit, _installed
+from tests.kiosk.config.test_signed_config import RecordingAudit
 
 NEW_ENTRY = {"code": "I901", "name": "元宇宙场景设计服务", "note": "虚拟空间的场景与交互设计",
              "kind": "general", "category": "I", "category_name": "信息传输、软件和信息技术服务业",
@@ -34,16 +33,6 @@ def shipped_again():
     cat.use()
 
 
-@pytest.fixture
-def world(tmp_path: Path):
-    from kiosk.config.applied import AppliedConfig
-    from kiosk.config.updater import BundleUpdater
-    repo = Repository.init(tmp_path / "repo", tmp_path / "root-keys")
-    shutil.copy(repo.metadata_dir / "1.root.json", tmp_path / "installed-root.json")
-    installed = _installed(tmp_path, tmp_path / "installed-root.json")
-    audit = RecordingAudit()
-    applied = AppliedConfig(installed.config_dir, audit=audit)
-    return repo, installed, applied, BundleUpdater(installed, applied, audit), audit
 
 
 def scope_doc(*entries: dict) -> bytes:

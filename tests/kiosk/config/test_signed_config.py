@@ -19,7 +19,6 @@ from tuf.api.serialization.json import JSONSerializer
 
 from admin.repo import Repository
 from kiosk.config import agent
-from kiosk.config.applied import AppliedConfig
 from kiosk.config.bundle import bundle_from_toml
 from kiosk.config.settings import Settings, parse
 from kiosk.config.updater import BundleUpdater, folder_source
@@ -49,14 +48,6 @@ def _bundle(repo: Repository, scope: str = "group:township", **settings: object)
     return bundle_from_toml(json.loads(json.dumps(values)), repo.next_bundle_version(), scope)
 
 
-@pytest.fixture
-def world(tmp_path: Path):
-    repo = Repository.init(tmp_path / "repo", tmp_path / "root-keys")
-    shutil.copy(repo.metadata_dir / "1.root.json", tmp_path / "installed-root.json")
-    installed = _installed(tmp_path, tmp_path / "installed-root.json")
-    audit = RecordingAudit()
-    applied = AppliedConfig(installed.config_dir, audit=audit)
-    return repo, installed, applied, BundleUpdater(installed, applied, audit), audit
 
 
 def _publish(repo: Repository, raw: bytes | None = None, scope: str = "group:township") -> int:
