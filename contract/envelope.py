@@ -21,6 +21,7 @@ ALGORITHM = "X25519-HKDF-SHA256-A256GCM"
 VERSION = 1
 _WRAP_INFO = b"kiosk-envelope/v1 key-wrap"
 _NONCE = 12
+_TAG = 16
 
 
 class EnvelopeError(Exception):
@@ -70,28 +71,53 @@ class Sealed:
     attachments: dict[str, bytes] = field(default_factory=dict)
 
 
+class Sealer:
+    """One submission's sealing: a fresh data key, wrapped for the platform in `header`.
+
+    `part` returns a part's ciphertext; `part_into` writes it into memory the caller holds
+    (``nonce || ciphertext || tag``, `sealed_size` bytes), so that the outbox can seal every
+    attachment end to end into the one buffer it stores, without a copy of each.
+    """
+
+    def __init__(self, platform_key: X25519PublicKey, submission_id: str) -> None:
+        data_key = AESGCM.generate_key(bit_length=256)
+        eph = X25519PrivateKey.generate()
+        epk = eph.public_key().public_bytes(serialization.Encoding.Raw,
+                                            serialization.PublicFormat.Raw)
+        wrap_nonce = os.urandom(_NONCE)
+        wrapped = AESGCM(_kek(eph.exchange(platform_key), epk)).encrypt(
+            wrap_nonce, data_key, _aad(submission_id, "key"))
+        self._aead = AESGCM(data_key)
+        self._sid = submission_id
+        self.header = {
+            "v": VERSION, "alg": ALGORITHM, "submission_id": submission_id,
+            "epk": _b64(epk), "wrap_nonce": _b64(wrap_nonce), "wrapped_key": _b64(wrapped),
+        }
+
+    def part(self, name: str, plain: bytes) -> bytes:
+        out = bytearray(sealed_size(len(plain)))
+        self.part_into(name, plain, memoryview(out))
+        return bytes(out)
+
+    def part_into(self, name: str, plain: bytes, out: memoryview) -> None:
+        """Seal ``plain`` into ``out``, which must be exactly ``sealed_size(len(plain))``."""
+        nonce = os.urandom(_NONCE)
+        out[:_NONCE] = nonce
+        self._aead.encrypt_into(nonce, plain, _aad(self._sid, name), out[_NONCE:])
+
+
+def sealed_size(plain_size: int) -> int:
+    """A part's ciphertext size: its nonce, its bytes and the GCM tag."""
+    return _NONCE + plain_size + _TAG
+
+
 def seal(platform_key: X25519PublicKey, submission_id: str, record: bytes,
          attachments: dict[str, bytes] | None = None) -> Sealed:
     """Encrypt a record and its attachments for the platform with a fresh data key."""
-    data_key = AESGCM.generate_key(bit_length=256)
-    eph = X25519PrivateKey.generate()
-    epk = eph.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    wrap_nonce = os.urandom(_NONCE)
-    wrapped = AESGCM(_kek(eph.exchange(platform_key), epk)).encrypt(
-        wrap_nonce, data_key, _aad(submission_id, "key"))
-    aead = AESGCM(data_key)
-
-    def part(name: str, plain: bytes) -> bytes:
-        nonce = os.urandom(_NONCE)
-        return nonce + aead.encrypt(nonce, plain, _aad(submission_id, name))
-
-    header = {
-        "v": VERSION, "alg": ALGORITHM, "submission_id": submission_id,
-        "epk": _b64(epk), "wrap_nonce": _b64(wrap_nonce), "wrapped_key": _b64(wrapped),
-    }
-    sealed_attachments = {name: part("attachment:" + name, data)
-                          for name, data in (attachments or {}).items()}
-    return Sealed(header=header, record=part("record", record), attachments=sealed_attachments)
+    sealer = Sealer(platform_key, submission_id)
+    return Sealed(header=sealer.header, record=sealer.part("record", record),
+                  attachments={name: sealer.part("attachment:" + name, data)
+                               for name, data in (attachments or {}).items()})
 
 
 def _data_key(private_key: X25519PrivateKey, header: dict) -> tuple[AESGCM, str]:

@@ -71,6 +71,11 @@ class OutboxFull(QueueError):
     """The disk is too full to store this submission durably; nothing was stored."""
 
 
+class LocalCorruption(QueueError):
+    """A queued ciphertext no longer matches the checksum recorded when it was sealed: damaged
+    on this disk, so it is held for a technician rather than sent to be refused for ever."""
+
+
 class SchemaError(QueueError):
     """The database file is not an outbox, is corrupt, or was written by a newer version."""
 

@@ -28,7 +28,6 @@ What it does not do: HTTP or signing (the injected `PlatformPort` does), or decr
 from __future__ import annotations
 
 import enum
-import hashlib
 import logging
 import random
 import threading
@@ -37,10 +36,11 @@ from dataclasses import dataclass
 
 from contract.wire import MAX_BATCH_ITEMS, AttachmentProgress, Decision, SubmissionAck
 from offline_queue.backoff import Backoff
-from offline_queue.model import QueueError, QueueState, SubmissionStatus
+from offline_queue.model import LocalCorruption, QueueError, QueueState, SubmissionStatus
 from offline_queue.outbox import Outbox
 from offline_queue.port import BatchPort, ErrorKind, PlatformError, PlatformPort, WholeSubmission
 from offline_queue.ratings import RatingBox, RatingPort, RatingState, RatingStatus
+from offline_queue.schema import part_intact
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,6 @@ DEFAULT_CHUNK = 256 * 1024   # below the platform's 1 MiB chunk limit; resumes l
 #: Ciphertext per batch request: base64 and JSON make it about 4/3 of this on the wire, well
 #: below the platform's 1 MiB body limit. A submission bigger than this is uploaded in chunks.
 DEFAULT_BATCH_BYTES = 640 * 1024
-
-
-class LocalCorruption(QueueError):
-    """A queued ciphertext no longer matches the SHA-256 recorded when it was sealed."""
 
 
 class Delivery(enum.Enum):
@@ -319,11 +315,11 @@ class SyncWorker:
         return [outcomes[sid] for sid in ids]
 
     def _local_whole(self, sid: str, part: dict) -> bytes:
-        """An attachment's whole ciphertext, checked against its SHA-256 (a ciphertext damaged
+        """An attachment's whole ciphertext, checked against its checksum (a ciphertext damaged
         on the kiosk's disk is held for a technician, not refused by the platform forever)."""
         blob = self.outbox.attachment_chunk(sid, part["name"], 0, part["size"] + 1)
-        if len(blob) != part["size"] or hashlib.sha256(blob).hexdigest() != part["sha256"]:
-            raise LocalCorruption(f"attachment {part['name']} no longer matches its SHA-256")
+        if not part_intact(part, blob):
+            raise LocalCorruption(f"attachment {part['name']} no longer matches its checksum")
         return blob
 
     def _failed(self, sid: str, attempt_id: int, attempts: int,
@@ -356,7 +352,6 @@ class SyncWorker:
             decided = ack.decision
             for part in parts:
                 if not part["complete"]:
-                    self._local_whole(sid, part)     # damaged on this disk: held, not sent
                     # A first POST (not a replay) means the platform holds none of it yet: start
                     # at 0 without asking; a wrong guess is answered 409 with the right offset.
                     fresh = not ack.replayed and part["uploaded"] == 0

@@ -6,13 +6,14 @@ import json
 import sqlite3
 
 import pytest
+import xxhash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contract import envelope
 from contract.wire import DecisionStatus
 from offline_queue.model import (
-    AdmissionReason, DuplicateSubmission, InvalidSubmission, OutboxFull, QueueState,
+    AdmissionReason, DuplicateSubmission, InvalidSubmission, LocalCorruption, OutboxFull, QueueState,
     UnknownSubmission,
 )
 from tests.offline_queue.conftest import (ID_NUMBER, LICENCE, NAME, PHONE, decision,
@@ -50,18 +51,38 @@ def test_enqueue_is_on_disk_when_it_returns_and_survives_reopen(make_outbox, ids
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.dictionaries(st.sampled_from(["face", "signature", "id-front"]),
                              st.binary(max_size=70_000), max_size=3))
-def test_stored_digest_is_the_sha256_of_the_stored_ciphertext(make_outbox, ids, parts):
-    # The sync worker checks each part against this digest with hashlib before uploading it,
-    # and the platform checks it again: whatever computes it at enqueue must agree with both.
+def test_outgoing_digest_is_the_sha256_of_the_stored_ciphertext(make_outbox, ids, parts):
+    # The platform checks each part against the SHA-256 the POST names: the outbox takes it of
+    # the stored bytes, after checking them against the checksum taken when they were sealed.
     box = make_outbox()
     sid = ids()
     box.enqueue(sid, personal_record(), parts, "individual_business")
     out, rows = box.outgoing(sid)
-    assert {p["name"] for p in rows} == set(parts)
+    assert {p["name"] for p in rows} == set(parts) == {m.name for m in out.attachments}
+    digests = {m.name: m.sha256 for m in out.attachments}
     for p in rows:
         data = box.attachment_chunk(sid, p["name"], 0, p["size"] + 1)
         assert p["size"] == len(data) == len(parts[p["name"]]) + 28   # nonce and tag
-        assert p["sha256"] == hashlib.sha256(data).hexdigest()
+        assert digests[p["name"]] == hashlib.sha256(data).hexdigest()
+        assert p["xxh3"] == xxhash.xxh3_128_hexdigest(data)
+
+
+@pytest.mark.parametrize(("offset", "part"), [(0, "face"), (4000, "face"), (5050, "signature")])
+def test_a_part_damaged_on_disk_is_refused_before_anything_is_posted(
+        make_outbox, ids, offset, part):
+    box = make_outbox()
+    sid = ids()
+    box.enqueue(sid, personal_record(), {"face": b"\x01" * 5000, "signature": b"s" * 300},
+                "individual_business")
+    body_id = box._db.execute("SELECT body_id FROM submissions WHERE submission_id = ?",
+                              [sid]).fetchone()[0]
+    with box._db.conn.blobopen("bodies", "data", body_id) as blob:
+        blob.seek(offset)
+        old = blob.read(1)
+        blob.seek(offset)
+        blob.write(bytes([old[0] ^ 1]))    # one bit
+    with pytest.raises(LocalCorruption, match=part):
+        box.outgoing(sid)
 
 
 def test_durability_pragmas(make_outbox):

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract import envelope
 from contract.wire import DecisionStatus
 from offline_queue.model import QueueState, SchemaError, UnknownSubmission
 from offline_queue.outbox import Outbox
-from offline_queue.schema import SCHEMA_VERSION, TABLES
+from offline_queue.schema import SCHEMA_VERSION, TABLES, encode_parts, part_checksum, part_intact
 from tests.offline_queue.conftest import LICENCE, V4_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,9 +157,13 @@ def assert_holds_what_version_4_wrote(box: Outbox) -> None:
         plain = envelope.open_record(V4_KEY, out.envelope, out.record)
         assert hashlib.sha256(plain).hexdigest() == want["record_sha256"]
         opened = {}
+        digests = {m.name: m.sha256 for m in out.attachments}
         for part in parts:
             blob = box.attachment_chunk(sid, part["name"], 0, part["size"] + 1)
+            # Queued before version 6: checked by the SHA-256 it was queued with.
             assert len(blob) == part["size"] and hashlib.sha256(blob).hexdigest() == part["sha256"]
+            assert digests[part["name"]] == part["sha256"] and part_intact(part, blob)
+            assert not part_intact(part, blob[:-1] + bytes([blob[-1] ^ 1]))
             opened[part["name"]] = hashlib.sha256(envelope.open_attachment(
                 V4_KEY, out.envelope, part["name"], blob)).hexdigest()
             assert part["complete"] == (want["row"]["state"] == "sent")
@@ -174,7 +180,7 @@ def assert_holds_what_version_4_wrote(box: Outbox) -> None:
 def test_a_version_4_file_keeps_every_submission_and_gets_the_fresh_shape(
         v4_file, make_outbox, clock):
     box = make_outbox(v4_file.name)
-    assert {r["key"]: r["value"] for r in box._db["meta"].rows}["schema_version"] == "5"
+    assert {r["key"]: r["value"] for r in box._db["meta"].rows}["schema_version"] == "6"
     assert_holds_what_version_4_wrote(box)
     # The same application is still recognised, and the queue goes on as a fresh one would.
     record = {"subject_type": "individual_business"}
@@ -236,3 +242,16 @@ def test_a_migration_killed_halfway_leaves_version_4_whole(v4_file, make_outbox)
         assert conn.execute("SELECT COUNT(*) FROM attachments "
                             "WHERE data IS NOT NULL").fetchone() == (kept,)
     assert_holds_what_version_4_wrote(make_outbox(v4_file.name))
+
+
+@given(data=st.binary(min_size=1, max_size=5000), at=st.integers(min_value=0),
+       bit=st.integers(min_value=0, max_value=7))
+def test_a_part_is_intact_only_as_it_was_sealed(data, at, bit):
+    # The law the sync worker relies on: the checksum taken at enqueue accepts the bytes it was
+    # taken of, and refuses them with any one bit changed, one byte short or one byte more.
+    part = json.loads(encode_parts([("face", len(data), part_checksum(data))]))[0]
+    assert part_intact(part, data)
+    at %= len(data)
+    assert not part_intact(part, data[:at] + bytes([data[at] ^ (1 << bit)]) + data[at + 1:])
+    assert not part_intact(part, data[:-1])
+    assert not part_intact(part, data + b"\0")

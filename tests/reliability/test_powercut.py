@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from central.testing import SignedClient, running_platform
 from offline_queue.backoff import Backoff
 from offline_queue.outbox import Outbox
+from offline_queue.schema import part_intact
 from offline_queue.sync import SyncWorker
 from tests.central.platform_helpers import KIOSK_ID, build_submission, post, upload
 from tests.offline_queue.conftest import personal_record
@@ -85,7 +86,7 @@ def outbox_check(key, expected):
                 at = 0
                 for part in json.loads(declared or "[]"):
                     body = data[at:at + part["size"]] if data is not None else None
-                    parts.setdefault(sid, []).append((part["sha256"], body))
+                    parts.setdefault(sid, []).append((part, body))
                     at += part["size"]
         lost = []
         for sid in acked:
@@ -97,7 +98,8 @@ def outbox_check(key, expected):
                 ok = state == "sent"        # the platform had it; the body may go
             else:
                 ok = _sha(record) == expected[sid] and all(
-                    _sha(data) == sha for sha, data in parts.get(sid, []))
+                    data is not None and part_intact(part, data)
+                    for part, data in parts.get(sid, []))
             if not ok:
                 lost.append(sid)
         return lost
