@@ -36,6 +36,7 @@ from ui.qt import (
     QQmlApplicationEngine,
     QQuickWindow,
     QtMsgType,
+    QTimer,
     QUrl,
     multimedia,
     qInstallMessageHandler,
@@ -58,6 +59,7 @@ CJK_FONT_FILES = (
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
 )
 DEFAULT_SIZE = (1080, 1920)   # portrait, a typical kiosk panel
+WARM_AFTER_MS = 1000          # when the lazy properties are built (ServicesBridge.warm)
 
 
 class QmlLoadError(RuntimeError):
@@ -219,4 +221,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, voice_bridge,
                  face=face, names=names)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
+    # What only later pages read is built a moment after the start page is painted, long
+    # before a person can reach those pages (and on demand, should one get there first).
+    QTimer.singleShot(WARM_AFTER_MS, services.warm)
     return ui

@@ -25,7 +25,8 @@ from ui.bridges.session_bridge import EventRelay
 from ui.qt import QObject, Qt, Signal, Slot
 
 _PROPS: list[str] = []
-_prop = props_of(_PROPS)
+_LAZY: set[str] = set()
+_prop = props_of(_PROPS, _LAZY)
 _CARD_TYPES = {"resident": "居民身份证", "hmt_permit": "港澳台居民居住证",
                "foreign_permanent_2017": "外国人永久居留身份证",
                "foreign_permanent_2023": "外国人永久居留身份证"}
@@ -41,6 +42,7 @@ class ServicesBridge(CachedBridge):
     this bridge re-read the session)."""
 
     _PROPS = _PROPS
+    _LAZY = _LAZY
     offersChanged = Signal()
     subjectTypesChanged = Signal()
     noticesChanged = Signal()
@@ -134,7 +136,7 @@ class ServicesBridge(CachedBridge):
         return {"subjectType": g.subject_type, "title": g.title, "summary": g.summary,
                 "sections": [{"title": sec.title, "lead": sec.lead, "items": list(sec.items)}
                              for sec in g.sections]}
-    guide = _prop("guide", "QVariantMap", guideChanged)
+    guide = _prop("guide", "QVariantMap", guideChanged, lazy=True)
 
     def _read_rating(self) -> dict[str, Any]:
         s = self._session
@@ -149,7 +151,7 @@ class ServicesBridge(CachedBridge):
     # ----- what the name and address pages start from --------------------------------------
     def _read_nameRegions(self) -> list[str]:
         return list(names.region_choices(self._session.hall_region))
-    nameRegions = _prop("nameRegions", "QVariantList", nameRegionsChanged)
+    nameRegions = _prop("nameRegions", "QVariantList", nameRegionsChanged, lazy=True)
 
     def _read_hallRegion(self) -> str:
         return self._session.hall_region
