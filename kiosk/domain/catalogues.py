@@ -735,7 +735,26 @@ def _from_bytes(kind: str, raw: bytes, name: str) -> Any:
     """A replacement file's bytes built by the rules of the shipped catalogue ``kind``."""
     if kind not in _SHIPPED:
         raise CatalogueError(f"no catalogue is called {kind!r}; one of {SCOPE}, {REGIONS}")
-    return _built(name, _SHIPPED[kind][1], _decode(raw, name))
+    built = _built(name, _SHIPPED[kind][1], _decode(raw, name))
+    if kind == REGIONS:
+        _keeps_every_code(built, name)
+    return built
+
+
+def _keeps_every_code(table: dict[str, Region], name: str) -> None:
+    """A replacement regions file may add codes and retire them (``current: false``), never drop
+    one the shipped catalogue has: an ID number keeps the code it was issued under, abolished or
+    not (domain.md §3, rule 4), and a dropped code would refuse every card that carries it."""
+    if missing := _shipped_codes() - table.keys():
+        raise CatalogueError(
+            f"catalogue {name} drops {len(missing)} region code(s) of the shipped catalogue, "
+            f"such as {min(missing)}; ID numbers still carry them: keep each one, with "
+            "\"current\": false if the region is abolished")
+
+
+@lru_cache(maxsize=1)
+def _shipped_codes() -> frozenset[str]:
+    return frozenset(_parse(*_SHIPPED[REGIONS]))
 
 
 def _file(kind: str, path: Path) -> Any:

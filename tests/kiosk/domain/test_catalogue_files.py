@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import assets
 from kiosk.domain import catalogues as cat
+from kiosk.domain import identifiers
 from kiosk.domain import scope
 from kiosk.domain.subject_types import INDIVIDUAL_BUSINESS
 
@@ -56,6 +57,13 @@ def regions_with(**codes: dict) -> dict:
     return doc
 
 
+def regions_without(*codes: str) -> dict:
+    doc = shipped("regions.json")
+    for code in codes:
+        del doc["regions"][code]
+    return doc
+
+
 # ---------------------------------------------------------------- the switch
 
 def test_a_scope_file_in_use_is_searched_and_the_shipped_one_comes_back(tmp_path):
@@ -75,6 +83,20 @@ def test_a_regions_file_in_use_answers_region_lookups(tmp_path):
     assert cat.region("330114").full_name == "浙江省杭州市钱塘区"
     assert "330114" in {r.code for r in cat.regions_in("3301")}
     assert cat.region("330106").name == "西湖区"                              # the rest stays
+
+
+def test_a_region_abolished_in_a_replacement_stays_known_to_the_card_check(tmp_path):
+    # An ID number keeps the code it was issued under: a replacement retires a code, never drops
+    # it, and a card that carries it is still a card of that region.
+    doc = shipped("regions.json")
+    doc["regions"]["330106"]["current"] = False
+    cat.use(regions=write(tmp_path, doc))
+    assert cat.fallbacks() == [] and cat.region("330106").current is False
+    assert "330106" not in {r.code for r in cat.regions_in("3301")}          # pickers skip it
+    assert "330106" in {r.code for r in cat.regions_in("3301", include_retired=True)}
+    first17 = "33010619900101001"
+    check = identifiers.validate_id_number(first17 + identifiers.id_check_char(first17))
+    assert check.valid and check.region_name == "浙江省杭州市西湖区"
 
 
 def test_a_damaged_file_falls_back_to_the_shipped_catalogue_and_says_so(tmp_path):
@@ -143,6 +165,8 @@ REGION_GARBAGE = {
     "control in a name": (regions_with(**{"330114": {**NEW_COUNTY, "name": "钱\u0000塘区"}}),
                           "control character U+0000"),
     "no regions": ({"_source": "x"}, "regions must be an object"),
+    "a code dropped": (regions_without("330106"), "drops 1 region code(s) of the shipped "
+                       "catalogue, such as 330106"),
     "nothing current": ({"regions": {"110000": {**NEW_COUNTY, "level": "province",
                                                 "current": False}}}, "no region is current"),
 }
