@@ -28,7 +28,7 @@ from typing import Any
 from contract.bundles import refusal_label
 from kiosk.config.agent import ConfigAgent
 from kiosk.config.applied import AppliedConfig
-from kiosk.config.bundle import Refusal
+from kiosk.config.bundle import BundleError, Refusal, catalogue_targets, read_bundle
 from kiosk.config.settings import Settings, SettingsError
 from kiosk.config.updater import CheckResult, trusted_roles
 from kiosk.diagnostics.channel import ChannelState
@@ -129,6 +129,7 @@ class ConfigFacts:
     last_check: LastCheck = field(default_factory=lambda: LastCheck("not-running"))
     timestamp: Expiry | None = None
     signed_by: tuple[str, ...] = ()          # the targets metadata's key ids
+    catalogues: tuple[tuple[str, str, str], ...] = ()   # (label, what is in force, tone)
 
     # ----- wording ---------------------------------------------------------------------------
     def when(self, t: float | None) -> str:
@@ -227,6 +228,7 @@ class ConfigFacts:
             out.append(row("自动回退", f"{self.when(b['at'])}：版本 {b['failed'] or '?'} 启动失败"
                                        f"（{b['why'] or '原因不详'}），已回退到"
                                        f"{self._version_text(b['restored'])}", WARN))
+        out.extend(row(*c) for c in self.catalogues)
         out.append(row("时间戳元数据", *self.timestamp_text()))
         if self.signed_by:
             keys = "、".join(k[:8] for k in self.signed_by)
@@ -284,6 +286,8 @@ class ConfigFacts:
                            "expired": ts.expired, "text": self.timestamp_text()[0]}
                           if ts else None),
             "signed_by": list(self.signed_by),
+            "catalogues": [{"label": label, "text": text, "tone": tone}
+                           for label, text, tone in self.catalogues],
             "rows": self.rows() + self.history_rows(),
         }
 
@@ -361,12 +365,14 @@ def config_facts(settings: Settings, config_path: Path | str | None = None, *,
         # applied_at is the failed bundle's), else state.json's.
         since = _parse(history[mine].at) if mine is not None else None
         facts = dict(version=current, applied_at=since or _parse(state.get("applied_at")),
+                     catalogues=_catalogues(applied, settings, current),
                      trial=state.get("trial") is True and current is not None,
                      scope=scope, note=note, staged=version_of(state.get("staged")),
                      staged_from=clean(state.get("staged_from"), 16),
                      history=tuple((a, *label(a.version)) for a in earlier),
                      refused=_kept(state, "refused", ("reason", "message")),
                      rolled_back=_kept(state, "rolled_back", ("failed", "restored", "why")))
+    facts.setdefault("catalogues", _catalogues(None, settings, None))
     roles = trusted_roles(settings)
     stamp = roles.get("timestamp")
     expiry = (Expiry(stamp.version, stamp.expires.timestamp(),
@@ -375,6 +381,33 @@ def config_facts(settings: Settings, config_path: Path | str | None = None, *,
     return ConfigFacts(source=source, enabled=enabled, now=now, tz=tz,
                        last_check=_last_check(enabled, agent, channel),
                        timestamp=expiry, signed_by=signers, **facts)
+
+
+def _catalogues(applied: AppliedConfig | None, installed: Settings, version: int | None
+                ) -> tuple[tuple[str, str, str], ...]:
+    """Where each replaceable catalogue comes from: the shipped one, or the file the bundle in
+    force brought, read and checked now as a start would (``catalogues.use``)."""
+    brought: dict[str, str] = {}
+    if applied is not None and version is not None:
+        try:
+            brought = catalogue_targets(installed, read_bundle(applied.bundle_bytes(version)))
+        except (BundleError, SettingsError):
+            pass        # the current-configuration row says what is wrong with the bundle
+    out = []
+    for kind in (catalogues.SCOPE, catalogues.REGIONS):
+        label = catalogues.label_zh(kind)
+        if kind not in brought:
+            out.append((label, "随软件发布的目录", INFO))
+            continue
+        assert applied is not None and version is not None
+        try:
+            catalogues.check_file(kind, applied.catalogue_dir(version) / f"{kind}.json")
+        except catalogues.CatalogueError as exc:
+            out.append((label, f"配置包 版本 {version} 下发的文件无法使用（{clean(str(exc))}），"
+                               "现用随软件发布的目录", BAD))
+            continue
+        out.append((label, f"配置包 版本 {version} 下发的目录（{brought[kind]}）", OK))
+    return tuple(out)
 
 
 def check(facts: ConfigFacts) -> Check:

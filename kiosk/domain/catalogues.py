@@ -40,7 +40,7 @@ __all__ = [
     "scope_entries", "search_scope", "scope_categories", "org_forms", "industry_terms",
     "industry_term_in", "forbidden_words", "forbidden_words_in", "normalize_query",
     "SCOPE", "REGIONS", "MAX_FILE_BYTES", "Fallback", "use", "in_use", "fallbacks",
-    "check", "check_file", "region_lookup", "RegionLookup",
+    "check", "check_file", "region_lookup", "RegionLookup", "label_zh",
 ]
 
 _DIR = "catalogues"
@@ -651,7 +651,12 @@ class Fallback:
 
     @property
     def label_zh(self) -> str:
-        return _LABELS_ZH[self.catalogue]
+        return label_zh(self.catalogue)
+
+
+def label_zh(catalogue: str) -> str:
+    """A replaceable catalogue's name as the diagnostics and the readiness report say it."""
+    return _LABELS_ZH[catalogue]
 
 
 def use(*, scope: Path | None = None, regions: Path | None = None) -> list[Fallback]:

@@ -88,7 +88,14 @@ def test_a_bundle_with_a_scope_catalogue_is_kept_with_it_and_run_on(world, tmp_p
     assert fell == [] and settings.catalogues.scope.startswith("catalogues/business_scope-")
     assert [e.code for e in cat.search_scope("元宇宙")] == ["I901"]
     assert cat.in_use() == {"scope": kept, "regions": None}
-    assert diag_config.check(diag_config.config_facts(installed, now=time.time())).ok
+    facts = diag_config.config_facts(installed, now=time.time())
+    assert diag_config.check(facts).ok
+    # The technician's page says where each catalogue comes from.
+    rows = {r["k"]: (r["v"], r["tone"]) for r in facts.rows()}
+    assert rows["经营范围目录"] == (f"配置包 版本 {v} 下发的目录（{settings.catalogues.scope}）",
+                                 "ok")
+    assert rows["行政区划目录"] == ("随软件发布的目录", "info")
+    assert facts.as_json()["catalogues"][0]["label"] == "经营范围目录"
 
 
 def test_a_regions_catalogue_carries_the_county_its_bundle_moves_the_hall_to(world, tmp_path):
@@ -227,5 +234,9 @@ def test_a_catalogue_damaged_on_disk_falls_back_to_the_shipped_one_and_says_so(w
     event, fields = audit.events[-1]
     assert event == "config-catalogue-fallback" and fields["catalogue"] == "scope"
     assert fields["version"] == v and "not a usable JSON catalogue" in fields["reason"]
-    report = diag_config.check(diag_config.config_facts(installed, now=time.time()))
+    facts = diag_config.config_facts(installed, now=time.time())
+    report = diag_config.check(facts)
     assert not report.ok and "经营范围目录文件已损坏" in report.detail and report.fix
+    said, tone = {r["k"]: (r["v"], r["tone"]) for r in facts.rows()}["经营范围目录"]
+    assert tone == "bad" and said.startswith(f"配置包 版本 {v} 下发的文件无法使用（")
+    assert said.endswith("现用随软件发布的目录") and "not a usable JSON catalogue" in said
