@@ -21,7 +21,6 @@ drains with ``pump``; the UI passes a call onto the GUI thread instead.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import logging
 import queue
 import sys
@@ -50,6 +49,7 @@ from kiosk.diagnostics.channel import ChannelLog, channel_path
 from kiosk.diagnostics.mode import DiagnosticsMode
 from kiosk.diagnostics.server import DiagnosticsServer
 from kiosk.diagnostics.service import Diagnostics, Parts
+from kiosk.diagnostics.system import installed_version
 from kiosk.domain import catalogues
 from kiosk.flow import events as ev
 from kiosk.flow.session import Admission, Phase, Session
@@ -363,19 +363,12 @@ class _LastVisit:
             self.at = _utc_now()
 
 
-def _software_version() -> str:
-    try:
-        return importlib.metadata.version("registration-kiosk")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def _heartbeat(s: Settings, manager: DeviceManager, agent: ConfigAgent, visits: _LastVisit,
                audit: Audit, software: releases.Releases | None,
                nightly: Maintenance) -> dict:
     config = agent.status()
     return {"devices": _health_report(manager), "config_version": config["version"],
-            "config": config, "software_version": _software_version(),
+            "config": config, "software_version": installed_version() or "unknown",
             "software": software.status() if software else None,
             "readiness": nightly.last_readiness,
             "groups": list(s.fleet.groups), "audit": _audit_head(audit),

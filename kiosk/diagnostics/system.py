@@ -23,11 +23,16 @@ LOW_MEMORY = 256 * MiB
 PROC = Path("/proc")
 
 
-def version() -> str:
+def installed_version() -> str | None:
+    """The kiosk package's version, or None when it runs from source without being installed."""
     try:
         return metadata.version(DIST)
     except metadata.PackageNotFoundError:
-        return "未安装（源码运行）"
+        return None
+
+
+def version() -> str:
+    return installed_version() or "未安装（源码运行）"
 
 
 def size_text(n: float) -> str:
