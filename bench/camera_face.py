@@ -3,7 +3,8 @@
 Four measurements, on the camera simulator's frames (the astronaut's face placed and moved as a
 person would, sensor noise on every frame):
 
-- ``face_fps``: detection plus every quality check on frames with a face;
+- ``face_fps``: detection plus every quality check on frames with a face (the detector looks
+  for the face where it last was, with a full search every sixth frame: ``tracking.py``);
 - ``empty_fps``: the same with nobody in front of the camera (the detector's worst case, which
   the motion gate makes cheap), over frames that differ by sensor noise as a real camera's do;
 - ``step_in_ms``: when a person steps in front of an empty scene, the time from the frame that

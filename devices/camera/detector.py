@@ -204,11 +204,14 @@ def load_sface(model: Path) -> cv2.FaceRecognizerSF:
 
 def make_detector(yunet_model: Path | None = None) -> FaceDetector:
     """YuNet when a model path is configured, else the built-in Haar cascades; either behind a
-    motion gate (``motion.MotionGate``), so an empty, unchanged scene costs no full search.
+    motion gate (``motion.MotionGate``), so an empty, unchanged scene costs no full search, and
+    a tracker (``tracking.FaceTracker``), so a face is looked for where it was.
 
     Raises:
         ModelError: a configured model cannot be loaded (a misconfiguration is not hidden by
             silently falling back to Haar).
     """
     from .motion import MotionGate
-    return MotionGate(YuNetDetector(yunet_model) if yunet_model is not None else HaarDetector())
+    from .tracking import FaceTracker
+    return MotionGate(FaceTracker(YuNetDetector(yunet_model) if yunet_model is not None
+                                  else HaarDetector()))

@@ -11,6 +11,7 @@ from devices.camera.motion import MotionGate
 from devices.camera.detector import HaarDetector, ModelError, YuNetDetector, load_sface, load_yunet, make_detector
 from devices.camera.frames import FrameError
 from devices.camera.matcher import FaceMatcher, MatchStatus, decode_image
+from devices.camera.tracking import FaceTracker
 
 
 def test_haar_finds_the_one_face_in_the_astronaut_photo(detector, astronaut) -> None:
@@ -35,9 +36,10 @@ def test_haar_grey_input_gives_same_face(detector, astronaut) -> None:
     assert [round(f.x) for f in detector.detect(grey)] == [round(f.x) for f in detector.detect(astronaut)]
 
 
-def test_make_detector_defaults_to_haar_behind_the_motion_gate() -> None:
+def test_make_detector_defaults_to_haar_behind_the_motion_gate_and_the_tracker() -> None:
     detector = make_detector(None)
-    assert isinstance(detector, MotionGate) and isinstance(detector.detector, HaarDetector)
+    assert isinstance(detector, MotionGate) and isinstance(detector.detector, FaceTracker)
+    assert isinstance(detector.detector.detector, HaarDetector)
 
 
 @pytest.fixture
