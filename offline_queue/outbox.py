@@ -35,7 +35,8 @@ from offline_queue.localseal import LocalSealer
 from offline_queue.model import (
     ATTACHMENT_NAME_RE, SUBJECT_TYPE_RE, UNSENT_STATES, Admission, AdmissionReason,
     AttemptOutcome, DuplicateSubmission, InvalidSubmission, LocalCorruption, OutboxFull,
-    QueueError, QueueState, QueueSummary, SchemaError, SubmissionStatus, UnknownSubmission, check_submission_id,
+    QueueError, QueueState, QueueSummary, SchemaError, SubmissionStatus, UnknownSubmission,
+    check_submission_id,
 )
 from offline_queue.port import AttachmentMeta, OutgoingSubmission
 from offline_queue.schema import (decode_parts, encode_parts, open_database, part_checksum,

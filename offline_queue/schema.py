@@ -123,12 +123,15 @@ def part_checksum(data: bytes | memoryview) -> str:
 
 
 def part_intact(part: dict, data: bytes) -> bool:
-    """Whether ``data`` is the part `submissions.parts` describes, by size and checksum."""
-    if len(data) != part["size"]:
+    """Whether ``data`` is the part `submissions.parts` describes, by size and checksum (a
+    description damaged itself describes nothing: not intact)."""
+    if not isinstance(part, dict) or len(data) != part.get("size"):
         return False
-    if "xxh3" in part:
+    if isinstance(part.get("xxh3"), str):
         return part_checksum(data) == part["xxh3"]
-    return hashlib.sha256(data).hexdigest() == part["sha256"]   # queued before version 6
+    if isinstance(part.get("sha256"), str):                       # queued before version 6
+        return hashlib.sha256(data).hexdigest() == part["sha256"]
+    return False
 
 
 def encode_parts(parts: Iterable[tuple[str, int, str]]) -> str:

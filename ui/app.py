@@ -223,5 +223,5 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))
     # What only later pages read is built a moment after the start page is painted, long
     # before a person can reach those pages (and on demand, should one get there first).
-    QTimer.singleShot(WARM_AFTER_MS, services.warm)
+    QTimer.singleShot(WARM_AFTER_MS, services, services.warm)   # not once the bridge is gone
     return ui

@@ -57,7 +57,8 @@ class FaceTracker:
     def _near(self, frame: np.ndarray, last: Face) -> Face | None:
         """The face in a patch around ``last``, in frame coordinates; None if it is not there."""
         h, w = frame.shape[:2]
-        x0, y0 = max(0, int(last.x - self.margin * last.w)), max(0, int(last.y - self.margin * last.h))
+        x0 = max(0, int(last.x - self.margin * last.w))
+        y0 = max(0, int(last.y - self.margin * last.h))
         x1 = min(w, int(last.x + last.w * (1 + self.margin)) + 1)
         y1 = min(h, int(last.y + last.h * (1 + self.margin)) + 1)
         if x1 - x0 < 2 or y1 - y0 < 2:
@@ -74,7 +75,7 @@ class FaceTracker:
         f = found[0]
         raw = None
         if f.raw is not None:    # YuNet's box and landmarks, back in the frame's coordinates
-            at = [x0 + v * scale if i % 2 == 0 else y0 + v * scale for i, v in enumerate(f.raw[:14])]
+            at = [(x0 if i % 2 == 0 else y0) + v * scale for i, v in enumerate(f.raw[:14])]
             at[2], at[3] = f.raw[2] * scale, f.raw[3] * scale       # a size, not a position
             raw = (*at, *f.raw[14:])
         return Face(x0 + f.x * scale, y0 + f.y * scale, f.w * scale, f.h * scale, f.score, raw)

@@ -255,3 +255,10 @@ def test_a_part_is_intact_only_as_it_was_sealed(data, at, bit):
     assert not part_intact(part, data[:at] + bytes([data[at] ^ (1 << bit)]) + data[at + 1:])
     assert not part_intact(part, data[:-1])
     assert not part_intact(part, data + b"\0")
+
+
+@pytest.mark.parametrize("part", [{}, {"size": 3}, {"size": "3", "xxh3": "x"},
+                                  {"size": 3, "xxh3": 7}, {"size": 3, "sha256": None},
+                                  [], None, "face"])
+def test_a_damaged_part_description_is_not_intact_and_raises_nothing(part):
+    assert part_intact(part, b"abc") is False
