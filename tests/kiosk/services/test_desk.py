@@ -97,7 +97,10 @@ def verified(hall: Hall, service: Service) -> None:
 def filed(hall: Hall) -> str:
     """One approved 个体工商户 filed at this kiosk; its licence printed on the spot (print 1)."""
     s = hall.kiosk.session
-    s.begin(Service.REGISTER, "individual_business")
+    # As `fresh` does: a starved machine can miss two polls of the reader and reopen its port,
+    # and a visit then cannot begin (seen in CI running beside a soak).
+    hall.until(lambda: s.why_not_start() == "", "the card reader")
+    assert s.begin(Service.REGISTER, "individual_business").ok, s.why_not_start()
     drive_to(s, "done", answers_for("individual_business", person()))
     sid = s.application_id
     hall.until(lambda: s.outcome is not None and not s.done_held, "the outcome and paper")
