@@ -308,8 +308,10 @@ class Kiosk:
         return self.software.commit_start(Path(sys.prefix), self.audit)
 
     def stop(self) -> None:
-        """Stop every part, the last started first."""
+        """Stop every part, the last started first; then wipe a visit the stop cut short, so
+        that its files do not wait on disk for the next start."""
         self._stack.close()
+        self.session.wipe()
 
     def pump(self, timeout: float = 0.0) -> int:
         """Run calls posted from device threads (Qt-free owners call this in their loop)."""

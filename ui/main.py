@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from ui.bridges.session_bridge import EventRelay
 from ui.qt import QGuiApplication, QObject, QQuickWindow, Qt, QTimer, Signal
 from ui.scripted_services import Announce, ScriptedServices
 from ui.scripted_visit import ScriptedVisit, VisitReport
+from ui.stop_signals import QuitOnSignals
 from ui.watchdog import GuiWatchdog
 
 PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
@@ -117,8 +119,9 @@ def run_gui(settings: Settings, *, notifier: Notifier | None = None) -> int:
     staged configuration bundle is applied; the window then closes with
     ``EXIT_CONFIG_APPLIED`` and the command starts again on the new bundle. Under systemd
     (``$NOTIFY_SOCKET``) it says ``READY=1`` once the start page is painted and pings the
-    watchdog from this event loop while it turns."""
-    with kiosk_with_ui(settings) as (kiosk, ui):
+    watchdog from this event loop while it turns. SIGTERM (systemd's stop) and SIGINT end the
+    loop as a quit does (exit 0), so the kiosk stops whole: a visit's files go with it."""
+    with kiosk_with_ui(settings) as (kiosk, ui), QuitOnSignals(ui.app) as signals:
         show_window(ui.window, full_screen=settings.full_screen)
         watchdog = GuiWatchdog(ui.window, notifier or Notifier.from_environ(),
                                lambda: kiosk_status(kiosk))
@@ -129,7 +132,8 @@ def run_gui(settings: Settings, *, notifier: Notifier | None = None) -> int:
         between.start(5000)
         code = ui.app.exec()
         watchdog.stop("restarting on a new configuration" if code == EXIT_CONFIG_APPLIED
-                      else "stopping")
+                      else f"stopping on {signal.Signals(signals.received).name}"
+                      if signals.received else "stopping")
         return code
 
 

@@ -23,6 +23,7 @@ from PySide6.QtCore import (  # noqa: F401 - re-exported
     QPointF,
     QSize,
     QSizeF,
+    QSocketNotifier,
     Qt,
     QTimer,
     QUrl,
