@@ -74,7 +74,8 @@ class QuitOnSignals(QObject):
     def _woken(self) -> None:
         # The bytes are only the wake-up: the Python handler above has run by the time this
         # slot's Python code does. Drain them so the notifier does not fire again.
-        assert self._wake is not None
+        if self._wake is None:
+            return
         try:
             while self._wake[0].recv(512):
                 pass
