@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.flow.session import Session
-from ui.bridges.app_bridge import AppBridge
+from ui.bridges.app_bridge import AppBridge, BurnIn
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
 from ui.bridges.face_preview import PROVIDER as FACE_PROVIDER
 from ui.bridges.face_preview import FacePreview
@@ -44,7 +44,7 @@ from ui.qt import (
 )
 
 if TYPE_CHECKING:   # the settings' pydantic models and the voice engines: the caller's
-    from kiosk.config.schema import VoiceSettings
+    from kiosk.config.schema import ScreenSettings, VoiceSettings
     from kiosk.visit.paper import HallTexts
     from kiosk.voice.engines import Engine
 
@@ -151,7 +151,8 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
                texts: HallTexts | None = None, main_qml: Path = MAIN_QML,
                diagnostics: DiagnosticsBridge | None = None,
                voice: VoiceSettings | None = None,
-               voice_engine: Engine | None = None) -> KioskUi:
+               voice_engine: Engine | None = None,
+               screen: ScreenSettings | None = None) -> KioskUi:
     """Build the UI for ``session`` and show Main.qml (the event loop is the caller's).
 
     Args:
@@ -169,6 +170,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         diagnostics: the technicians' mode (``Kiosk.Diagnostics``); None: one that never opens.
         voice: the ``[voice]`` settings (``Kiosk.Voice``); None: no voice guidance.
         voice_engine: speak with this engine instead of the one ``voice`` names (tests).
+        screen: the ``[screen]`` settings (the start page's burn-in drift); None: the defaults.
     Returns:
         The app, engine, window and bridges.
     Raises:
@@ -185,7 +187,9 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     app = QGuiApplication.instance() or QGuiApplication([])
     ensure_cjk_font(app)
     bridge = SessionBridge(session, relay, tick=tick, clock=clock, texts=texts)
-    app_bridge = AppBridge(keyboard=use_keyboard, demo=demo)
+    burn_in = BurnIn() if screen is None else BurnIn.of(
+        screen.burn_in_shift_px, screen.burn_in_after_min, screen.burn_in_every_s)
+    app_bridge = AppBridge(keyboard=use_keyboard, demo=demo, burn_in=burn_in)
     diagnostics = diagnostics or DiagnosticsBridge(tick=False)
     qmlRegisterSingletonInstance(SessionBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "Session", bridge)
     qmlRegisterSingletonInstance(AppBridge, QML_MODULE, QML_MAJOR, QML_MINOR, "App", app_bridge)

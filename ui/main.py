@@ -71,7 +71,8 @@ def kiosk_with_ui(settings: Settings, *, keyboard: bool | None = None, tick: boo
     try:
         ui = create_app(kiosk.session, relay, keyboard=keyboard, tick=tick, size=size,
                         texts=HallTexts(settings.hall, settings.hotline, settings.tracking_url),
-                        diagnostics=diagnostics, voice=kiosk.settings.voice)
+                        diagnostics=diagnostics, voice=kiosk.settings.voice,
+                        screen=kiosk.settings.screen)
         kiosk.coordinator.show_frames_to(ui.face.show)     # the face page's live picture
         if ui.names is not None:
             ui.names.use(kiosk.names)                      # the name page's platform check

@@ -217,6 +217,17 @@ class MaintenanceSettings(_Section):
         return dt.time.fromisoformat(self.start), dt.time.fromisoformat(self.end)
 
 
+class ScreenSettings(_Section):
+    """Burn-in protection on the idle start page (ui/qml/BurnIn.qml): after ``burn_in_after_min``
+    idle minutes the header and footer move one step every ``burn_in_every_s``, at most
+    ``burn_in_shift_px`` from their place. An LCD panel needs little; an OLED or plasma panel
+    more, and more often; 0 px turns it off."""
+
+    burn_in_shift_px: Annotated[int, Field(ge=0, le=16)] = 4
+    burn_in_after_min: Annotated[int, Field(ge=1, le=120)] = 3
+    burn_in_every_s: Annotated[Seconds, Field(ge=10, le=3600)] = 60.0
+
+
 ESPEAK, NO_VOICE = "espeak-ng", "none"
 
 
@@ -260,7 +271,7 @@ class FleetSettings(_Section):
 
 #: What a configuration bundle may set (the install-time keys are not among them).
 BUNDLE_SECTIONS = ("profile", "services", "texts", "timeouts", "devices", "catalogues",
-                   "platform", "diagnostics", "help", "voice", "maintenance",
+                   "platform", "diagnostics", "help", "voice", "maintenance", "screen",
                    "elderly_default")
 
 
@@ -284,6 +295,7 @@ class SettingsModel(_Section):
     help: HelpSettings = HelpSettings()
     voice: VoiceSettings = VoiceSettings()
     maintenance: MaintenanceSettings = MaintenanceSettings()
+    screen: ScreenSettings = ScreenSettings()
     fleet: FleetSettings = FleetSettings()
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
@@ -305,6 +317,7 @@ class BundleSettings(_Section):
     help: dict[str, Any] | None = None
     voice: dict[str, Any] | None = None
     maintenance: dict[str, Any] | None = None
+    screen: dict[str, Any] | None = None
 
     def overlay(self) -> dict[str, Any]:
         """The sections it sets, as a settings-shaped dict."""

@@ -1,21 +1,40 @@
 """``AppBridge``: facts about this kiosk's UI that are not the person's session, as ``Kiosk.App``.
 
-Whether the on-screen keyboard is installed, and whether the UI runs as a demo. Constants
-for the life of the process; it holds no session data and no rules.
+Whether the on-screen keyboard is installed, whether the UI runs as a demo, and how the idle
+start page guards the panel against burn-in (``[screen]``). Constants for the life of the
+process; it holds no session data and no rules.
 """
 from __future__ import annotations
 
+import math
+from typing import NamedTuple
+
 from ui.qt import Property, QObject, Signal
+
+
+class BurnIn(NamedTuple):
+    """``[screen]``'s burn-in drift as BurnIn.qml counts it: ``shift_px`` at most (0: off),
+    one step every ``step_ms``, the first after ``idle_steps`` steps of an idle start page."""
+
+    shift_px: int = 4
+    idle_steps: int = 3
+    step_ms: int = 60_000
+
+    @classmethod
+    def of(cls, shift_px: int, after_min: int, every_s: float) -> BurnIn:
+        step_ms = max(1, round(every_s * 1000))
+        return cls(shift_px, max(1, math.ceil(after_min * 60_000 / step_ms)), step_ms)
 
 
 class AppBridge(QObject):
     changed = Signal()  # constants: declared so QML bindings do not warn
 
-    def __init__(self, *, keyboard: bool, demo: bool = False,
+    def __init__(self, *, keyboard: bool, demo: bool = False, burn_in: BurnIn = BurnIn(),
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._keyboard = keyboard
         self._demo = demo
+        self._burn_in = burn_in
 
     @Property(bool, notify=changed)
     def keyboard(self) -> bool:
@@ -24,3 +43,15 @@ class AppBridge(QObject):
     @Property(bool, notify=changed)
     def demo(self) -> bool:
         return self._demo
+
+    @Property(int, notify=changed)
+    def burnInShift(self) -> int:
+        return self._burn_in.shift_px
+
+    @Property(int, notify=changed)
+    def burnInIdleSteps(self) -> int:
+        return self._burn_in.idle_steps
+
+    @Property(int, notify=changed)
+    def burnInStepMs(self) -> int:
+        return self._burn_in.step_ms

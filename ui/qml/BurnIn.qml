@@ -1,6 +1,7 @@
 // Burn-in protection for LCD panels: while the start page stays idle for minutes, an offset of
 // a few pixels that the window's static header and footer follow (Main.qml binds them to dx and
 // dy), one small step a minute along a slow figure; back to zero as soon as the page changes.
+// The defaults below are [screen]'s; Main.qml sets them from Kiosk.App.
 import QtQuick
 
 Item {

@@ -79,7 +79,13 @@ Window {
         onActiveChanged: if (active) Session.touch()
     }
 
-    BurnIn { id: burnIn; active: root.onAttract && Diagnostics.state === "closed" }
+    BurnIn {                        // sized by [screen] (Kiosk.App); 0 px turns it off
+        id: burnIn
+        active: root.onAttract && Diagnostics.state === "closed" && App.burnInShift > 0
+        maxShift: App.burnInShift
+        idleSteps: App.burnInIdleSteps
+        stepMs: App.burnInStepMs
+    }
 
     Rectangle {
         id: header

@@ -121,11 +121,26 @@ trusted_root = "/etc/kiosk/root.json"
     ("[help]\npin = '1234'", "[help] pin: unknown key"),
     ("[profile]\nregion_code = '330000'", "region_code: must be the hall's current county"),
     ("[profile]\nregion_code = '339999'", "region_code: must be the hall's current county"),
+    ("[screen]\nburn_in_shift_px = 17", "[screen] burn_in_shift_px: Input should be less than or equal to 16"),
+    ("[screen]\nburn_in_shift_px = -1", "[screen] burn_in_shift_px: Input should be greater than or equal to 0"),
+    ("[screen]\nburn_in_shift_px = 4.5", "[screen] burn_in_shift_px: Input should be a valid integer"),
+    ("[screen]\nburn_in_after_min = 0", "[screen] burn_in_after_min: Input should be greater than or equal to 1"),
+    ("[screen]\nburn_in_every_s = nan", "[screen] burn_in_every_s: Input should be a finite number"),
+    ("[screen]\nburn_in_every_s = 1", "[screen] burn_in_every_s: Input should be greater than or equal to 10"),
+    ("[screen]\nburn_in = true", "[screen] burn_in: unknown key"),
 ])
 def test_bad_files_name_the_key(text: str, fragment: str) -> None:
     with pytest.raises(SettingsError) as err:
         parse(text, "k.toml")
     assert fragment in str(err.value) and "k.toml" in str(err.value)
+
+
+def test_a_bundle_may_size_the_burn_in_drift_for_the_fleets_panels() -> None:
+    s = parse("[screen]\nburn_in_shift_px = 8")
+    assert (s.screen.burn_in_shift_px, s.screen.burn_in_after_min, s.screen.burn_in_every_s) == \
+        (8, 3, 60.0)
+    moved = with_bundle(s, BundleSettings(screen={"burn_in_every_s": 30}))
+    assert (moved.screen.burn_in_shift_px, moved.screen.burn_in_every_s) == (8, 30.0)
 
 
 def test_the_maintenance_window_may_cross_midnight_and_a_bundle_may_move_it() -> None:
