@@ -384,6 +384,17 @@ class Outbox:
             UnknownSubmission: no such id, or its body was already purged.
             LocalCorruption: a part was damaged on this disk since it was sealed.
         """
+        out, parts, _ = self._outgoing(submission_id)
+        return out, parts
+
+    def outgoing_whole(self, submission_id: str) -> tuple[OutgoingSubmission, dict[str, bytes]]:
+        """What to POST with each attachment's ciphertext inline (a batch): the bytes `outgoing`
+        read and checked, by name, not read a second time. Raises as `outgoing` does."""
+        out, _, whole = self._outgoing(submission_id)
+        return out, whole
+
+    def _outgoing(self, submission_id: str
+                  ) -> tuple[OutgoingSubmission, list[dict], dict[str, bytes]]:
         with self._lock:
             rows = list(self._db["submissions"].rows_where("submission_id = ?", [submission_id]))
         if not rows or rows[0]["record"] is None:
@@ -394,17 +405,20 @@ class Outbox:
         sent = row["state"] == QueueState.SENT.value
         parts = [{**p, "uploaded": p["size"] if sent else 0, "complete": int(sent)}
                  for p in decode_parts(row["parts"])]
-        metas = []
+        whole = {}
         for p in parts:
             blob = self.attachment_chunk(submission_id, p["name"], 0, p["size"] + 1)
-            if not part_intact(p, blob):
+            if not part_intact(p, blob):   # damaged on this disk: held, not sent to be refused
                 raise LocalCorruption(f"attachment {p['name']} no longer matches its checksum")
-            metas.append(AttachmentMeta(p["name"], p["size"], hashlib.sha256(blob).hexdigest()))
+            whole[p["name"]] = blob
         out = OutgoingSubmission(
             submission_id=submission_id, created_at=row["created_iso"],
             subject_type=row["subject_type"], envelope=json.loads(row["envelope"]),
-            record=row["record"], attachments=tuple(metas))
-        return out, parts
+            record=row["record"],
+            attachments=tuple(AttachmentMeta(p["name"], p["size"],
+                                              hashlib.sha256(whole[p["name"]]).hexdigest())
+                              for p in parts))
+        return out, parts, whole
 
     def attachment_chunk(self, submission_id: str, name: str, offset: int, size: int) -> bytes:
         """Bytes [offset, offset+size) of an attachment ciphertext, read without loading it all."""

@@ -36,11 +36,10 @@ from dataclasses import dataclass
 
 from contract.wire import MAX_BATCH_ITEMS, AttachmentProgress, Decision, SubmissionAck
 from offline_queue.backoff import Backoff
-from offline_queue.model import LocalCorruption, QueueError, QueueState, SubmissionStatus
+from offline_queue.model import QueueError, QueueState, SubmissionStatus
 from offline_queue.outbox import Outbox
 from offline_queue.port import BatchPort, ErrorKind, PlatformError, PlatformPort, WholeSubmission
 from offline_queue.ratings import RatingBox, RatingPort, RatingState, RatingStatus
-from offline_queue.schema import part_intact
 
 log = logging.getLogger(__name__)
 
@@ -282,8 +281,7 @@ class SyncWorker:
         items: list[WholeSubmission] = []
         for sid in ids:
             try:
-                out, parts = self.outbox.outgoing(sid)
-                whole = {p["name"]: self._local_whole(sid, p) for p in parts}
+                out, whole = self.outbox.outgoing_whole(sid)
             except QueueError as exc:
                 outcomes[sid] = self._failed(sid, *opened[sid], exc)
                 continue
@@ -313,14 +311,6 @@ class SyncWorker:
             log.info("queue-sent submission=%s attempt=%d batch=%d", sid, opened[sid][1],
                      len(items))
         return [outcomes[sid] for sid in ids]
-
-    def _local_whole(self, sid: str, part: dict) -> bytes:
-        """An attachment's whole ciphertext, checked against its checksum (a ciphertext damaged
-        on the kiosk's disk is held for a technician, not refused by the platform forever)."""
-        blob = self.outbox.attachment_chunk(sid, part["name"], 0, part["size"] + 1)
-        if not part_intact(part, blob):
-            raise LocalCorruption(f"attachment {part['name']} no longer matches its checksum")
-        return blob
 
     def _failed(self, sid: str, attempt_id: int, attempts: int,
                 exc: PlatformError | QueueError) -> Delivery:

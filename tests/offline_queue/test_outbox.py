@@ -65,6 +65,10 @@ def test_outgoing_digest_is_the_sha256_of_the_stored_ciphertext(make_outbox, ids
         assert p["size"] == len(data) == len(parts[p["name"]]) + 28   # nonce and tag
         assert digests[p["name"]] == hashlib.sha256(data).hexdigest()
         assert p["xxh3"] == xxhash.xxh3_128_hexdigest(data)
+    # A batch posts the same, with the bytes inline: those that were read and checked.
+    whole_out, whole = box.outgoing_whole(sid)
+    assert whole_out == out
+    assert whole == {p["name"]: box.attachment_chunk(sid, p["name"], 0, p["size"]) for p in rows}
 
 
 @pytest.mark.parametrize(("offset", "part"), [(0, "face"), (4000, "face"), (5050, "signature")])
@@ -81,8 +85,9 @@ def test_a_part_damaged_on_disk_is_refused_before_anything_is_posted(
         old = blob.read(1)
         blob.seek(offset)
         blob.write(bytes([old[0] ^ 1]))    # one bit
-    with pytest.raises(LocalCorruption, match=part):
-        box.outgoing(sid)
+    for read in (box.outgoing, box.outgoing_whole):      # one by one, and in a batch
+        with pytest.raises(LocalCorruption, match=part):
+            read(sid)
 
 
 def test_durability_pragmas(make_outbox):
