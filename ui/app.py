@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.flow.session import Session
-from ui.bridges.app_bridge import AppBridge, BurnIn
+from ui.bridges.app_bridge import NO_DRIFT, AppBridge, BurnIn
 from ui.bridges.diagnostics_bridge import PROVIDER, DiagnosticsBridge
 from ui.bridges.face_preview import PROVIDER as FACE_PROVIDER
 from ui.bridges.face_preview import FacePreview
@@ -170,7 +170,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
         diagnostics: the technicians' mode (``Kiosk.Diagnostics``); None: one that never opens.
         voice: the ``[voice]`` settings (``Kiosk.Voice``); None: no voice guidance.
         voice_engine: speak with this engine instead of the one ``voice`` names (tests).
-        screen: the ``[screen]`` settings (the start page's burn-in drift); None: the defaults.
+        screen: the ``[screen]`` settings (the start page's burn-in drift); None: no drift.
     Returns:
         The app, engine, window and bridges.
     Raises:
@@ -187,7 +187,7 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     app = QGuiApplication.instance() or QGuiApplication([])
     ensure_cjk_font(app)
     bridge = SessionBridge(session, relay, tick=tick, clock=clock, texts=texts)
-    burn_in = BurnIn() if screen is None else BurnIn.of(
+    burn_in = NO_DRIFT if screen is None else BurnIn.of(
         screen.burn_in_shift_px, screen.burn_in_after_min, screen.burn_in_every_s)
     app_bridge = AppBridge(keyboard=use_keyboard, demo=demo, burn_in=burn_in)
     diagnostics = diagnostics or DiagnosticsBridge(tick=False)

@@ -17,6 +17,7 @@ from kiosk.domain.samples import make_id_number
 from kiosk.flow.session import Session
 from offline_queue.outbox import Outbox
 from kiosk.domain.samples import sample_answers
+from kiosk.config.schema import ScreenSettings
 from ui.app import KioskUi, create_app
 from ui.robot import Robot
 from ui.scripted_visit import SIGNATURE
@@ -80,9 +81,11 @@ class UiKit:
 
 @pytest.fixture(scope="session")
 def ui_kit(qapp, tmp_path_factory: pytest.TempPathFactory) -> UiKit:
-    """The real Main.qml, offscreen at 1080x1920, created once for the test run."""
+    """The real Main.qml, offscreen at 1080x1920, created once for the test run, with the
+    ``[screen]`` a kiosk's settings give it by default."""
     session, relay, clock, _, _, _ = _make(tmp_path_factory.mktemp("ui"))
-    ui = create_app(session, relay, keyboard=False, tick=False, clock=clock)
+    ui = create_app(session, relay, keyboard=False, tick=False, clock=clock,
+                    screen=ScreenSettings())
     return UiKit(ui, clock)
 
 

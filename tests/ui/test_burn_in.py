@@ -13,6 +13,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.config.schema import ScreenSettings
 from ui.bridges.app_bridge import BurnIn
 from ui.qt import QObject, QPointF
 
@@ -45,7 +46,9 @@ def test_the_header_drifts_on_an_idle_start_page_and_returns_when_used(fresh_ui:
             assert (x, y) == (0.0, 0.0)                          # only once idle for minutes
         seen.add((x, y))
     assert len(seen) >= 12                                       # it wanders, it does not flip
-    assert b.property("stepMs") == 60000                         # one step a minute
+    default = ScreenSettings()                                   # [screen]'s, the one place
+    assert (limit, b.property("stepMs")) == (default.burn_in_shift_px,
+                                             default.burn_in_every_s * 1000)
 
     kit.bridge.begin()                                           # someone taps 开始办理
     kit.settle()

@@ -14,11 +14,12 @@ from ui.qt import Property, QObject, Signal
 
 class BurnIn(NamedTuple):
     """``[screen]``'s burn-in drift as BurnIn.qml counts it: ``shift_px`` at most (0: off),
-    one step every ``step_ms``, the first after ``idle_steps`` steps of an idle start page."""
+    one step every ``step_ms``, the first after ``idle_steps`` steps of an idle start page.
+    Its defaults are ``ScreenSettings``' alone (kiosk.config.schema)."""
 
-    shift_px: int = 4
-    idle_steps: int = 3
-    step_ms: int = 60_000
+    shift_px: int
+    idle_steps: int
+    step_ms: int
 
     @classmethod
     def of(cls, shift_px: int, after_min: int, every_s: float) -> BurnIn:
@@ -26,10 +27,13 @@ class BurnIn(NamedTuple):
         return cls(shift_px, max(1, math.ceil(after_min * 60_000 / step_ms)), step_ms)
 
 
+NO_DRIFT = BurnIn(0, 1, 60_000)    # a window built without [screen] (tests, benchmarks)
+
+
 class AppBridge(QObject):
     changed = Signal()  # constants: declared so QML bindings do not warn
 
-    def __init__(self, *, keyboard: bool, demo: bool = False, burn_in: BurnIn = BurnIn(),
+    def __init__(self, *, keyboard: bool, demo: bool = False, burn_in: BurnIn = NO_DRIFT,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._keyboard = keyboard
