@@ -123,15 +123,15 @@ def test_colour_contrast(fresh_ui: UiKit, elderly: bool, floor: float) -> None:
 def test_idle_warning_overlay_and_extend(fresh_ui: UiKit) -> None:
     kit = fresh_ui
     to_phone(kit)
-    overlay = find(kit, "idleWarning")
-    assert overlay.property("visible") is False
+    robot = Robot(kit.ui)
+    assert not robot.showing("idleWarning")
     kit.clock.advance(kit.bridge.session.timeouts.idle_warning_s)
     kit.bridge.tick()
     kit.settle()
-    assert overlay.property("visible") is True
+    assert robot.showing("idleWarning")
     assert "30 秒" in find(kit, "secondsLeft").property("text")
     click(kit, "extendButton")
-    assert kit.bridge.phase == "active" and overlay.property("visible") is False
+    assert kit.bridge.phase == "active" and not robot.showing("idleWarning")
     assert kit.bridge.step == "phone"
 
 

@@ -62,7 +62,8 @@ Window {
         function onErrorsChanged() { if (Session.errors.length > 0) Voice.showErrors(Session.errors) }
         function onPhaseChanged() {
             if (Session.phase === "warning")     // time is running out: say so, aloud too
-                Qt.callLater(() => Voice.show(reader.readItem(idleWarning)))
+                Qt.callLater(() => { if (idleWarning.item !== null)   // not closed since
+                                         Voice.show(reader.readItem(idleWarning.item as Item)) })
             if (Session.phase === "idle") {
                 root.confirmingHome = false; root.staffOpen = false; root.voiceOpen = false
             }
@@ -284,28 +285,36 @@ Window {
         }
     }
 
-    IdleWarning {
+    // The overlays are made when they open and gone when they close: none shows on the start
+    // page, a hidden one would still follow everything it binds to, and each opens fresh.
+    Loader {
         id: idleWarning
         anchors.fill: parent
-        visible: Session.phase === "warning"
+        active: Session.phase === "warning"
+        sourceComponent: IdleWarning {}
     }
-    HomeConfirm {
+    Loader {
         anchors.fill: parent
-        visible: root.confirmingHome && !root.onAttract
-        onConfirmed: { root.confirmingHome = false; Services.goHome() }
-        onDeclined: root.confirmingHome = false
+        active: root.confirmingHome && !root.onAttract
+        sourceComponent: HomeConfirm {
+            onConfirmed: { root.confirmingHome = false; Services.goHome() }
+            onDeclined: root.confirmingHome = false
+        }
     }
-    StaffPanel {
+    Loader {
         anchors.fill: parent
-        visible: root.staffOpen || Services.staff.unlocked
-        onClosed: { root.staffOpen = false; Services.staffClose() }
+        active: root.staffOpen || Services.staff.unlocked
+        sourceComponent: StaffPanel {
+            onClosed: { root.staffOpen = false; Services.staffClose() }
+        }
     }
-
-    VoicePanel {
+    Loader {
         anchors.fill: parent
-        visible: root.voiceOpen
-        onRepeatRequested: { root.voiceOpen = false; Voice.speak(reader.read()) }
-        onClosed: root.voiceOpen = false
+        active: root.voiceOpen
+        sourceComponent: VoicePanel {
+            onRepeatRequested: { root.voiceOpen = false; Voice.speak(reader.read()) }
+            onClosed: root.voiceOpen = false
+        }
     }
 
     Loader {
