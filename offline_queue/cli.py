@@ -113,8 +113,7 @@ def _status(outbox: Outbox, out: TextIO) -> int:
     for state in QueueState:
         print(f"  {_STATE_ZH[state]} ({state.value}): {s.counts[state]}", file=out)
     print(f"  未送达合计 (depth): {s.depth}", file=out)
-    age = "无" if s.oldest_age_s is None else _age(s.oldest_age_s)
-    print(f"  最早未送达 (oldest unsent): {age}", file=out)
+    print(f"  最早未送达 (oldest unsent): {s.oldest_text}", file=out)
     print(f"  最近错误 (last error): {s.last_error or '无'}", file=out)
     disk = f"{s.free_bytes / 1024 ** 2:.0f} MiB"
     print(f"  磁盘剩余 (disk free): {disk}{'  空间不足，已停止受理新申请' if s.low_disk else ''}",
@@ -158,16 +157,6 @@ def _report(outbox: Outbox, path: Path, out: TextIO) -> int:
     os.replace(tmp, path)
     print(f"已写入脱敏报告 (report written): {path} ({len(report['submissions'])} 条)", file=out)
     return 0
-
-
-def _age(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} 秒"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} 分钟"
-    if seconds < 172800:
-        return f"{seconds / 3600:.1f} 小时"
-    return f"{seconds / 86400:.1f} 天"
 
 
 def main(argv: list[str] | None = None) -> int:

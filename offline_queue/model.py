@@ -141,6 +141,22 @@ class QueueSummary:
         return {"depth": self.depth, "oldest_age_s": self.oldest_age_s,
                 "last_error": self.last_error}
 
+    @property
+    def oldest_text(self) -> str:
+        """How long the oldest unsent item has waited, as staff read it (无: nothing waits)."""
+        return "无" if self.oldest_age_s is None else age_text(self.oldest_age_s)
+
+
+def age_text(seconds: float) -> str:
+    """An age in the unit staff read best: 秒, 分钟, 小时 or 天."""
+    if seconds < 120:
+        return f"{seconds:.0f} 秒"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} 分钟"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} 小时"
+    return f"{seconds / 86400:.1f} 天"
+
 
 def check_submission_id(submission_id: object) -> str:
     """Return the id if it is a valid submission id.

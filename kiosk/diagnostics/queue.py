@@ -29,16 +29,6 @@ REPRINT = "#reprint-"          # a reprint's job id: <application id>#reprint-<n
 _reprints = itertools.count(1)
 
 
-def age_text(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} 秒"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} 分钟"
-    if seconds < 172800:
-        return f"{seconds / 3600:.1f} 小时"
-    return f"{seconds / 86400:.1f} 天"
-
-
 def counts_text(summary: QueueSummary) -> str:
     return "，".join(f"{STATE_ZH[s]} {summary.counts.get(s, 0)}" for s in QueueState)
 
@@ -48,7 +38,7 @@ def check(summary: QueueSummary | None) -> Check:
         return Check("queue", True, "离线队列尚未建立（本机还没有受理过申请）")
     parts = [counts_text(summary)]
     if summary.oldest_age_s is not None:
-        parts.append(f"最早未送达 {age_text(summary.oldest_age_s)}")
+        parts.append(f"最早未送达 {summary.oldest_text}")
     if summary.last_error:
         parts.append(f"最近错误：{summary.last_error}")
     held = summary.counts.get(QueueState.HELD, 0)

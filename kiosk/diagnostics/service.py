@@ -232,7 +232,7 @@ class Diagnostics:
         return {"exists": True,
                 "counts": [{"state": st.value, "label": queue.STATE_ZH[st], "count": s.counts.get(st, 0)}
                            for st in QueueState],
-                "oldest": "无" if s.oldest_age_s is None else queue.age_text(s.oldest_age_s),
+                "oldest": s.oldest_text,
                 "lastError": s.last_error or "无", "held": held,
                 "heldReceipts": [{"applicationId": r.application_id, "reprinted": r.reprinted}
                                  for r in receipts]}

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from offline_queue.cli import handle, main, register
-from offline_queue.model import QueueState
+from offline_queue.model import QueueState, QueueSummary, age_text
 from offline_queue.port import ErrorKind, PlatformError
 from tests.offline_queue.conftest import ID_NUMBER, NAME, PHONE, SUBJECT, personal_record
 from tests.offline_queue.test_sync_worker import ContractPort
@@ -43,6 +43,19 @@ def test_status_counts_oldest_age_and_last_error(box, clock):
     assert "待发送 (queued): 2" in text and "失败待重试 (failed): 1" in text
     assert "未送达合计 (depth): 3" in text and "3 分钟" in text
     assert "server: http_503 (HTTP 503)" in text
+
+
+@pytest.mark.parametrize("seconds, said", [
+    (0, "0 秒"), (119, "119 秒"), (120, "2 分钟"), (7199, "120 分钟"), (7200, "2.0 小时"),
+    (172799, "48.0 小时"), (172800, "2.0 天"), (90 * 86400, "90.0 天")])
+def test_an_age_is_said_in_the_unit_staff_read_best(seconds, said):
+    assert age_text(seconds) == said
+
+
+def test_nothing_waiting_is_said_as_none():
+    empty = QueueSummary({}, 0, None, None, 1 << 30, False)
+    assert empty.oldest_text == "无"
+    assert QueueSummary({}, 1, 3600.0, None, 1 << 30, False).oldest_text == "60 分钟"
 
 
 def test_status_opens_the_file_itself_without_the_platform_key(box):
