@@ -17,6 +17,7 @@ def test_strokes_draw_ink_where_the_finger_went(qapp) -> None:
     assert (image.width(), image.height()) == (200, 100)
     assert image.pixelColor(100, 50).lightness() < 60       # ink on the line
     assert image.pixelColor(100, 10).lightness() > 240      # paper elsewhere
+    assert image.format() == QImage.Format.Format_Grayscale8    # grey levels, not colour
 
 
 def test_an_empty_pad_gives_no_image(qapp) -> None:
