@@ -169,6 +169,11 @@ def test_help_is_called_from_the_header_and_staff_open_their_actions_on_the_pad(
         assert "工作人员王晓正在赶来" in robot.find("helpText").property("text")
         assert robot.find("helpButton").property("text") == "工作人员正在赶来"
         robot.tap("staffButton")
+        robot.tap("pinKey7")
+        robot.tap("staffClose")                      # closed half typed: the digit goes with it
+        assert not robot.showing("staffPanel")
+        robot.tap("staffButton")
+        assert robot.find("pinDots").property("text") == "　"             # nothing typed yet
         for digit in "1111":
             robot.tap(f"pinKey{digit}")
         assert robot.find("pinDots").property("text") == "●●●●"      # dots, never the digits

@@ -13,7 +13,6 @@ Rectangle {
     property string pin: ""
     readonly property var staff: Services.staff
     color: Theme.scrim
-    onVisibleChanged: pin = ""
 
     MouseArea { anchors.fill: parent }
 
