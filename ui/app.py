@@ -37,6 +37,7 @@ from ui.qt import (
     QQuickWindow,
     QtMsgType,
     QTimer,
+    Qt,
     QUrl,
     multimedia,
     qInstallMessageHandler,
@@ -222,6 +223,9 @@ def create_app(session: Session, relay: EventRelay | None = None, *,
     assert isinstance(window, QQuickWindow)
     window.setWidth(size[0])
     window.setHeight(size[1])
+    window.frameSwapped.connect(app_bridge.first_frame,      # App.shown, once
+                                Qt.ConnectionType.SingleShotConnection)
+    window.update()             # a frame after the connection, should the load have drawn one
     ui = KioskUi(app, engine, window, bridge, app_bridge, diagnostics, services, voice_bridge,
                  face=face, names=names)
     engine.warnings.connect(lambda ws: ui.warnings.extend(w.toString() for w in ws))

@@ -63,10 +63,14 @@ def test_the_virtual_keyboard_panel_loads_in_its_own_process(tmp_path: Path) -> 
         from ui.app import create_app
         from ui.bridges.session_bridge import EventRelay
         from ui.qt import QObject
+        from ui.robot import Robot
         from kiosk.flow.session import NoSubmit
         relay = EventRelay()
         session = Session(NoSubmit(), Path({str(tmp_path)!r}), listener=relay)
         ui = create_app(session, relay, tick=False)
+        assert ui.window.findChild(QObject, "keyboard") is None      # not before the first frame
+        Robot(ui).wait(lambda: ui.window.findChild(QObject, "keyboard") is not None,
+                       "the keyboard, made once the start page is on screen", 10)
         ui.session.begin()
         ui.app.processEvents()
         panel = ui.window.findChild(QObject, "keyboard")

@@ -27,11 +27,16 @@ def test_the_keyboard_is_larger_in_elderly_mode(tmp_path: Path) -> None:
         from ui.app import create_app
         from ui.bridges.session_bridge import EventRelay
         from ui.qt import QObject
+        from ui.robot import Robot
         relay = EventRelay()
         session = Session(NoSubmit(), Path({str(tmp_path)!r}), listener=relay)
         session.elderly_default = session.elderly = True      # a kiosk that starts in 长辈版
         ui = create_app(session, relay, tick=False, size=(1080, 1920))
+        assert ui.window.findChild(QObject, "keyboard") is None      # not before the first frame
+        Robot(ui).wait(lambda: ui.window.findChild(QObject, "keyboard") is not None,
+                       "the keyboard, made once the start page is on screen", 10)
         ui.session.begin()
+        ui.app.processEvents()
         panel = ui.window.findChild(QObject, "keyboard")
         strip = ui.window.findChild(QObject, "wordCandidateView")
         for _ in range(5):

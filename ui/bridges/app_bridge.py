@@ -1,15 +1,16 @@
 """``AppBridge``: facts about this kiosk's UI that are not the person's session, as ``Kiosk.App``.
 
-Whether the on-screen keyboard is installed, whether the UI runs as a demo, and how the idle
-start page guards the panel against burn-in (``[screen]``). Constants for the life of the
-process; it holds no session data and no rules.
+Whether the on-screen keyboard is installed, whether the UI runs as a demo, how the idle start
+page guards the panel against burn-in (``[screen]``), and whether the window's first frame is
+on screen yet (``shown``, for what can wait until then). Constants for the life of the process
+but ``shown``; it holds no session data and no rules.
 """
 from __future__ import annotations
 
 import math
 from typing import NamedTuple
 
-from ui.qt import Property, QObject, Signal
+from ui.qt import Property, QObject, QTimer, Signal, Slot
 
 
 class BurnIn(NamedTuple):
@@ -32,6 +33,7 @@ NO_DRIFT = BurnIn(0, 1, 60_000)    # a window built without [screen] (tests, ben
 
 class AppBridge(QObject):
     changed = Signal()  # constants: declared so QML bindings do not warn
+    shownChanged = Signal()
 
     def __init__(self, *, keyboard: bool, demo: bool = False, burn_in: BurnIn = NO_DRIFT,
                  parent: QObject | None = None) -> None:
@@ -39,6 +41,7 @@ class AppBridge(QObject):
         self._keyboard = keyboard
         self._demo = demo
         self._burn_in = burn_in
+        self._shown = False
 
     @Property(bool, notify=changed)
     def keyboard(self) -> bool:
@@ -47,6 +50,23 @@ class AppBridge(QObject):
     @Property(bool, notify=changed)
     def demo(self) -> bool:
         return self._demo
+
+    @Property(bool, notify=shownChanged)
+    def shown(self) -> bool:
+        """The window's first frame is on screen (the start page, painted)."""
+        return self._shown
+
+    @Slot()
+    def first_frame(self) -> None:
+        """Connected to the window's ``frameSwapped``: queued, so it runs on this thread. What
+        waits for ``shown`` is made on the loop's next turn, after the others that heard of
+        the frame (systemd's READY=1 among them)."""
+        QTimer.singleShot(0, self, self._now_shown)
+
+    def _now_shown(self) -> None:
+        if not self._shown:
+            self._shown = True
+            self.shownChanged.emit()
 
     @Property(int, notify=changed)
     def burnInShift(self) -> int:

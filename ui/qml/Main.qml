@@ -270,7 +270,9 @@ Window {
         }
     }
 
-    // The on-screen keyboard when the Qt Virtual Keyboard is installed (App.keyboard).
+    // The on-screen keyboard when the Qt Virtual Keyboard is installed (App.keyboard), made just
+    // after the start page is on screen (App.shown), long before a person can reach a text
+    // field: its QML is a tenth of the kiosk's start.
     Item {
         id: keyboardSlot
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
@@ -280,7 +282,7 @@ Window {
             id: keyboardLoader
             width: parent.width
             anchors.bottom: parent.bottom
-            active: App.keyboard
+            active: App.keyboard && App.shown
             source: "KeyboardPanel.qml"
         }
     }
