@@ -272,7 +272,7 @@ Window {
 
     // The on-screen keyboard when the Qt Virtual Keyboard is installed (App.keyboard), made just
     // after the start page is on screen (App.shown), long before a person can reach a text
-    // field: its QML is a tenth of the kiosk's start.
+    // field: the start page does not wait for its QML.
     Item {
         id: keyboardSlot
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
