@@ -7,8 +7,8 @@ import pytest
 
 from kiosk.domain.samples import sample_answers
 from tests.ui.conftest import UiKit, person, walk_every_page
-from ui.app import QmlMessages
-from ui.qt import QColor, QImage, QObject, Qt
+from ui.app import SCREENS_DIR, QmlMessages
+from ui.qt import QColor, QImage, QObject, QQmlComponent, Qt
 from ui.robot import Robot
 
 
@@ -199,3 +199,15 @@ def test_the_screens_show_the_wording_of_the_subject_type(fresh_ui: UiKit, subje
     assert find(kit, "amountField").property("label") == field
     _walk(kit, subject, "commitment")
     assert f"本人作为{person_label}承诺" in find(kit, "commitmentText").property("text")
+
+
+def test_every_screen_is_compiled_ahead_once_the_start_page_shows(fresh_ui: UiKit) -> None:
+    kit, robot = fresh_ui, Robot(fresh_ui.ui)
+    kit.ui.window.update()
+    robot.wait(lambda: kit.ui.app_bridge.property("shown"), "the start page on screen", 10)
+    made = [c for c in kit.ui.engine.findChildren(QQmlComponent)
+            if "/screens/" in c.url().toString()]
+    robot.wait(lambda: all(c.status() != QQmlComponent.Status.Loading for c in made),
+               "the screens compiled", 30)
+    assert {c.url().fileName() for c in made} == {p.name for p in SCREENS_DIR.glob("*.qml")}
+    assert [c.errorString() for c in made if c.status() != QQmlComponent.Status.Ready] == []
