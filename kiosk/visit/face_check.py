@@ -7,8 +7,8 @@ preview drops its last picture). It keeps no frame and writes none anywhere. Its
 reads an injected clock, so tests move time instead of waiting it out.
 
 A check that fails while it could look at fewer than ``MIN_FPS`` frames a second (a machine too
-busy or too slow for its camera) says so, to the person and in the log, instead of telling the
-person they did not do what was asked: at that rate a blink can fall between two frames.
+busy, or a camera slowed by little light) says so, to the person and in the log, instead of
+telling the person they did not do what was asked: at that rate a blink falls between frames.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typing import Any
 NO_FRAMES_LIMIT = 10   # consecutive empty reads before the camera counts as failed
 # A blink closes the eyes for 100 to 400 ms: below 8 frames a second a short one is missed.
 MIN_FPS = 8.0
-TOO_SLOW = "本机处理画面太慢，没能看清您的动作。请再试一次；仍不行请按“呼叫工作人员”"
+TOO_SLOW = "本机画面太慢，没能看清您的动作。请再试一次；仍不行请按“呼叫工作人员”"
 
 log = logging.getLogger(__name__)
 
@@ -112,5 +112,6 @@ class _Rate:
         if rate is None or rate >= MIN_FPS:
             return message
         log.warning("face check failed at %.1f frames a second, below %.0f: too few to see a "
-                    "blink; the kiosk is too busy or too slow for its camera", rate, MIN_FPS)
+                    "blink; the kiosk is too busy, or its camera too slow (little light lowers "
+                    "a camera's frame rate)", rate, MIN_FPS)
         return TOO_SLOW
