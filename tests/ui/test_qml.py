@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.samples import sample_answers
+from tests.ui import layout
 from tests.ui.conftest import UiKit, person, walk_every_page
+from tests.ui.test_services_ui import reach
 from ui.app import SCREENS_DIR, QmlMessages
 from ui.qt import QColor, QImage, QObject, QQmlComponent, Qt
 from ui.robot import Robot
@@ -211,3 +213,22 @@ def test_every_screen_is_compiled_ahead_once_the_start_page_shows(fresh_ui: UiKi
                "the screens compiled", 30)
     assert {c.url().fileName() for c in made} == {p.name for p in SCREENS_DIR.glob("*.qml")}
     assert [c.errorString() for c in made if c.status() != QQmlComponent.Status.Ready] == []
+
+
+def test_a_failed_face_check_keeps_its_buttons_in_view_when_the_panel_turns(
+        fresh_ui: UiKit) -> None:
+    kit, robot = fresh_ui, Robot(fresh_ui.ui)
+    reach(kit, "face")
+    kit.bridge.session.face_checked(False, None, "没有看到眨眼，请正对摄像头再试一次")
+    try:
+        for size in ((1920, 1080), (1080, 1920), (1920, 1080)):      # turned while it shows
+            kit.ui.window.setWidth(size[0])
+            kit.ui.window.setHeight(size[1])
+            kit.bridge.refresh()
+            robot.look()
+            assert layout.problems(kit.ui.window) == [], size
+            assert robot.showing("retryFace")
+    finally:
+        kit.ui.window.setWidth(1080)
+        kit.ui.window.setHeight(1920)
+        kit.settle()

@@ -92,9 +92,11 @@ KScreen {
             horizontalAlignment: Theme.landscape ? Text.AlignLeft : Text.AlignHCenter
             color: Theme.primary
         }
+        // Placed by x, not by an anchor switched off in landscape: a switched-off anchor
+        // leaves the button where it was, outside the column after the panel turns.
         KButton {
             objectName: "retryFace"
-            anchors.horizontalCenter: Theme.landscape ? undefined : parent.horizontalCenter
+            x: Theme.landscape ? 0 : (parent.width - width) / 2
             visible: Session.errors.length > 0 && !Session.staffNeeded
             primary: true
             text: "再试一次"
@@ -103,7 +105,7 @@ KScreen {
         // After the third failure (or with the camera down): staff verify instead.
         KButton {
             objectName: "faceCallStaff"
-            anchors.horizontalCenter: Theme.landscape ? undefined : parent.horizontalCenter
+            x: Theme.landscape ? 0 : (parent.width - width) / 2
             visible: Session.staffNeeded && !Services.help.waiting
             primary: true
             text: "呼叫工作人员核验身份"
