@@ -28,6 +28,7 @@ from kiosk.app import Kiosk
 from kiosk.domain.application import Applicant
 from kiosk.domain.questions import Kind
 from kiosk.domain.samples import sample_answers, trade_name
+from kiosk.maintenance import MESSAGE_ZH as NIGHTLY_MESSAGE
 from kiosk.visit.delivery import outcome_of
 from offline_queue.model import QueueState
 from offline_queue.ratings import RatingState
@@ -39,6 +40,7 @@ SIGNATURE = (((0.15, 0.6), (0.25, 0.3), (0.35, 0.65), (0.45, 0.35)),
              ((0.5, 0.5), (0.7, 0.45), (0.85, 0.55)),
              ((0.6, 0.3), (0.62, 0.75)))
 PAGE_LIMIT = 60
+MAINTENANCE_WAIT_S = 600   # the nightly maintenance's "about a minute", on a loaded machine
 NAME_TRIES = 20         # other 字号 tried when the platform says a name is taken
 SPARE_NAMES = 1000      # where they start among the samples: past those a soak's visits use
 
@@ -127,13 +129,25 @@ class ScriptedVisit:
     # ----- pages --------------------------------------------------------------------------
     def _start(self, report: VisitReport, button: str, elderly: bool = False) -> None:
         """On the home screen: 长辈版 if wanted (it is the person's own choice, every visit),
-        then the service's button."""
+        then the service's button. During the nightly maintenance (the start page says it
+        takes about a minute) the person waits for it to end, and taps again if it turned them
+        away."""
+        nightly = self.kiosk.maintenance
         self.robot.wait(lambda: self.robot.showing(button),
-                        f"the kiosk to be ready ({button} offered)", self.deadline_s)
+                        f"the kiosk to be ready ({button} offered)",
+                        MAINTENANCE_WAIT_S if nightly is not None and nightly.blocks_visits
+                        else self.deadline_s)
         if elderly and not self.bridge.elderly:
             self.robot.tap("elderlySwitch")
         self._shoot(report, "00-start")
         self.robot.tap(button)
+        while nightly is not None and self.bridge.phase == "idle" \
+                and NIGHTLY_MESSAGE in self.bridge.endedMessage:
+            self.robot.wait(lambda: not nightly.blocks_visits, "the nightly maintenance to end",
+                            MAINTENANCE_WAIT_S)
+            self.robot.wait(lambda: self.robot.showing(button), f"{button} offered again",
+                            self.deadline_s)
+            self.robot.tap(button)
 
     def _card_page(self, report: VisitReport, card: str) -> None:
         report.steps.append("id_card")

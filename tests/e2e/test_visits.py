@@ -9,6 +9,7 @@ the platform down for a queued visit that the queue then delivers.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from devices.idcard.simulator import simulated_cards
+from kiosk import maintenance
 
 
 def visit(data: Path, out: Path, *args: str) -> tuple[dict, str]:
@@ -89,3 +91,26 @@ def test_offline_the_visit_is_queued_then_delivered_when_the_network_returns(
     assert "网络恢复后自动上传" in (tmp_path / "out" / "receipt.txt").read_text(encoding="utf-8")
     done = QImage(report["screens"][-1])
     assert (done.width(), done.height()) == (1920, 1080)
+
+
+NIGHTLY_CHILD = Path(__file__).with_name("nightly_child.py")
+
+
+def test_a_person_turned_away_by_the_nightly_maintenance_taps_again_when_it_ends(
+        tmp_path: Path) -> None:
+    """A kiosk in a 24-hour hall, at night: the maintenance window is open and its run is held
+    when the person comes to 开始办理. The start page says why (before a tap, or after one that
+    it turns away); once the run ends the person taps again and files. The scripted visit
+    waits as a person would, not 30 s and gives up, as it did in a soak at 03:15."""
+    now = dt.datetime.now()                       # the window is in the kiosk's local time
+    start, end = now - dt.timedelta(minutes=5), now + dt.timedelta(minutes=30)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n[maintenance]\n'
+                      f'start = "{start:%H:%M}"\nend = "{end:%H:%M}"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, str(NIGHTLY_CHILD), str(config)],
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["blocked"] and got["outcome"] == "approved"
+    assert all(maintenance.MESSAGE_ZH in told for told in got["turned_away"])

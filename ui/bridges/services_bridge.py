@@ -22,7 +22,9 @@ from kiosk.flow.session import Phase, Session, mask_name
 from kiosk.services.words import RATING_WORDS, print_words, status_words
 from ui.bridges.cached import CachedBridge, plain, props_of
 from ui.bridges.session_bridge import EventRelay
-from ui.qt import QObject, Qt, Signal, Slot
+from ui.qt import QObject, Qt, QTimer, Signal, Slot
+
+OFFERS_EVERY_MS = 2000    # how soon the home screen shows a service open again
 
 _PROPS: list[str] = []
 _LAZY: set[str] = set()
@@ -67,6 +69,14 @@ class ServicesBridge(CachedBridge):
                                    Qt.ConnectionType.QueuedConnection
                                    if relay.thread() is not self.thread() else
                                    Qt.ConnectionType.AutoConnection)
+        # What the home screen offers also turns on what is not the session's (the nightly
+        # maintenance, a technician at work, room in the queue), which sends it no event: read
+        # again while no visit is going on, so the page never keeps saying a service is closed
+        # after it has opened again.
+        self._between_visits = QTimer(self)
+        self._between_visits.timeout.connect(
+            lambda: self.refresh() if self._session.phase is Phase.IDLE else None)
+        self._between_visits.start(OFFERS_EVERY_MS)
         self.refresh()
 
     # ----- the home screen ----------------------------------------------------------------
