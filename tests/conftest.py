@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import warnings
 
 import pytest
 
@@ -30,3 +32,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _qt_event_loop_left_usable():
+    """Qt must not be left quitting: an exit() or a Quit event delivered outside ``app.exec()``
+    makes every later QEventLoop, so every qtbot wait of every later test in the worker, return
+    at once, and the failures land on innocent tests (a CI run lost three voice tests that way,
+    after the SIGTERM test on the other thread). The loop is made usable again and the test
+    that left it so is named in the warnings."""
+    yield
+    core = sys.modules.get("PySide6.QtCore")      # only where the test used Qt at all
+    app = core.QCoreApplication.instance() if core is not None else None
+    if app is None:
+        return
+    loop = core.QEventLoop()
+    core.QTimer.singleShot(0, loop.quit)
+    if loop.exec() == 0:
+        return
+    core.QTimer.singleShot(0, app.quit)
+    app.exec()                                      # starting exec() clears the quit
+    warnings.warn("this test left Qt's event loop quitting (exit() or a Quit event outside "
+                  "app.exec())", pytest.PytestWarning, stacklevel=1)
