@@ -53,4 +53,4 @@ def _qt_event_loop_left_usable():
     core.QTimer.singleShot(0, app.quit)
     app.exec()                                      # starting exec() clears the quit
     warnings.warn("this test left Qt's event loop quitting (exit() or a Quit event outside "
-                  "app.exec())", pytest.PytestWarning, stacklevel=1)
+                  "app.exec())", pytest.PytestWarning)

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from ui.qt import QEvent, QGuiApplication, QTimer
+from ui.qt import QGuiApplication, QTimer
 from ui.stop_signals import QuitOnSignals
 
 pytestmark = pytest.mark.qt
@@ -25,9 +25,6 @@ def exec_with_guard(app: QGuiApplication) -> int:
         return app.exec()
     finally:
         guard.stop()
-        # A second quit queued behind the one that ended the loop would end the next test's
-        # waits at once: the kiosk runs exec() once, a test process many times.
-        app.removePostedEvents(app, QEvent.Type.Quit)
 
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
